@@ -1,0 +1,162 @@
+"""Code lists and their Chinese labels: the one place they live.
+
+The database stores short codes; everything a user sees goes through these tables.
+Sources: DOMAIN.md and seeds 000 附件9, 001, 003.
+"""
+
+HOUSEHOLD_TYPES = {"tp": "脱贫户", "yb": "一般农户"}
+
+# 监测对象类别 (000 附件9 二(一))
+MONITOR_CATEGORIES = {
+    "unstable": "脱贫不稳定户",
+    "marginal": "边缘易致贫户",
+    "sudden": "突发严重困难户",
+}
+
+# 分级预警: the seeds say "graded" without defining grades; see queries/grading.py.
+WARNING_LEVELS = {"red": "红色预警", "orange": "橙色预警", "yellow": "黄色预警"}
+LEVEL_COLORS = {"red": "#D7263D", "orange": "#F28C28", "yellow": "#F2C14E"}
+
+LEAD_SOURCES = {
+    "self": "农户自主申报",
+    "hotline": "12317热线",
+    "cadre": "干部排查",
+    "medical": "医保部门预警",
+    "civil": "民政部门预警",
+    "disabled": "残联部门预警",
+    "education": "教育部门预警",
+    "housing": "住建部门预警",
+    "hr": "人社部门预警",
+    "emergency": "应急部门预警",
+}
+DEPARTMENT_SOURCES = {"medical", "civil", "disabled", "education", "housing", "hr", "emergency"}
+
+LEAD_DECISIONS = {"identified": "纳入监测", "dismissed": "不予纳入"}
+
+# 风险因子 (000 附件9 二(二), 001 四): type -> (label, group)
+FACTOR_GROUPS = {"income": "收入因子", "expense": "支出因子", "accident": "意外因子", "other": "其他"}
+FACTOR_TYPES = {
+    "industry": ("因产业项目失败", "income"),
+    "work": ("因务工就业不稳", "income"),
+    "labour": ("因缺劳动力", "income"),
+    "illness": ("因病", "expense"),
+    "disability": ("因残", "expense"),
+    "school": ("因学", "expense"),
+    "housing": ("住房安全", "expense"),
+    "disaster": ("因灾", "accident"),
+    "accident": ("因意外事故", "accident"),
+    "other": ("其他", "other"),
+}
+DISASTER_KINDS = {
+    "flood": "洪涝灾害",
+    "geologic": "地质灾害",
+    "drought": "干旱灾害",
+    "biologic": "生物灾害",
+    "weather": "气象灾害",
+    "earthquake": "地震灾害",
+    "other": "其他灾害",
+}
+
+# 帮扶政策工具 (000 附件9 二(六), 附件4/5/8): tool -> (label, group, department)
+TOOL_GROUPS = {
+    "basic": "两不愁基本生活",
+    "guarantee": "三保障及饮水",
+    "industry": "产业帮扶",
+    "employment": "就业帮扶",
+    "social": "社会帮扶及特惠",
+}
+TOOLS = {
+    "dibao": ("低保", "basic", "民政局"),
+    "tekun": ("特困供养", "basic", "民政局"),
+    "temp_relief": ("临时救助", "basic", "民政局"),
+    "social_aid": ("社会帮扶", "basic", "乡村振兴局"),
+    "edu_aid": ("教育资助", "guarantee", "教育局"),
+    "med_insurance": ("医保参保资助", "guarantee", "医保局"),
+    "med_relief": ("医疗救助", "guarantee", "医保局"),
+    "housing_repair": ("危房改造", "guarantee", "住建局"),
+    "water_project": ("饮水工程", "guarantee", "水利局"),
+    "industry_subsidy": ("产业奖补", "industry", "农业农村局"),
+    "dividend": ("入股分红", "industry", "农业农村局"),
+    "microcredit": ("小额信贷", "industry", "金融办"),
+    "public_job": ("公益性岗位", "employment", "人社局"),
+    "transfer_job": ("转移就业", "employment", "人社局"),
+    "training": ("技能培训", "employment", "人社局"),
+    "workshop": ("帮扶车间", "employment", "人社局"),
+    "charity": ("慈善帮扶", "social", "慈善总会"),
+    "poverty_insurance": ("防贫保", "social", "乡村振兴局"),
+    "village_flex": ("村级灵活措施", "social", "村委会"),
+}
+
+# Which tools answer which factor ("应帮尽帮" gap check). A household with an open factor
+# and none of these measures is a factor-to-tool gap.
+FACTOR_TOOL_MATCH = {
+    "industry": {"industry_subsidy", "dividend", "microcredit", "training"},
+    "work": {"public_job", "transfer_job", "training", "workshop"},
+    "labour": {"dibao", "tekun", "public_job", "dividend", "social_aid"},
+    "illness": {"med_insurance", "med_relief", "poverty_insurance", "temp_relief"},
+    "disability": {"dibao", "temp_relief", "public_job", "social_aid"},
+    "school": {"edu_aid"},
+    "housing": {"housing_repair"},
+    "disaster": {"temp_relief", "housing_repair", "poverty_insurance", "charity"},
+    "accident": {"temp_relief", "poverty_insurance", "med_relief", "charity"},
+    "other": set(TOOLS),
+}
+
+RELATIONS = {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "grandchild": "孙子女", "other": "其他"}
+GENDERS = {"M": "男", "F": "女"}
+LABOUR = {
+    "normal": "普通劳动力",
+    "skilled": "技能劳动力",
+    "weak": "弱劳动力或半劳动力",
+    "lost": "丧失劳动力",
+    "none": "无劳动力",
+}
+LABOUR_CAPABLE = {"normal", "skilled", "weak"}
+EMPLOYMENT = {
+    "none": "未务工",
+    "in_county": "县内务工",
+    "in_province": "省内县外务工",
+    "out_province": "省外务工",
+    "public_job": "公益性岗位",
+}
+HEALTH = {"healthy": "健康", "chronic": "长期慢性病", "serious": "患有大病", "disabled": "残疾"}
+SCHOOL_STAGES = {
+    "preschool": "学前教育",
+    "primary": "小学",
+    "junior": "初中",
+    "senior": "普通高中",
+    "vocational": "中职",
+    "college": "高等教育",
+}
+NEGATIVE_FACTORS = {
+    "gambling": "赌博",
+    "drugs": "吸毒",
+    "theft": "偷盗",
+    "fraud": "诈骗",
+    "idle": "懒惰",
+    "extravagance": "高消费",
+}
+VISITOR_KINDS = {"helper": "帮扶责任人走访", "cadre": "村干部走访", "township": "乡镇干部走访"}
+PROJECT_CATEGORIES = {
+    "industry": "产业发展",
+    "infrastructure": "基础设施",
+    "employment": "就业增收",
+    "public_service": "公共服务",
+}
+PERIODS = {"month": "月度", "quarter": "季度"}
+
+
+def label(codes: dict, code, default: str = "未知") -> str:
+    """Chinese label for a code, tolerant of unknown codes and NULLs in the data."""
+    if code is None:
+        return "—"
+    value = codes.get(code, default)
+    return value[0] if isinstance(value, tuple) else value
+
+
+def factor_group(factor_type: str) -> str:
+    return FACTOR_TYPES[factor_type][1]
+
+
+def tool_group(tool: str) -> str:
+    return TOOLS[tool][1]

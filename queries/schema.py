@@ -1,0 +1,274 @@
+"""The monitoring database schema (SQLAlchemy Core), portable between SQLite and PostgreSQL.
+
+Every column carries its Chinese name in ``comment`` ("中文名：说明"); the data dictionary
+(docs/DATA_DICTIONARY.md) is generated from it: ``python -m queries.schema > docs/DATA_DICTIONARY.md``.
+Codes are explained in queries/codes.py.
+"""
+
+import sqlalchemy as sa
+
+SCHEMA_VERSION = "1"
+
+metadata = sa.MetaData()
+
+Money = sa.Numeric(14, 2, asdecimal=False)
+
+
+def col(name, type_, comment, *args, **kw):
+    return sa.Column(name, type_, *args, comment=comment, **kw)
+
+
+meta = sa.Table(
+    "meta", metadata,
+    col("key", sa.String(40), "键", primary_key=True),
+    col("value", sa.Text, "值：schema_version 结构版本, as_of 数据截至日期, is_demo 是否演示库, seed 随机种子"),
+    comment="数据库元信息",
+)
+
+county = sa.Table(
+    "county", metadata,
+    col("code", sa.String(6), "县级区划代码（6位）", primary_key=True),
+    col("name", sa.String(40), "县名称", nullable=False),
+    col("province", sa.String(40), "所属省份"),
+    comment="县",
+)
+
+townships = sa.Table(
+    "townships", metadata,
+    col("code", sa.String(9), "乡镇区划代码（9位：县6位+乡镇3位）", primary_key=True),
+    col("county_code", sa.String(6), "县级区划代码", sa.ForeignKey("county.code"), nullable=False),
+    col("name", sa.String(40), "乡镇（街道）名称", nullable=False),
+    col("boundary_geojson", sa.Text, "乡镇边界（GeoJSON Polygon，经纬度）"),
+    col("centroid_lon", sa.Float, "中心点经度"),
+    col("centroid_lat", sa.Float, "中心点纬度"),
+    comment="乡镇（街道）",
+)
+
+villages = sa.Table(
+    "villages", metadata,
+    col("code", sa.String(12), "行政村区划代码（12位统计用区划代码）", primary_key=True),
+    col("township_code", sa.String(9), "乡镇区划代码", sa.ForeignKey("townships.code"), nullable=False),
+    col("name", sa.String(40), "行政村（社区）名称", nullable=False),
+    col("centroid_lon", sa.Float, "中心点经度"),
+    col("centroid_lat", sa.Float, "中心点纬度"),
+    sa.Index("ix_villages_township", "township_code"),
+    comment="行政村（社区）",
+)
+
+helpers = sa.Table(
+    "helpers", metadata,
+    col("id", sa.Integer, "帮扶责任人ID", primary_key=True),
+    col("name", sa.String(40), "姓名", nullable=False),
+    col("phone", sa.String(20), "联系电话（个人信息）"),
+    col("unit", sa.String(80), "工作单位"),
+    col("township_code", sa.String(9), "负责乡镇", sa.ForeignKey("townships.code")),
+    comment="帮扶责任人",
+)
+
+households = sa.Table(
+    "households", metadata,
+    col("id", sa.Integer, "农户ID", primary_key=True),
+    col("code", sa.String(20), "户编号（村代码12位+顺序号）", nullable=False, unique=True),
+    col("village_code", sa.String(12), "行政村区划代码", sa.ForeignKey("villages.code"), nullable=False),
+    col("township_code", sa.String(9), "乡镇区划代码（冗余，便于按乡镇汇总与权限过滤）",
+        sa.ForeignKey("townships.code"), nullable=False),
+    col("hh_type", sa.String(8), "户类型：tp 脱贫户 / yb 一般农户", nullable=False),
+    col("monitor_category", sa.String(12),
+        "监测对象类别：unstable 脱贫不稳定户 / marginal 边缘易致贫户 / sudden 突发严重困难户；空=从未纳入监测"),
+    col("identified_date", sa.Date, "识别纳入监测日期"),
+    col("eliminated_date", sa.Date, "风险消除日期（空=未消除）"),
+    col("assistance_only", sa.Boolean, "是否兜底保障户（兜底户一般不标注风险消除）", nullable=False, default=False),
+    col("helper_id", sa.Integer, "帮扶责任人ID", sa.ForeignKey("helpers.id")),
+    col("negative_factor", sa.String(16), "负面清单情形（赌博、吸毒等，空=无）"),
+    col("updated_date", sa.Date, "最近一次信息更新日期"),
+    sa.Index("ix_households_township_village", "township_code", "village_code"),
+    sa.Index("ix_households_monitor", "monitor_category", "identified_date", "eliminated_date"),
+    sa.Index("ix_households_helper", "helper_id"),
+    comment="农户（脱贫户与一般农户；监测对象为其中已识别纳入监测者）",
+)
+
+members = sa.Table(
+    "members", metadata,
+    col("id", sa.Integer, "成员ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("name", sa.String(40), "姓名（个人信息）", nullable=False),
+    col("id_number", sa.String(18), "身份证号（个人信息，18位，GB 11643）"),
+    col("phone", sa.String(20), "联系电话（个人信息）"),
+    col("gender", sa.String(1), "性别：M 男 / F 女"),
+    col("birth_date", sa.Date, "出生日期（年龄按截至日期计算）"),
+    col("relation", sa.String(12), "与户主关系"),
+    col("labour", sa.String(10), "劳动技能：normal 普通 / skilled 技能 / weak 弱或半劳动力 / lost 丧失 / none 无"),
+    col("employment", sa.String(14), "务工状况：none 未务工 / in_county 县内 / in_province 省内县外 / out_province 省外 / public_job 公益岗"),
+    col("is_student", sa.Boolean, "是否在校生", nullable=False, default=False),
+    col("school_stage", sa.String(12), "在校阶段"),
+    col("dropout", sa.Boolean, "是否义务教育阶段辍学", nullable=False, default=False),
+    col("insured", sa.Boolean, "是否参加基本医疗保险", nullable=False, default=True),
+    col("disability_level", sa.Integer, "残疾等级（1-4级，空=无残疾；健康信息）"),
+    col("health", sa.String(10), "健康状况（健康信息）：healthy 健康 / chronic 长期慢性病 / serious 大病 / disabled 残疾"),
+    sa.Index("ix_members_household", "household_id"),
+    sa.Index("ix_members_id_number", "id_number"),
+    comment="家庭成员",
+)
+
+household_income = sa.Table(
+    "household_income", metadata,
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), primary_key=True),
+    col("year", sa.Integer, "年度", primary_key=True),
+    col("per_capita_income", Money, "家庭人均纯收入（元/人·年）"),
+    col("total_income", Money, "家庭纯收入（元/年）"),
+    col("rigid_expense", Money, "刚性支出（医疗、教育等，元/年）"),
+    comment="农户年度收入",
+)
+
+risk_factors = sa.Table(
+    "risk_factors", metadata,
+    col("id", sa.Integer, "风险因子记录ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("factor_group", sa.String(10), "因子大类：income 收入 / expense 支出 / accident 意外 / other 其他", nullable=False),
+    col("factor_type", sa.String(12), "风险类型（因病、因学、因灾等）", nullable=False),
+    col("disaster_kind", sa.String(12), "灾害类别（仅因灾）"),
+    col("identified_date", sa.Date, "风险识别日期", nullable=False),
+    col("resolved_date", sa.Date, "风险消除日期（空=未消除）"),
+    sa.Index("ix_factors_household", "household_id"),
+    sa.Index("ix_factors_type", "factor_type", "identified_date"),
+    comment="致贫返贫风险因子",
+)
+
+warnings = sa.Table(
+    "warnings", metadata,
+    col("id", sa.Integer, "预警线索ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("source", sa.String(12), "线索来源：农户申报、干部排查、部门预警等", nullable=False),
+    col("level", sa.String(8), "预警级别：red 红 / orange 橙 / yellow 黄", nullable=False),
+    col("raised_date", sa.Date, "线索产生（预警发出）日期", nullable=False),
+    col("decision", sa.String(12), "研判结果：identified 纳入监测 / dismissed 不予纳入；空=待研判"),
+    col("decision_date", sa.Date, "研判日期"),
+    col("dismiss_reason", sa.String(80), "不予纳入原因"),
+    col("closed_date", sa.Date, "预警解除日期（风险消除后不再显示）"),
+    sa.Index("ix_warnings_household", "household_id"),
+    sa.Index("ix_warnings_raised", "raised_date"),
+    sa.Index("ix_warnings_open", "decision", "decision_date", "closed_date"),
+    comment="预警线索（从线索产生、研判到预警解除）",
+)
+
+aid_measures = sa.Table(
+    "aid_measures", metadata,
+    col("id", sa.Integer, "帮扶措施ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("tool_group", sa.String(12), "政策工具大类", nullable=False),
+    col("tool", sa.String(20), "政策工具（低保、医疗救助、公益性岗位等）", nullable=False),
+    col("department", sa.String(20), "责任部门"),
+    col("registered_date", sa.Date, "措施登记日期", nullable=False),
+    col("planned_date", sa.Date, "计划完成日期"),
+    col("completed_date", sa.Date, "实际完成日期（空=未完成）"),
+    col("amount", Money, "帮扶金额（元）"),
+    sa.Index("ix_measures_household", "household_id"),
+    sa.Index("ix_measures_tool", "tool"),
+    comment="帮扶措施",
+)
+
+visits = sa.Table(
+    "visits", metadata,
+    col("id", sa.Integer, "走访记录ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("helper_id", sa.Integer, "走访人（帮扶责任人ID）", sa.ForeignKey("helpers.id")),
+    col("visit_date", sa.Date, "走访日期", nullable=False),
+    col("visitor_kind", sa.String(10), "走访类型：helper 帮扶责任人 / cadre 村干部 / township 乡镇干部"),
+    col("note", sa.String(200), "走访记录"),
+    sa.Index("ix_visits_household_date", "household_id", "visit_date"),
+    comment="走访记录",
+)
+
+projects = sa.Table(
+    "projects", metadata,
+    col("id", sa.Integer, "项目ID", primary_key=True),
+    col("code", sa.String(20), "项目编号", nullable=False, unique=True),
+    col("name", sa.String(120), "项目名称", nullable=False),
+    col("township_code", sa.String(9), "实施乡镇", sa.ForeignKey("townships.code"), nullable=False),
+    col("village_code", sa.String(12), "实施村（空=乡镇级项目）", sa.ForeignKey("villages.code")),
+    col("category", sa.String(16), "项目类别：industry 产业发展 / infrastructure 基础设施 / employment 就业增收 / public_service 公共服务"),
+    col("year", sa.Integer, "资金年度", nullable=False),
+    col("budget", Money, "衔接资金预算（元）", nullable=False),
+    col("batch", sa.Integer, "完工批次：1 第一批（10月底前）/ 2 其余（11月底前）"),
+    col("planned_completion", sa.Date, "计划完工日期"),
+    col("actual_completion", sa.Date, "实际完工日期（空=未完工）"),
+    sa.Index("ix_projects_township_year", "township_code", "year"),
+    comment="帮扶项目（衔接资金）",
+)
+
+project_payments = sa.Table(
+    "project_payments", metadata,
+    col("id", sa.Integer, "支付记录ID", primary_key=True),
+    col("project_id", sa.Integer, "项目ID", sa.ForeignKey("projects.id"), nullable=False),
+    col("pay_date", sa.Date, "支付日期", nullable=False),
+    col("amount", Money, "支付金额（元）", nullable=False),
+    sa.Index("ix_payments_project", "project_id", "pay_date"),
+    comment="项目资金支付（用于计算任一截至日期的支出进度）",
+)
+
+village_facts = sa.Table(
+    "village_facts", metadata,
+    col("village_code", sa.String(12), "行政村区划代码", sa.ForeignKey("villages.code"), primary_key=True),
+    col("period_end", sa.Date, "统计期末日期（季度末）", primary_key=True),
+    col("rural_households", sa.Integer, "农村户数（水利部门口径）"),
+    col("tap_water_households", sa.Integer, "通自来水户数"),
+    col("large_scale_households", sa.Integer, "规模化供水工程覆盖户数"),
+    col("reliable_supply_households", sa.Integer, "供水有保障户数"),
+    col("centralized_households", sa.Integer, "集中供水户数"),
+    col("clinic_standard", sa.Boolean, "村卫生室是否达到标准化建设标准（卫健部门）"),
+    col("clinic_public", sa.Boolean, "村卫生室是否为公有产权"),
+    col("labour_people", sa.Integer, "有劳动能力的脱贫人口和监测对象人数（人社部门）"),
+    col("employed_people", sa.Integer, "其中务工就业人数"),
+    col("difficult_people", sa.Integer, "困难人员人数（特困、低保、监测对象等）"),
+    col("insured_difficult_people", sa.Integer, "其中参加基本医疗保险人数"),
+    col("tekun_need_care", sa.Integer, "生活不能自理特困人员人数"),
+    col("tekun_centralized", sa.Integer, "其中集中供养人数"),
+    sa.Index("ix_village_facts_period", "period_end"),
+    comment="行政村分期行业数据（供水、卫生室、就业、参保、特困供养）",
+)
+
+targets = sa.Table(
+    "targets", metadata,
+    col("indicator", sa.String(24), "指标代码（见 queries/targets.py）", primary_key=True),
+    col("year", sa.Integer, "考核年度", primary_key=True),
+    col("scope", sa.String(12), "适用范围：county 全县，或乡镇区划代码（覆盖全县目标）", primary_key=True),
+    col("value", sa.Float, "目标值（比率为0-1小数，计数为个数）", nullable=False),
+    col("deadline", sa.Date, "考核截止日期"),
+    comment="目标考核值（按县、年度配置，乡镇可单独设定）",
+)
+
+monitoring_lines = sa.Table(
+    "monitoring_lines", metadata,
+    col("year", sa.Integer, "年度", primary_key=True),
+    col("yuan", Money, "监测范围（人均纯收入，元/人·年）", nullable=False),
+    col("note", sa.String(120), "依据"),
+    comment="年度监测范围（收入线）",
+)
+
+
+def data_dictionary_markdown() -> str:
+    """Human-readable data dictionary generated from the column comments."""
+    out = ["# 数据字典 Data dictionary", "",
+           "由 `python -m queries.schema > docs/DATA_DICTIONARY.md` 从 `queries/schema.py` 生成，请勿手改。",
+           "代码含义见 `queries/codes.py`。", ""]
+    for table in metadata.sorted_tables:
+        out += [f"## {table.name} — {table.comment}", "", "| 列 column | 类型 type | 中文名及说明 | 键/约束 |", "|---|---|---|---|"]
+        for c in table.columns:
+            keys = []
+            if c.primary_key:
+                keys.append("主键")
+            keys += [f"→ {fk.target_fullname}" for fk in c.foreign_keys]
+            if not c.nullable and not c.primary_key:
+                keys.append("非空")
+            if c.unique:
+                keys.append("唯一")
+            out.append(f"| {c.name} | {c.type} | {c.comment} | {' '.join(keys)} |")
+        idx = sorted(i.name for i in table.indexes)
+        if idx:
+            out += ["", "索引: " + ", ".join(f"`{i}`" for i in idx)]
+        out.append("")
+    return "\n".join(out)
+
+
+if __name__ == "__main__":
+    print(data_dictionary_markdown())
