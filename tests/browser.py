@@ -1,0 +1,111 @@
+"""Helpers for browser tests: serve a Streamlit app locally and drive it with headless Chromium.
+
+    with streamlit_server(db_url) as base_url, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        page = browser.new_page()
+        page.goto(base_url)
+        wait_for_app(page)
+
+Chromium is the Debian package (/usr/bin/chromium, or $BROWSER_PATH); Playwright's own browser
+download is not used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Iterator
+
+from tests.pg_server import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+APP = ROOT / "dashboard" / "app.py"
+BROWSER_PATH = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+
+
+@contextlib.contextmanager
+def streamlit_server(db_url: str, port: int | None = None, env: dict[str, str] | None = None,
+                     script: str | os.PathLike | None = None, timeout: float = 60.0) -> Iterator[str]:
+    """Run ``streamlit run <script>`` (default dashboard/app.py) on 127.0.0.1; yields the base URL.
+
+    The app reads ``db_url`` via MONITOR_DB_URL. Raises RuntimeError with the server's output if it
+    does not report healthy within ``timeout`` seconds.
+    """
+    port = port or free_port()
+    script = Path(script) if script is not None else APP
+    python = PYTHON if PYTHON.exists() else Path(sys.executable)
+    cmd = [str(python), "-m", "streamlit", "run", str(script),
+           "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+           "--browser.gatherUsageStats", "false"]
+    full_env = {**os.environ,
+                "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",  # tests never edit sources mid-run
+                **(env or {}),
+                "MONITOR_DB_URL": db_url,
+                "PYTHONPATH": os.pathsep.join([str(ROOT)] + ([os.environ["PYTHONPATH"]]
+                                                             if os.environ.get("PYTHONPATH") else []))}
+    base_url = f"http://127.0.0.1:{port}"
+    # Output goes to a file, not a pipe: a chatty server must never block on a full pipe buffer.
+    with tempfile.TemporaryFile(mode="w+b") as log:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL)
+
+        def output() -> str:
+            log.flush()
+            log.seek(0)
+            return log.read().decode("utf-8", errors="replace")
+
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                if proc.poll() is not None:
+                    raise RuntimeError(f"Streamlit 服务器已退出（exit {proc.returncode}）:\n"
+                                       f"{' '.join(cmd)}\n{output()}")
+                try:
+                    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
+                        if resp.status == 200 and resp.read().strip() == b"ok":
+                            break
+                except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"Streamlit 服务器 {timeout:.0f} 秒内未就绪: {' '.join(cmd)}\n{output()}")
+                time.sleep(0.2)
+            yield base_url
+        finally:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=10)
+
+
+def launch_chromium(playwright, **kwargs):
+    """Headless Debian Chromium via Playwright (no Playwright browser download needed)."""
+    return playwright.chromium.launch(executable_path=BROWSER_PATH, headless=True,
+                                      args=CHROMIUM_ARGS, **kwargs)
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Wait until the Streamlit script has finished its run.
+
+    The first visit to a fresh server occasionally stays blank, so on a timeout reload once and wait again.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    try:
+        page.wait_for_selector(APP_READY, timeout=timeout)
+    except PlaywrightTimeoutError:
+        page.reload()
+        page.wait_for_selector(APP_READY, timeout=timeout)

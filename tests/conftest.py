@@ -1,0 +1,133 @@
+"""Shared fixtures.
+
+* ``pg_server``  - one throwaway PostgreSQL server for the whole session (tests/pg_server.py).
+* ``db_backend`` - parametrized ``sqlite`` / ``postgresql``; the postgresql variant is marked ``postgres``.
+* ``empty_db``   - writable engine on a fresh database of that backend with the schema created.
+
+Skips and xfails are not allowed: the run fails if any test was skipped, so CI cannot go green
+while PostgreSQL or browser tests silently did not run.
+"""
+
+from __future__ import annotations
+
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.pg_server import PostgresServer  # noqa: E402
+
+BACKENDS = ["sqlite", "postgresql"]
+
+
+# --- PostgreSQL -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def pg_server():
+    server = PostgresServer()
+    server.start()  # raises RuntimeError (with the server log) on failure; never skips
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+# --- database per backend ---------------------------------------------------------------------
+
+@pytest.fixture(params=BACKENDS, ids=BACKENDS)
+def db_backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def empty_db(db_backend, request, tmp_path):
+    """Writable SQLAlchemy engine on a fresh, empty database with ``metadata.create_all`` run.
+
+    ``engine.url.render_as_string(hide_password=False)`` gives its URL (e.g. for MONITOR_DB_URL).
+    """
+    from queries.db import make_engine
+    from queries.schema import metadata
+
+    if db_backend == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'monitor.db'}", read_only=False)
+        dbname = None
+    else:
+        server = request.getfixturevalue("pg_server")  # started lazily: sqlite-only runs need no server
+        dbname = f"t_{uuid.uuid4().hex[:16]}"
+        engine = make_engine(server.create_database(dbname), read_only=False)
+    metadata.create_all(engine)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        if dbname is not None:
+            _drop_database(request.getfixturevalue("pg_server"), dbname)
+
+
+def _drop_database(server: PostgresServer, dbname: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(host="127.0.0.1", port=server.port, user="postgres", dbname="postgres",
+                         autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(dbname)))
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("db_backend") == "postgresql":
+            item.add_marker(pytest.mark.postgres)
+
+
+# --- Streamlit caches -------------------------------------------------------------------------
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches():
+    """Tests calling cached query functions directly must not see another test's database."""
+    st = sys.modules.get("streamlit")  # only if something already imported it: importing costs ~1 s
+    if st is not None:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    yield
+
+
+# --- no skips -----------------------------------------------------------------------------------
+
+NOT_ALLOWED = ("skipped", "xfailed")
+_SKIP_MESSAGE = pytest.StashKey[str]()
+
+
+def _disallowed(session) -> dict[str, int]:
+    tr = session.config.pluginmanager.get_plugin("terminalreporter")
+    if tr is None:
+        return {}
+    return {k: len(tr.stats.get(k, [])) for k in NOT_ALLOWED if tr.stats.get(k)}
+
+
+def pytest_sessionfinish(session, exitstatus):
+    bad = _disallowed(session)
+    if bad:
+        counts = ", ".join(f"{n} {k}" for k, n in bad.items())
+        session.config.stash[_SKIP_MESSAGE] = (
+            f"FAILED: skips are not allowed ({counts}) - PostgreSQL and browser tests must really run; "
+            "不允许跳过测试。")
+        if session.exitstatus == 0:
+            session.exitstatus = 1
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config):
+    # Printed here, after pytest's own final "N passed, M skipped" line, so it is the last thing CI shows.
+    message = config.stash.get(_SKIP_MESSAGE, None)
+    if message:
+        tr = config.pluginmanager.get_plugin("terminalreporter")
+        if tr is not None:
+            tr.write_line(message, red=True, bold=True)
+        else:
+            print(message, file=sys.stderr)
