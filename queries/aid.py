@@ -1,0 +1,155 @@
+"""Assistance (帮扶): measure coverage, measures by policy tool, factor-to-tool gaps,
+helpers' visits, project funds and completion against deadlines."""
+
+import pandas as pd
+import sqlalchemy as sa
+
+from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS
+from queries.filters import Filter
+from queries.metrics import define
+from queries.schema import aid_measures, households, project_payments, projects, risk_factors, visits
+from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_on, on, open_on, per_area,
+                         ratio)
+
+T = "帮扶进度"
+define("measure_coverage", "帮扶措施覆盖率", "截至日期时处于监测状态的户中，已登记至少一项帮扶措施的户数占比。目标100%。",
+       unit="%", topic=T)
+define("measures_completed", "已完成措施", "实际完成日期不晚于截至日期的帮扶措施数。", unit="项", topic=T)
+define("measures_overdue", "逾期未完成措施", "计划完成日期早于截至日期、截至日期时仍未完成的帮扶措施数。", unit="项", topic=T)
+define("measures_in_progress", "实施中措施", "已登记、未完成、且未到计划完成日期的帮扶措施数。", unit="项", topic=T)
+define("factor_tool_gap", "风险与措施不匹配户",
+       "存在某类未消除风险、但没有任何与之对应的帮扶措施的监测户数（如因病户无医保资助、医疗救助或防贫保等措施）。"
+       "对应关系见 queries/codes.py 的 FACTOR_TOOL_MATCH。", topic=T)
+define("visit_recency", "最近走访间隔", "监测户最近一次走访（截至日期前）距截至日期的天数，分为30天内、31-90天、超过90天和从未走访。",
+       unit="户", topic=T)
+define("no_helper", "未落实帮扶责任人", "截至日期时处于监测状态、但没有帮扶责任人的户数。", topic=T)
+define("disbursement_rate", "资金支出进度", "截至日期已支付的衔接资金 ÷ 当年项目预算总额。", unit="%", topic=T)
+define("industry_share", "产业项目资金占比", "当年产业发展类项目预算 ÷ 当年项目预算总额。要求不低于60%。", unit="%", topic=T)
+define("projects_overdue", "逾期未完工项目",
+       "计划完工日期（第一批10月底、其余11月底）早于截至日期、截至日期时仍未完工的当年项目数。", unit="个", topic=T)
+
+
+def measure_coverage(conn, f: Filter, by: str = "township") -> pd.DataFrame:
+    d, hh = f.as_of, households
+    has_measure = sa.exists().where(aid_measures.c.household_id == hh.c.id, aid_measures.c.registered_date <= on(d))
+    key = area_key(by)
+    stmt = (sa.select(key.label("code"), count_if(sa.true()).label("monitored"),
+                      count_if(has_measure).label("with_measure"), count_if(hh.c.helper_id.is_(None)).label("no_helper"))
+            .where(monitored_on(d), *in_scope(f)).group_by(key))
+    out = per_area(conn, f, by, stmt, ["monitored", "with_measure", "no_helper"])
+    out["without_measure"] = out.monitored - out.with_measure
+    out["coverage"] = ratio(out.with_measure, out.monitored, 100)
+    return out
+
+
+def _measures_in_scope(f: Filter):
+    m, hh = aid_measures, households
+    return m.join(hh, hh.c.id == m.c.household_id), [m.c.registered_date <= on(f.as_of), *in_scope(f)]
+
+
+def measures_by_tool(conn, f: Filter) -> pd.DataFrame:
+    """Every policy tool: measures registered, completed, overdue, in progress, and the amount."""
+    m, d = aid_measures, f.as_of
+    done = sa.and_(m.c.completed_date.is_not(None), m.c.completed_date <= on(d))
+    overdue = sa.and_(sa.not_(done), m.c.planned_date < on(d))
+    joined, where = _measures_in_scope(f)
+    stmt = (sa.select(m.c.tool, sa.func.count(), count_if(done), count_if(overdue),
+                      sa.func.coalesce(sa.func.sum(m.c.amount), 0))
+            .select_from(joined).where(*where).group_by(m.c.tool))
+    got = {r[0]: r[1:] for r in conn.execute(stmt).all()}
+    rows = []
+    for tool, (label, group, dept) in TOOLS.items():
+        total, completed, late, amount = got.get(tool, (0, 0, 0, 0))
+        rows.append((tool, label, group, TOOL_GROUPS[group], dept, total, completed, late,
+                     total - completed - late, float(amount)))
+    return pd.DataFrame(rows, columns=["tool", "tool_label", "group", "group_label", "department", "total",
+                                       "completed", "overdue", "in_progress", "amount"])
+
+
+def factor_tool_gaps(conn, f: Filter) -> pd.DataFrame:
+    """Per factor type: monitored households with it open, and those without any matching measure."""
+    rf, m, hh, d = risk_factors, aid_measures, households, f.as_of
+    matches = sa.or_(*[sa.and_(rf.c.factor_type == t, m.c.tool.in_(sorted(tools)))
+                       for t, tools in FACTOR_TOOL_MATCH.items()])
+    has_match = sa.exists().where(m.c.household_id == rf.c.household_id, m.c.registered_date <= on(d), matches)
+    stmt = (sa.select(rf.c.factor_type, sa.func.count(sa.distinct(rf.c.household_id)),
+                      sa.func.count(sa.distinct(sa.case((~has_match, rf.c.household_id)))))
+            .select_from(rf.join(hh, hh.c.id == rf.c.household_id))
+            .where(open_on(d, rf.c.identified_date, rf.c.resolved_date), monitored_on(d), *in_scope(f))
+            .group_by(rf.c.factor_type))
+    got = {r[0]: r[1:] for r in conn.execute(stmt).all()}
+    rows = [(t, label, *got.get(t, (0, 0))) for t, (label, _) in FACTOR_TYPES.items()]
+    out = pd.DataFrame(rows, columns=["factor_type", "type_label", "households", "without_match"])
+    out["gap_share"] = ratio(out.without_match, out.households, 100)
+    return out
+
+
+VISIT_BUCKETS = {"within_30": "30天内", "d31_90": "31-90天", "over_90": "超过90天", "never": "从未走访"}
+
+
+def visit_recency(conn, f: Filter, by: str = "township") -> pd.DataFrame:
+    """Monitored households by days since their last visit on or before the as-of day."""
+    d, hh, v = f.as_of, households, visits
+    last = sa.select(v.c.household_id, sa.func.max(v.c.visit_date).label("last")).where(
+        v.c.visit_date <= on(d)).group_by(v.c.household_id).subquery()
+    age = days_between(last.c.last, on(d))
+    key = area_key(by)
+    stmt = (sa.select(key.label("code"), count_if(sa.and_(last.c.last.is_not(None), age <= 30)),
+                      count_if(sa.and_(age > 30, age <= 90)), count_if(age > 90), count_if(last.c.last.is_(None)))
+            .select_from(hh.outerjoin(last, last.c.household_id == hh.c.id))
+            .where(monitored_on(d), *in_scope(f)).group_by(key))
+    return per_area(conn, f, by, stmt, list(VISIT_BUCKETS))
+
+
+FUND_COLUMNS = ["projects", "budget", "disbursed", "industry_budget", "due", "completed", "completed_on_time", "overdue"]
+
+
+def funds_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
+    """Projects of the as-of year per area: budget, disbursed by the as-of day, industry share,
+    and completion against the deadline."""
+    p, pay, d = projects, project_payments, f.as_of
+    paid = sa.select(pay.c.project_id, sa.func.sum(pay.c.amount).label("paid")).where(
+        pay.c.pay_date <= on(d)).group_by(pay.c.project_id).subquery()
+    done = sa.and_(p.c.actual_completion.is_not(None), p.c.actual_completion <= on(d))
+    key = {"county": sa.literal("county"), "township": p.c.township_code, "village": p.c.village_code}[by]
+    where = [p.c.year == d.year]
+    if f.township:
+        where.append(p.c.township_code == f.township)
+    if f.village:
+        where.append(p.c.village_code == f.village)
+    stmt = (sa.select(key.label("code"), sa.func.count(), sa.func.sum(p.c.budget),
+                      sa.func.coalesce(sa.func.sum(paid.c.paid), 0),
+                      sa.func.coalesce(sa.func.sum(sa.case((p.c.category == "industry", p.c.budget), else_=0)), 0),
+                      count_if(p.c.planned_completion <= on(d)), count_if(done),
+                      count_if(sa.and_(done, p.c.actual_completion <= p.c.planned_completion)),
+                      count_if(sa.and_(sa.not_(done), p.c.planned_completion < on(d))))
+            .select_from(p.outerjoin(paid, paid.c.project_id == p.c.id)).where(*where).group_by(key))
+    out = per_area(conn, f, by, stmt, FUND_COLUMNS)
+    out["disbursement_rate"] = ratio(out.disbursed, out.budget, 100)
+    out["industry_share"] = ratio(out.industry_budget, out.budget, 100)
+    return out
+
+
+PROJECT_COLUMNS = ["code", "name", "township_code", "village_code", "category", "budget", "disbursed", "batch",
+                   "planned_completion", "actual_completion", "overdue"]
+
+
+def project_list(conn, f: Filter) -> pd.DataFrame:
+    p, pay, d = projects, project_payments, f.as_of
+    paid = sa.select(pay.c.project_id, sa.func.sum(pay.c.amount).label("paid")).where(
+        pay.c.pay_date <= on(d)).group_by(pay.c.project_id).subquery()
+    done = sa.and_(p.c.actual_completion.is_not(None), p.c.actual_completion <= on(d))
+    overdue = sa.case((sa.and_(sa.not_(done), p.c.planned_completion < on(d)), 1), else_=0)
+    where = [p.c.year == d.year]
+    if f.township:
+        where.append(p.c.township_code == f.township)
+    if f.village:
+        where.append(p.c.village_code == f.village)
+    stmt = (sa.select(p.c.code, p.c.name, p.c.township_code, p.c.village_code, p.c.category, p.c.budget,
+                      sa.func.coalesce(paid.c.paid, 0), p.c.batch, p.c.planned_completion,
+                      sa.case((done, p.c.actual_completion), else_=None), overdue)
+            .select_from(p.outerjoin(paid, paid.c.project_id == p.c.id)).where(*where)
+            .order_by(overdue.desc(), p.c.planned_completion, p.c.code))
+    out = frame(conn, stmt, PROJECT_COLUMNS)
+    out["overdue"] = out.overdue.astype(bool)
+    return out

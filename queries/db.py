@@ -1,0 +1,38 @@
+"""Database connections. One place decides which database the dashboard reads.
+
+MONITOR_DB_URL selects it (any SQLAlchemy URL: sqlite:///path or postgresql+psycopg://...);
+the default is the demo SQLite file written by ``python -m seed``.
+"""
+
+import os
+from pathlib import Path
+
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE = ROOT / "data" / "monitor.db"
+
+
+def database_url() -> str:
+    return os.environ.get("MONITOR_DB_URL") or f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def make_engine(url: str | None = None, *, read_only: bool = True) -> sa.Engine:
+    """Engine for the monitoring database; the dashboard opens it read-only."""
+    url = sa.make_url(url or database_url())
+    if url.get_backend_name() == "sqlite":
+        path = url.database
+        if read_only:
+            if not path or path == ":memory:":
+                raise ValueError("只读模式需要 SQLite 数据库文件路径")
+            # mode=ro: SQLite refuses every write on this connection; a missing file is an error, not a new db.
+            return sa.create_engine(
+                f"sqlite:///file:{Path(path).resolve()}?mode=ro&uri=true",
+                connect_args={"check_same_thread": False},
+            )
+        return sa.create_engine(url, connect_args={"check_same_thread": False})
+    connect_args = {"connect_timeout": 5}
+    if read_only:
+        connect_args["options"] = "-c default_transaction_read_only=on"
+    # pre_ping: a server that went away and came back is reconnected on the next use.
+    return sa.create_engine(url, pool_pre_ping=True, connect_args=connect_args)

@@ -1,0 +1,73 @@
+"""Risk factors (致贫返贫风险因子): by group and type, by township, several at once, and new over time."""
+
+import pandas as pd
+import sqlalchemy as sa
+
+from queries.codes import FACTOR_GROUPS, FACTOR_TYPES
+from queries.filters import Filter
+from queries.metrics import define
+from queries.schema import households, risk_factors
+from queries.sql import frame, in_scope, on, open_on, per_area, period_key
+from queries.trends import TREND_START
+
+T = "风险因子"
+define("factor_households", "存在该风险的户数",
+       "截至日期时存在未消除该类风险因子的监测对象户数（一户可同时存在多类风险，按类分别计数）。", topic=T)
+define("factor_share", "占比", "存在该类风险的户数 ÷ 存在任一未消除风险的户数。", unit="%", topic=T)
+define("multi_factor", "多重风险户", "截至日期时同时存在2类及以上未消除风险因子的户数。", topic=T)
+define("new_factors", "新识别风险", "本期（月或季度）内新识别的风险因子条数。", unit="条", topic=T)
+
+
+def _open_factors(f: Filter):
+    rf, hh = risk_factors, households
+    return (sa.select(rf.c.household_id, rf.c.factor_type, rf.c.factor_group, hh.c.township_code, hh.c.village_code)
+            .select_from(rf.join(hh, hh.c.id == rf.c.household_id))
+            .where(open_on(f.as_of, rf.c.identified_date, rf.c.resolved_date), hh.c.monitor_category.is_not(None),
+                   *in_scope(f)))
+
+
+def factor_breakdown(conn, f: Filter) -> pd.DataFrame:
+    """Every factor type with the number of households that have it open, and its share."""
+    o = _open_factors(f).subquery()
+    stmt = sa.select(o.c.factor_type, sa.func.count(sa.distinct(o.c.household_id))).group_by(o.c.factor_type)
+    counts = dict(conn.execute(stmt).all())
+    any_stmt = sa.select(sa.func.count(sa.distinct(o.c.household_id)))
+    with_any = conn.execute(any_stmt).scalar() or 0
+    rows = [(FACTOR_TYPES[t][1], FACTOR_GROUPS[FACTOR_TYPES[t][1]], t, FACTOR_TYPES[t][0], int(counts.get(t, 0)))
+            for t in FACTOR_TYPES]
+    out = pd.DataFrame(rows, columns=["group", "group_label", "factor_type", "type_label", "households"])
+    out["share"] = out.households / with_any * 100 if with_any else float("nan")
+    return out
+
+
+def factors_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
+    """Area x factor type: households with the factor open (wide: one column per factor type)."""
+    o = _open_factors(f).subquery()
+    key = o.c.township_code if by == "township" else o.c.village_code
+    cols = [sa.func.count(sa.distinct(sa.case((o.c.factor_type == t, o.c.household_id)))).label(t) for t in FACTOR_TYPES]
+    stmt = sa.select(key.label("code"), *cols).group_by(key)
+    return per_area(conn, f, by, stmt, list(FACTOR_TYPES))
+
+
+def multi_factor_households(conn, f: Filter) -> pd.DataFrame:
+    """How many households have 1, 2, 3 or more open factors."""
+    o = _open_factors(f).subquery()
+    per_hh = sa.select(o.c.household_id, sa.func.count(sa.distinct(o.c.factor_type)).label("n")).group_by(
+        o.c.household_id).subquery()
+    bucket = sa.case((per_hh.c.n >= 3, 3), else_=per_hh.c.n)
+    counts = dict(conn.execute(sa.select(bucket, sa.func.count()).group_by(bucket)).all())
+    return pd.DataFrame({"factors": [1, 2, 3], "label": ["1类", "2类", "3类及以上"],
+                         "households": [int(counts.get(k, 0)) for k in (1, 2, 3)]})
+
+
+def factor_trend(conn, f: Filter) -> pd.DataFrame:
+    """New factors identified per period (month or quarter) and group, up to the as-of day."""
+    rf, hh = risk_factors, households
+    key = period_key(rf.c.identified_date, f.period)
+    stmt = (sa.select(key, rf.c.factor_group, sa.func.count())
+            .select_from(rf.join(hh, hh.c.id == rf.c.household_id))
+            .where(rf.c.identified_date <= on(f.as_of), rf.c.identified_date >= on(TREND_START), *in_scope(f))
+            .group_by(key, rf.c.factor_group).order_by(key, rf.c.factor_group))
+    out = frame(conn, stmt, ["period", "group", "new_factors"])
+    out["group_label"] = out.group.map(FACTOR_GROUPS).fillna("未知")
+    return out

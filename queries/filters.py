@@ -1,0 +1,58 @@
+"""The filter every query takes: as-of date, period, area scope and household category."""
+
+import calendar
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+
+PERIOD_KINDS = ("month", "quarter")
+
+
+@dataclass(frozen=True)
+class Filter:
+    as_of: date
+    period: str = "quarter"          # month | quarter: window for "in this period" flows, trend grain
+    township: str | None = None      # 9-digit township code
+    village: str | None = None       # 12-digit village code
+    category: str | None = None      # monitor category code (queries/codes.py)
+
+    def __post_init__(self):
+        if self.period not in PERIOD_KINDS:
+            raise ValueError(f"unknown period {self.period!r}")
+
+    def at(self, as_of: date) -> "Filter":
+        return replace(self, as_of=as_of)
+
+    @property
+    def previous_quarter(self) -> "Filter":
+        """Same filter on the same day one quarter earlier: the basis of every '较上季度' change."""
+        return self.at(months_before(self.as_of, 3))
+
+    @property
+    def period_start(self) -> date:
+        return period_start(self.as_of, self.period)
+
+    @property
+    def overdue_cutoff(self) -> date:
+        """Leads raised on or before this day and still undecided are overdue (> 15 days)."""
+        return self.as_of - timedelta(days=LEAD_DECISION_DAYS)
+
+
+LEAD_DECISION_DAYS = 15  # national rule: a lead is decided within 15 days
+
+
+def months_before(d: date, months: int) -> date:
+    y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
+    m += 1
+    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+
+
+def period_start(d: date, kind: str) -> date:
+    if kind == "month":
+        return d.replace(day=1)
+    return date(d.year, 3 * ((d.month - 1) // 3) + 1, 1)
+
+
+def period_label(d: date, kind: str) -> str:
+    if kind == "month":
+        return f"{d.year}年{d.month}月"
+    return f"{d.year}年第{(d.month - 1) // 3 + 1}季度"

@@ -1,0 +1,140 @@
+"""Household search, list and one household's full record (户情).
+
+These return personal data in full; masking happens in queries/privacy.py before anything
+reaches the UI.
+"""
+
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+
+from queries.codes import WARNING_LEVELS
+from queries.filters import Filter
+from queries.schema import (aid_measures, helpers, household_income, households, members, monitoring_lines,
+                            risk_factors, townships, villages, visits, warnings)
+from queries.sql import count_if, frame, in_scope, monitored_on, on, open_on, warning_open_on
+
+LIST_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "hh_type", "monitor_category",
+                "status", "worst_open_level", "open_factors", "measures", "helper_name", "last_visit"]
+SEARCH_MAX = 50
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def household_list(conn, f: Filter, search: str | None = None, monitored_only: bool = True,
+                   limit: int = 200) -> pd.DataFrame:
+    """Households in scope, optionally matching a household code (prefix) or head's name (part)."""
+    d, hh = f.as_of, households
+    head = sa.select(members.c.household_id, sa.func.min(members.c.name).label("name")).where(
+        members.c.relation == "head").group_by(members.c.household_id).subquery()
+    w = warnings
+    level_rank = sa.case({lv: i for i, lv in enumerate(WARNING_LEVELS)}, value=w.c.level, else_=9)
+    worst = sa.select(w.c.household_id, sa.func.min(level_rank).label("rank")).where(
+        warning_open_on(d)).group_by(w.c.household_id).subquery()
+    rf = risk_factors
+    nf = sa.select(rf.c.household_id, sa.func.count().label("n")).where(
+        open_on(d, rf.c.identified_date, rf.c.resolved_date)).group_by(rf.c.household_id).subquery()
+    nm = sa.select(aid_measures.c.household_id, sa.func.count().label("n")).where(
+        aid_measures.c.registered_date <= on(d)).group_by(aid_measures.c.household_id).subquery()
+    lv = sa.select(visits.c.household_id, sa.func.max(visits.c.visit_date).label("last")).where(
+        visits.c.visit_date <= on(d)).group_by(visits.c.household_id).subquery()
+    status = sa.case((monitored_on(d), "monitoring"),
+                     (sa.and_(hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d)), "eliminated"),
+                     else_="not_monitored")
+    where = list(in_scope(f))
+    if monitored_only:
+        where.append(monitored_on(d))
+    if search:
+        text = search.strip()[:SEARCH_MAX]
+        where.append(sa.or_(hh.c.code.like(_like_escape(text) + "%", escape="\\"),
+                            head.c.name.like("%" + _like_escape(text) + "%", escape="\\")))
+    stmt = (sa.select(hh.c.id, hh.c.code, head.c.name, townships.c.name, villages.c.name, hh.c.hh_type,
+                      hh.c.monitor_category, status, worst.c.rank, sa.func.coalesce(nf.c.n, 0),
+                      sa.func.coalesce(nm.c.n, 0), helpers.c.name, lv.c.last)
+            .select_from(hh.join(villages, villages.c.code == hh.c.village_code)
+                         .join(townships, townships.c.code == hh.c.township_code)
+                         .outerjoin(head, head.c.household_id == hh.c.id)
+                         .outerjoin(worst, worst.c.household_id == hh.c.id)
+                         .outerjoin(nf, nf.c.household_id == hh.c.id)
+                         .outerjoin(nm, nm.c.household_id == hh.c.id)
+                         .outerjoin(lv, lv.c.household_id == hh.c.id)
+                         .outerjoin(helpers, helpers.c.id == hh.c.helper_id))
+            .where(*where).order_by(sa.func.coalesce(worst.c.rank, 9), hh.c.code).limit(limit))
+    out = frame(conn, stmt, LIST_COLUMNS)
+    levels = list(WARNING_LEVELS)
+    out["worst_open_level"] = [levels[int(r)] if pd.notna(r) and int(r) < len(levels) else None
+                               for r in out.worst_open_level]
+    return out
+
+
+def household_id_by_code(conn, code: str, f: Filter | None = None) -> int | None:
+    stmt = sa.select(households.c.id).where(households.c.code == code)
+    if f is not None:
+        stmt = stmt.where(*in_scope(f, category=False))
+    return conn.execute(stmt).scalar()
+
+
+def household_record(conn, household_id: int, as_of: date, f: Filter | None = None) -> dict[str, pd.DataFrame] | None:
+    """Everything about one household up to the as-of day; None if it does not exist (or is out of scope)."""
+    hh = households
+    scope = in_scope(f, category=False) if f is not None else []
+    head = sa.select(hh.c.id, hh.c.code, hh.c.hh_type, hh.c.monitor_category, hh.c.identified_date,
+                     hh.c.eliminated_date, hh.c.assistance_only, hh.c.negative_factor, hh.c.updated_date,
+                     townships.c.name, villages.c.name, helpers.c.name, helpers.c.phone, helpers.c.unit
+                     ).select_from(hh.join(villages, villages.c.code == hh.c.village_code)
+                                   .join(townships, townships.c.code == hh.c.township_code)
+                                   .outerjoin(helpers, helpers.c.id == hh.c.helper_id)).where(hh.c.id == household_id, *scope)
+    info = frame(conn, head, ["household_id", "code", "hh_type", "monitor_category", "identified_date",
+                              "eliminated_date", "assistance_only", "negative_factor", "updated_date",
+                              "township_name", "village_name", "helper_name", "helper_phone", "helper_unit"])
+    if info.empty:
+        return None
+    m = members
+    rec = {"household": info}
+    rec["members"] = frame(conn, sa.select(m.c.id, m.c.name, m.c.id_number, m.c.phone, m.c.gender, m.c.birth_date,
+                                           m.c.relation, m.c.labour, m.c.employment, m.c.is_student, m.c.school_stage,
+                                           m.c.dropout, m.c.insured, m.c.disability_level, m.c.health)
+                           .where(m.c.household_id == household_id).order_by(m.c.id),
+                           ["member_id", "name", "id_number", "phone", "gender", "birth_date", "relation", "labour",
+                            "employment", "is_student", "school_stage", "dropout", "insured", "disability_level", "health"])
+    inc = household_income
+    rec["income"] = frame(conn, sa.select(inc.c.year, inc.c.per_capita_income, inc.c.total_income, inc.c.rigid_expense,
+                                          monitoring_lines.c.yuan)
+                          .select_from(inc.outerjoin(monitoring_lines, monitoring_lines.c.year == inc.c.year))
+                          .where(inc.c.household_id == household_id, inc.c.year <= as_of.year).order_by(inc.c.year),
+                          ["year", "per_capita_income", "total_income", "rigid_expense", "monitoring_line"])
+    rf = risk_factors
+    rec["factors"] = frame(conn, sa.select(rf.c.factor_group, rf.c.factor_type, rf.c.disaster_kind, rf.c.identified_date,
+                                           sa.case((rf.c.resolved_date <= on(as_of), rf.c.resolved_date), else_=None))
+                           .where(rf.c.household_id == household_id, rf.c.identified_date <= on(as_of))
+                           .order_by(rf.c.identified_date, rf.c.id),
+                           ["factor_group", "factor_type", "disaster_kind", "identified_date", "resolved_date"])
+    w = warnings
+    decided = sa.and_(w.c.decision_date.is_not(None), w.c.decision_date <= on(as_of))
+    rec["warnings"] = frame(conn, sa.select(w.c.level, w.c.source, w.c.raised_date,
+                                            sa.case((decided, w.c.decision), else_=None),
+                                            sa.case((decided, w.c.decision_date), else_=None),
+                                            sa.case((decided, w.c.dismiss_reason), else_=None),
+                                            sa.case((w.c.closed_date <= on(as_of), w.c.closed_date), else_=None))
+                            .where(w.c.household_id == household_id, w.c.raised_date <= on(as_of))
+                            .order_by(w.c.raised_date, w.c.id),
+                            ["level", "source", "raised_date", "decision", "decision_date", "dismiss_reason", "closed_date"])
+    am = aid_measures
+    rec["measures"] = frame(conn, sa.select(am.c.tool_group, am.c.tool, am.c.department, am.c.registered_date,
+                                            am.c.planned_date,
+                                            sa.case((am.c.completed_date <= on(as_of), am.c.completed_date), else_=None),
+                                            am.c.amount)
+                            .where(am.c.household_id == household_id, am.c.registered_date <= on(as_of))
+                            .order_by(am.c.registered_date, am.c.id),
+                            ["tool_group", "tool", "department", "registered_date", "planned_date", "completed_date",
+                             "amount"])
+    v = visits
+    rec["visits"] = frame(conn, sa.select(v.c.visit_date, v.c.visitor_kind, helpers.c.name, v.c.note)
+                          .select_from(v.outerjoin(helpers, helpers.c.id == v.c.helper_id))
+                          .where(v.c.household_id == household_id, v.c.visit_date <= on(as_of))
+                          .order_by(v.c.visit_date.desc(), v.c.id.desc()),
+                          ["visit_date", "visitor_kind", "visitor_name", "note"])
+    return rec

@@ -1,0 +1,177 @@
+"""Portable SQL building blocks: date arithmetic per dialect, the state of a record on a day,
+the area/category scope, and turning a statement into a DataFrame with fixed columns."""
+
+from datetime import date
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from queries.filters import Filter
+from queries.schema import households, warnings
+
+
+class days_between(FunctionElement):
+    """Whole days from start to end (end - start)."""
+    type = sa.Integer()
+    inherit_cache = True
+    name = "days_between"
+
+
+@compiles(days_between, "sqlite")
+def _days_sqlite(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"CAST(julianday({compiler.process(end, **kw)}) - julianday({compiler.process(start, **kw)}) AS INTEGER)"
+
+
+@compiles(days_between, "postgresql")
+def _days_pg(element, compiler, **kw):
+    start, end = list(element.clauses)
+    return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
+
+
+class period_key(FunctionElement):
+    """'2026-03' (month) or '2026-Q1' (quarter) for a date."""
+    type = sa.String()
+    inherit_cache = True
+    name = "period_key"
+
+    def __init__(self, d, kind: str):
+        self.kind = kind
+        super().__init__(d)
+
+
+@compiles(period_key, "sqlite")
+def _period_sqlite(element, compiler, **kw):
+    d = compiler.process(list(element.clauses)[0], **kw)
+    if element.kind == "month":
+        return f"strftime('%Y-%m', {d})"
+    return f"(strftime('%Y', {d}) || '-Q' || ((CAST(strftime('%m', {d}) AS INTEGER) + 2) / 3))"
+
+
+@compiles(period_key, "postgresql")
+def _period_pg(element, compiler, **kw):
+    d = compiler.process(list(element.clauses)[0], **kw)
+    return f"to_char({d}, 'YYYY-MM')" if element.kind == "month" else f"to_char({d}, 'YYYY-\"Q\"Q')"
+
+
+def on(d: date):
+    """A date bound as a typed literal parameter (SQLite compares ISO strings, PostgreSQL dates)."""
+    return sa.literal(d, sa.Date)
+
+
+# -- the state of a record on day d -----------------------------------------------------------
+def monitored_on(d: date, hh=households):
+    return sa.and_(hh.c.monitor_category.is_not(None), hh.c.identified_date <= on(d),
+                   sa.or_(hh.c.eliminated_date.is_(None), hh.c.eliminated_date > on(d)))
+
+
+def eliminated_by(d: date, hh=households):
+    return sa.and_(hh.c.monitor_category.is_not(None), hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d))
+
+
+def warning_open_on(d: date, w=warnings):
+    """Raised and not yet closed (pending, or identified and the risk not yet eliminated)."""
+    return sa.and_(w.c.raised_date <= on(d), sa.or_(w.c.closed_date.is_(None), w.c.closed_date > on(d)))
+
+
+def undecided_on(d: date, w=warnings):
+    return sa.and_(w.c.raised_date <= on(d), sa.or_(w.c.decision_date.is_(None), w.c.decision_date > on(d)))
+
+
+def overdue_on(f: Filter, w=warnings):
+    """Undecided more than 15 days after the lead was raised."""
+    return sa.and_(undecided_on(f.as_of, w), w.c.raised_date < on(f.overdue_cutoff))
+
+
+def open_on(d: date, start_col, end_col):
+    return sa.and_(start_col <= on(d), sa.or_(end_col.is_(None), end_col > on(d)))
+
+
+def count_if(cond):
+    return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
+
+
+# -- scope --------------------------------------------------------------------------------------
+def in_scope(f: Filter, hh=households, *, category: bool = True) -> list:
+    """WHERE clauses that restrict households to the filter's area and category."""
+    clauses = []
+    if f.township:
+        clauses.append(hh.c.township_code == f.township)
+    if f.village:
+        clauses.append(hh.c.village_code == f.village)
+    if category and f.category:
+        clauses.append(hh.c.monitor_category == f.category)
+    return clauses
+
+
+def frame(conn, stmt, columns: list[str]) -> pd.DataFrame:
+    """Run a statement; the result always has exactly these columns, even when empty."""
+    rows = conn.execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows], columns=columns)
+
+
+def median_by(inner, group_cols: list[str], value_col: str):
+    """Median of value_col per group, with window functions (SQLite has no MEDIAN)."""
+    v = inner.c[value_col]
+    groups = [inner.c[g] for g in group_cols]
+    ranked = sa.select(*groups, v.label("v"),
+                       sa.func.row_number().over(partition_by=groups, order_by=v).label("rn"),
+                       sa.func.count().over(partition_by=groups).label("n")).subquery()
+    mid = sa.or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)
+    out_groups = [ranked.c[g] for g in group_cols]
+    return sa.select(*out_groups, sa.func.avg(sa.cast(ranked.c.v, sa.Float)).label("median")).where(mid).group_by(*out_groups)
+
+
+# -- grouping by area ---------------------------------------------------------------------------
+AREA_LEVELS = ("county", "township", "village")
+
+
+def area_key(by: str, hh=households):
+    """The household column that groups rows by area (a constant for the whole county)."""
+    if by == "county":
+        return sa.literal("county")
+    if by == "township":
+        return hh.c.township_code
+    if by == "village":
+        return hh.c.village_code
+    raise ValueError(f"unknown area level {by!r}")
+
+
+def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:
+    """Every area of the level inside the filter's scope (code, name, township_code), so that an
+    area with nothing to count still shows with zeros."""
+    from queries.schema import county, townships, villages
+    if by == "county":
+        name = conn.execute(sa.select(county.c.name)).scalar() or "全县"
+        return pd.DataFrame({"code": ["county"], "name": [name], "township_code": [None]})
+    if by == "township":
+        stmt = sa.select(townships.c.code, townships.c.name, townships.c.code).order_by(townships.c.code)
+        if f.township:
+            stmt = stmt.where(townships.c.code == f.township)
+        return frame(conn, stmt, ["code", "name", "township_code"])
+    stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code).order_by(villages.c.code)
+    if f.township:
+        stmt = stmt.where(villages.c.township_code == f.township)
+    if f.village:
+        stmt = stmt.where(villages.c.code == f.village)
+    return frame(conn, stmt, ["code", "name", "township_code"])
+
+
+def per_area(conn, f: Filter, by: str, stmt, columns: list[str]) -> pd.DataFrame:
+    """Run a statement grouped by area (first column 'code') and attach every area in scope,
+    filling areas without rows with 0."""
+    data = frame(conn, stmt, ["code", *columns])
+    areas = areas_in_scope(conn, f, by)
+    out = areas.merge(data, on="code", how="left")
+    counts = [c for c in columns if c not in ("median_days",)]
+    out[counts] = out[counts].fillna(0)
+    return out
+
+
+def ratio(num, den, scale: float = 1.0):
+    """num/den as a float column; NaN where the denominator is 0 (no basis, not 0%)."""
+    num = pd.to_numeric(num, errors="coerce").astype(float)
+    den = pd.to_numeric(den, errors="coerce").astype(float)
+    return (num / den.where(den > 0)) * scale

@@ -1,0 +1,215 @@
+"""Target indicators (目标考核) against their configured targets, by county, township and village.
+
+Sector indicators come from the per-village, per-quarter facts (水利、卫健、人社、医保、民政);
+the rest are computed from the monitoring records. Target values live in the ``targets`` table
+(per year, county-wide or per township), never in code.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+import sqlalchemy as sa
+
+from queries.filters import Filter
+from queries.metrics import define
+from queries.schema import aid_measures, households, members, risk_factors, targets, village_facts, villages, warnings
+from queries.sql import area_key, count_if, days_between, frame, in_scope, monitored_on, on, open_on, per_area
+
+
+@dataclass(frozen=True)
+class Indicator:
+    key: str
+    name: str
+    definition: str
+    numerator: object = None      # village_facts expression (sector indicators)
+    denominator: object = None
+    unit: str = "%"               # "%" rate, otherwise a count that should stay at or below target
+    source: str = ""
+
+    @property
+    def is_rate(self) -> bool:
+        return self.unit == "%"
+
+
+vf = village_facts
+_one = sa.literal(1)
+INDICATORS = [
+    Indicator("tap_water", "农村自来水普及率", "通自来水户数 ÷ 农村户数（最近一期行业数据）。",
+              vf.c.tap_water_households, vf.c.rural_households, source="水利"),
+    Indicator("large_scale", "规模化供水覆盖率", "规模化供水工程覆盖户数 ÷ 农村户数。",
+              vf.c.large_scale_households, vf.c.rural_households, source="水利"),
+    Indicator("water_reliability", "供水保障率", "供水有保障户数 ÷ 农村户数。",
+              vf.c.reliable_supply_households, vf.c.rural_households, source="水利"),
+    Indicator("centralized", "农村集中供水率", "集中供水户数 ÷ 农村户数。",
+              vf.c.centralized_households, vf.c.rural_households, source="水利"),
+    Indicator("clinic_standard", "村卫生室标准化达标率", "村卫生室达到标准化建设标准的行政村数 ÷ 行政村数。",
+              sa.case((vf.c.clinic_standard, 1), else_=0), _one, source="卫健"),
+    Indicator("clinic_public", "村卫生室公有产权比例", "村卫生室为公有产权的行政村数 ÷ 行政村数。",
+              sa.case((vf.c.clinic_public, 1), else_=0), _one, source="卫健"),
+    Indicator("employment", "脱贫人口务工就业率", "有劳动能力的脱贫人口和监测对象中务工就业人数 ÷ 有劳动能力人数。",
+              vf.c.employed_people, vf.c.labour_people, source="人社"),
+    Indicator("insured", "困难人员参保率", "参加基本医疗保险的困难人员数 ÷ 困难人员数。",
+              vf.c.insured_difficult_people, vf.c.difficult_people, source="医保"),
+    Indicator("tekun_care", "特困人员集中供养率", "集中供养的生活不能自理特困人员 ÷ 生活不能自理特困人员。",
+              vf.c.tekun_centralized, vf.c.tekun_need_care, source="民政"),
+    Indicator("measure_coverage", "帮扶措施覆盖率", "处于监测状态的户中已登记至少一项帮扶措施的户数占比。", source="监测系统"),
+    Indicator("lead_timeliness", "线索15天内研判率", "当年1月1日至截至日期作出研判的线索中，15天内完成研判的占比。",
+              source="监测系统"),
+    Indicator("dropouts", "义务教育辍学人数", "家庭成员中义务教育阶段辍学的人数（系统内农户），目标为0。", unit="人",
+              source="监测系统"),
+    Indicator("unsafe_houses", "住房安全问题户", "存在未消除“住房安全”风险因子的监测户数，目标为0。", unit="户", source="监测系统"),
+]
+BY_KEY = {i.key: i for i in INDICATORS}
+FACT_INDICATORS = [i for i in INDICATORS if i.numerator is not None]
+
+for _i in INDICATORS:
+    define(f"target_{_i.key}", _i.name, _i.definition + ("" if _i.is_rate else "（计数指标，越少越好）"),
+           unit=_i.unit, topic="目标考核")
+define("target_projection", "按当前进度预计", "以最近四期数值做线性外推，预计考核截止日期时达到的水平。", unit="%", topic="目标考核")
+
+NEAR = 2.0  # percentage points: "close to target" band for the amber light
+STATUS = {"met": "达标", "near": "接近", "behind": "未达标", "none": "无目标"}
+COLUMNS = ["code", "name", "township_code", "indicator", "indicator_name", "unit", "numerator", "denominator",
+           "value", "target", "gap", "status", "period_end"]
+
+
+def latest_period(conn, d: date) -> date | None:
+    return conn.execute(sa.select(sa.func.max(vf.c.period_end)).where(vf.c.period_end <= on(d))).scalar()
+
+
+def _facts_area_key(by: str):
+    return {"county": sa.literal("county"), "township": villages.c.township_code, "village": vf.c.village_code}[by]
+
+
+def _facts_scope(f: Filter) -> list:
+    clauses = []
+    if f.township:
+        clauses.append(villages.c.township_code == f.township)
+    if f.village:
+        clauses.append(vf.c.village_code == f.village)
+    return clauses
+
+
+def _fact_values(conn, f: Filter, by: str, period) -> pd.DataFrame:
+    key = _facts_area_key(by)
+    cols = []
+    for i in FACT_INDICATORS:
+        cols += [sa.func.sum(i.numerator).label(f"{i.key}__n"), sa.func.sum(i.denominator).label(f"{i.key}__d")]
+    stmt = (sa.select(key.label("code"), *cols).select_from(vf.join(villages, villages.c.code == vf.c.village_code))
+            .where(vf.c.period_end == on(period), *_facts_scope(f)).group_by(key))
+    wide = frame(conn, stmt, ["code", *[c.name for c in cols]])
+    return _long(wide, FACT_INDICATORS)
+
+
+def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
+    d, hh = f.as_of, households
+    key = area_key(by)
+    has_measure = sa.exists().where(aid_measures.c.household_id == hh.c.id, aid_measures.c.registered_date <= on(d))
+    cov = sa.select(key.label("code"), count_if(has_measure).label("measure_coverage__n"),
+                    sa.func.count().label("measure_coverage__d")).where(monitored_on(d), *in_scope(f)).group_by(key)
+    w = warnings
+    in_year = sa.and_(w.c.decision_date >= on(date(d.year, 1, 1)), w.c.decision_date <= on(d))
+    timely = sa.select(key.label("code"),
+                       count_if(days_between(w.c.raised_date, w.c.decision_date) <= 15).label("lead_timeliness__n"),
+                       sa.func.count().label("lead_timeliness__d")).select_from(
+        w.join(hh, hh.c.id == w.c.household_id)).where(in_year, *in_scope(f)).group_by(key)
+    drop = sa.select(key.label("code"), count_if(members.c.dropout).label("dropouts__n")).select_from(
+        members.join(hh, hh.c.id == members.c.household_id)).where(*in_scope(f, category=False)).group_by(key)
+    rf = risk_factors
+    unsafe = sa.select(key.label("code"), sa.func.count(sa.distinct(hh.c.id)).label("unsafe_houses__n")).select_from(
+        rf.join(hh, hh.c.id == rf.c.household_id)).where(
+        rf.c.factor_type == "housing", open_on(d, rf.c.identified_date, rf.c.resolved_date), monitored_on(d),
+        *in_scope(f)).group_by(key)
+    wide = None
+    for stmt in (cov, timely, drop, unsafe):
+        part = frame(conn, stmt, ["code", *[c.name for c in stmt.selected_columns][1:]])
+        wide = part if wide is None else wide.merge(part, on="code", how="outer")
+    return _long(wide, [BY_KEY[k] for k in ("measure_coverage", "lead_timeliness", "dropouts", "unsafe_houses")])
+
+
+def _long(wide: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
+    parts = []
+    for i in indicators:
+        n = wide.get(f"{i.key}__n", pd.Series(dtype=float))
+        den = wide.get(f"{i.key}__d", pd.Series(np.nan, index=wide.index))
+        parts.append(pd.DataFrame({"code": wide.code, "indicator": i.key, "numerator": n.astype(float),
+                                   "denominator": den.astype(float)}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["code", "indicator", "numerator", "denominator"])
+
+
+def target_values(conn, year: int) -> pd.DataFrame:
+    """Targets in force in a year: the year's own, else the latest earlier year's (scope: county or township)."""
+    stmt = sa.select(targets.c.indicator, targets.c.scope, targets.c.year, targets.c.value, targets.c.deadline).where(
+        targets.c.year <= year).order_by(targets.c.indicator, targets.c.scope, targets.c.year)
+    t = frame(conn, stmt, ["indicator", "scope", "year", "value", "deadline"])
+    return t.groupby(["indicator", "scope"], as_index=False).last()
+
+
+def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
+    t = target_values(conn, f.as_of.year)
+    county_t = t[t.scope == "county"].set_index("indicator").value
+    town_t = t[t.scope != "county"].set_index(["scope", "indicator"]).value
+    out = areas.merge(long, on="code", how="left")
+    def target_for(row):
+        key = (row.township_code, row.indicator)
+        return town_t.get(key, county_t.get(row.indicator, np.nan)) if row.township_code else county_t.get(row.indicator, np.nan)
+    out["target"] = [target_for(r) for r in out.itertuples()] if len(out) else pd.Series(dtype=float)
+    rate = out.indicator.map(lambda k: BY_KEY[k].is_rate).astype(bool)
+    value = np.where(rate, out.numerator / out.denominator.where(out.denominator > 0) * 100, out.numerator)
+    out["value"] = value
+    out.loc[rate, "target"] = out.loc[rate, "target"] * 100
+    out["gap"] = np.where(rate, out.value - out.target, out.target - out.value)
+    out["status"] = np.select([out.target.isna() | out.value.isna(), out.gap >= -1e-9, rate & (out.gap >= -NEAR)],
+                              ["none", "met", "near"], "behind")
+    out["indicator_name"] = out.indicator.map(lambda k: BY_KEY[k].name)
+    out["unit"] = out.indicator.map(lambda k: BY_KEY[k].unit)
+    return out
+
+
+def target_status(conn, f: Filter, by: str = "county") -> pd.DataFrame:
+    """Every indicator for every area of the level: value, target, gap and traffic light."""
+    period = latest_period(conn, f.as_of)
+    areas = per_area(conn, f, by, sa.select(sa.literal("x").label("code")).where(sa.false()), [])
+    parts = [_record_values(conn, f, by)]
+    if period is not None:
+        parts.insert(0, _fact_values(conn, f, by, period))
+    long = pd.concat(parts, ignore_index=True)
+    out = _attach_targets(conn, f, long, areas[["code", "name", "township_code"]])
+    out = out[out.indicator.notna()].copy()
+    out["period_end"] = np.where(out.indicator.isin([i.key for i in FACT_INDICATORS]), period, f.as_of)
+    order = {i.key: n for n, i in enumerate(INDICATORS)}
+    out = out.sort_values(["code", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s)
+    return out[COLUMNS].reset_index(drop=True)
+
+
+def target_trend(conn, f: Filter, indicator: str) -> pd.DataFrame:
+    """A sector indicator's value at every period end up to the as-of day, for the filter's area."""
+    i = BY_KEY[indicator]
+    if i.numerator is None:
+        raise ValueError(f"{indicator} has no per-period facts")
+    stmt = (sa.select(vf.c.period_end, sa.func.sum(i.numerator), sa.func.sum(i.denominator))
+            .select_from(vf.join(villages, villages.c.code == vf.c.village_code))
+            .where(vf.c.period_end <= on(f.as_of), *_facts_scope(f)).group_by(vf.c.period_end).order_by(vf.c.period_end))
+    out = frame(conn, stmt, ["period_end", "numerator", "denominator"])
+    out["value"] = out.numerator.astype(float) / out.denominator.astype(float).where(out.denominator > 0) * 100
+    return out
+
+
+def project_to_deadline(trend: pd.DataFrame, deadline: date, points: int = 4) -> float:
+    """Where the indicator will be at the deadline if the pace of the last `points` periods holds."""
+    t = trend.dropna(subset=["value"]).tail(points)
+    if len(t) < 2:
+        return float("nan")
+    x = np.array([(pd.Timestamp(p) - pd.Timestamp(t.period_end.iloc[-1])).days for p in t.period_end], dtype=float)
+    slope, intercept = np.polyfit(x, t.value.astype(float), 1)
+    ahead = (pd.Timestamp(deadline) - pd.Timestamp(t.period_end.iloc[-1])).days
+    return float(np.clip(intercept + slope * ahead, 0, 100))
+
+
+def lagging_villages(conn, f: Filter, indicator: str, limit: int = 20) -> pd.DataFrame:
+    """Villages furthest behind the target on one indicator."""
+    s = target_status(conn, f, "village")
+    s = s[(s.indicator == indicator) & (s.status.isin(["behind", "near"]))]
+    return s.sort_values(["gap", "code"]).head(limit).reset_index(drop=True)
