@@ -131,3 +131,31 @@ def pytest_unconfigure(config):
             tr.write_line(message, red=True, bold=True)
         else:
             print(message, file=sys.stderr)
+
+
+# --- dashboard pages on the hand-built fixture database ------------------------------------------
+
+@pytest.fixture(scope="session")
+def fixture_sqlite_url(tmp_path_factory) -> str:
+    """The hand-built fixture county (tests/fixture_db.py) in a SQLite file, built once."""
+    from queries.db import make_engine
+    from queries.schema import metadata
+    from tests.fixture_db import build_fixture
+
+    path = tmp_path_factory.mktemp("fixture") / "fixture.db"
+    engine = make_engine(f"sqlite:///{path}", read_only=False)
+    metadata.create_all(engine)
+    build_fixture(engine)
+    engine.dispose()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def app_db(fixture_sqlite_url, monkeypatch) -> str:
+    """Point the dashboard at the fixture database, with fresh Streamlit caches."""
+    import streamlit as st
+
+    monkeypatch.setenv("MONITOR_DB_URL", fixture_sqlite_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return fixture_sqlite_url

@@ -1,0 +1,148 @@
+"""The shared filter: read from the URL (st.query_params), validated, shown in the sidebar,
+written back to the URL so a copied link reproduces the exact view.
+
+Query parameters: asof=YYYY-MM-DD, period=month|quarter, town=9 digits, village=12 digits,
+cat=unstable|marginal|sudden. Anything unknown or malformed is dropped with a short notice and
+never reaches SQL.
+"""
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from queries.codes import MONITOR_CATEGORIES, PERIODS
+from queries.filters import Filter
+from queries.trends import TREND_START
+
+PARAM_NAMES = {"asof": "截至日期", "period": "统计周期", "town": "乡镇", "village": "村", "cat": "监测类别"}
+KEYS = {p: f"flt_{p}" for p in PARAM_NAMES}
+MAX_PARAM_LEN = 40
+
+
+@dataclass(frozen=True)
+class Areas:
+    towns: pd.DataFrame      # code, name
+    villages: pd.DataFrame   # code, name, township_code
+    data_as_of: date
+
+    def town_name(self, code) -> str:
+        hit = self.towns.loc[self.towns.code == code, "name"]
+        return hit.iloc[0] if len(hit) else "全县"
+
+    def village_name(self, code) -> str:
+        hit = self.villages.loc[self.villages.code == code, "name"]
+        return hit.iloc[0] if len(hit) else ""
+
+
+def _param(name: str) -> str | None:
+    value = st.query_params.get(name)
+    return None if value is None else str(value)
+
+
+def parse(areas: Areas) -> tuple[Filter, list[str]]:
+    """Filter from the URL; returns the names of parameters that were dropped."""
+    dropped = []
+
+    def bad(name):
+        dropped.append(PARAM_NAMES[name])
+        return None
+
+    raw = {p: _param(p) for p in PARAM_NAMES}
+    as_of = areas.data_as_of
+    if raw["asof"] is not None:
+        try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw["asof"]):
+                raise ValueError
+            d = date.fromisoformat(raw["asof"])
+            if TREND_START <= d <= areas.data_as_of:
+                as_of = d
+            else:
+                bad("asof")
+        except ValueError:
+            bad("asof")
+    period = raw["period"] if raw["period"] in PERIODS else (bad("period") if raw["period"] is not None else None)
+    town = raw["town"]
+    if town is not None and not (len(town) <= MAX_PARAM_LEN and re.fullmatch(r"\d{9}", town)
+                                 and town in set(areas.towns.code)):
+        town = bad("town")
+    village = raw["village"]
+    if village is not None:
+        hit = areas.villages[areas.villages.code == village] if (
+            len(village) <= MAX_PARAM_LEN and re.fullmatch(r"\d{12}", village)) else areas.villages.iloc[0:0]
+        if hit.empty or (town and hit.township_code.iloc[0] != town):
+            village = bad("village")
+        elif not town:
+            town = hit.township_code.iloc[0]
+    cat = raw["cat"] if raw["cat"] in MONITOR_CATEGORIES else (bad("cat") if raw["cat"] is not None else None)
+    f = Filter(as_of=as_of, period=period or "quarter", township=town, village=village, category=cat)
+    return f, dropped
+
+
+def to_params(f: Filter, areas: Areas) -> dict[str, str]:
+    """The URL form of a filter; defaults are left out so links stay short."""
+    p = {}
+    if f.as_of != areas.data_as_of:
+        p["asof"] = f.as_of.isoformat()
+    if f.period != "quarter":
+        p["period"] = f.period
+    if f.township:
+        p["town"] = f.township
+    if f.village:
+        p["village"] = f.village
+    if f.category:
+        p["cat"] = f.category
+    return p
+
+
+def write_url(f: Filter, areas: Areas, extra: dict[str, str] | None = None) -> None:
+    """Make the URL show exactly this filter (page-specific parameters in `extra` are kept)."""
+    wanted = to_params(f, areas) | (extra or {})
+    current = {k: st.query_params.get(k) for k in st.query_params}
+    if current != wanted:
+        st.query_params.from_dict(wanted)
+
+
+def sidebar(f: Filter, areas: Areas) -> Filter:
+    """Filter widgets in the sidebar, initialised from the URL-derived filter."""
+    desired = {"asof": f.as_of, "period": f.period, "town": f.township, "village": f.village, "cat": f.category}
+    # The URL is the source of truth: align widget state before the widgets are created.
+    synced = st.session_state.get("flt_synced_from")
+    if synced != desired:
+        for p, v in desired.items():
+            st.session_state[KEYS[p]] = v
+        st.session_state["flt_synced_from"] = desired
+
+    town_names = dict(zip(areas.towns.code, areas.towns.name))
+    with st.sidebar:
+        st.markdown("### 筛选")
+        as_of = st.date_input("截至日期", key=KEYS["asof"], min_value=TREND_START, max_value=areas.data_as_of,
+                              format="YYYY-MM-DD", help="所有数字按该日的状态统计；默认为数据截至日期。")
+        period = st.radio("统计周期", list(PERIODS), key=KEYS["period"], format_func=PERIODS.get, horizontal=True,
+                          help="“本期”指截至日期所在的月或季度；趋势图按该周期汇总。")
+        town = st.selectbox("乡镇", [None, *town_names], key=KEYS["town"],
+                            format_func=lambda c: "全县" if c is None else town_names.get(c, c))
+        vmask = areas.villages.township_code == town
+        village_names = dict(zip(areas.villages.code[vmask], areas.villages.name[vmask]))
+        if st.session_state.get(KEYS["village"]) not in village_names:
+            st.session_state[KEYS["village"]] = None
+        village = st.selectbox("行政村", [None, *village_names], key=KEYS["village"], disabled=town is None,
+                               format_func=lambda c: "全部村" if c is None else village_names.get(c, c))
+        cat = st.selectbox("监测类别", [None, *MONITOR_CATEGORIES], key=KEYS["cat"],
+                           format_func=lambda c: "全部类别" if c is None else MONITOR_CATEGORIES[c])
+    new = replace(f, as_of=as_of if isinstance(as_of, date) else f.as_of, period=period,
+                  township=town, village=village if town else None, category=cat)
+    st.session_state["flt_synced_from"] = {"asof": new.as_of, "period": new.period, "town": new.township,
+                                           "village": new.village, "cat": new.category}
+    return new
+
+
+def scope_label(f: Filter, areas: Areas) -> str:
+    parts = [areas.town_name(f.township) if f.township else "全县"]
+    if f.village:
+        parts.append(areas.village_name(f.village))
+    if f.category:
+        parts.append(MONITOR_CATEGORIES[f.category])
+    return " · ".join(parts)

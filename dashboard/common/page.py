@@ -1,0 +1,100 @@
+"""What every page does first: page config, access check, database check, filters, header.
+
+Every page file ends with ``run_page(title, body)``. Page files can be opened by URL before the
+entry script runs, so nothing here may rely on app.py having run.
+"""
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+import streamlit as st
+
+from dashboard.common import data, filters
+from queries import areas as areas_q
+from queries.filters import Filter
+
+log = logging.getLogger("dashboard")
+APP_TITLE = "防返贫动态监测"
+
+HIDE_CHROME = """
+<style>
+[data-testid="stAppDeployButton"], [data-testid="stMainMenu"] {display: none !important;}
+[data-testid="stMetricValue"] {font-size: 2.1rem;}
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Context:
+    f: Filter
+    areas: filters.Areas
+    county: str
+
+    @property
+    def stamp(self) -> str:
+        d = self.f.as_of
+        return f"数据截至 {d.year}年{d.month}月{d.day}日"
+
+    @property
+    def scope(self) -> str:
+        return filters.scope_label(self.f, self.areas)
+
+
+def configure(title: str) -> None:
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/monitoring:", layout="wide",
+                       initial_sidebar_state="expanded")
+    st.markdown(HIDE_CHROME, unsafe_allow_html=True)
+
+
+def load_areas() -> filters.Areas:
+    towns = data.query(areas_q.township_list)
+    villages = data.query(areas_q.village_list)
+    return filters.Areas(towns=towns, villages=villages, data_as_of=data.query(areas_q.data_as_of))
+
+
+def context(title: str) -> Context:
+    problem = data.database_problem()
+    if problem:
+        st.title(title)
+        st.error(problem, icon=":material/error:")
+        st.stop()
+    areas = load_areas()
+    f, dropped = filters.parse(areas)
+    f = filters.sidebar(f, areas)
+    filters.write_url(f, areas, extra=page_params())
+    county = data.query(areas_q.county_info).get("name", "")
+    ctx = Context(f=f, areas=areas, county=county)
+    st.title(title)
+    st.caption(f"**{ctx.stamp}**　｜　{county} · {ctx.scope}　｜　本期：{period_text(f)}")
+    if dropped:
+        st.warning(f"链接中的部分参数无效，已忽略：{'、'.join(dict.fromkeys(dropped))}。", icon=":material/info:")
+    return ctx
+
+
+PAGE_PARAMS: tuple[str, ...] = ("hh",)  # page-specific URL parameters that survive filter changes
+
+
+def page_params() -> dict[str, str]:
+    return {k: str(st.query_params[k]) for k in PAGE_PARAMS if k in st.query_params}
+
+
+def period_text(f: Filter) -> str:
+    from queries.filters import period_label
+    return period_label(f.as_of, f.period)
+
+
+def run_page(title: str, body: Callable[[Context], None]) -> None:
+    configure(title)
+    # Access control is checked here, at the top of every page (see issue 4).
+    try:
+        body(context(title))
+    except data.DataUnavailable as exc:
+        st.error(str(exc), icon=":material/error:")
+    except Exception:  # never a traceback in front of a leader; the log keeps the details
+        log.exception("page %s failed", title)
+        st.error("页面出现错误，已记录。请调整筛选条件或稍后重试；如持续出现，请联系系统管理员。", icon=":material/error:")
+
+
+def empty_state(what: str = "数据") -> None:
+    st.info(f"当前筛选条件下没有{what}。可以放宽乡镇、村或监测类别的筛选，或调整截至日期。", icon=":material/search:")

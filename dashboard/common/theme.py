@@ -1,0 +1,38 @@
+"""One Plotly template for every chart: readable on a projector, Chinese font, fixed level colours."""
+
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+from queries.codes import LEVEL_COLORS, WARNING_LEVELS
+
+FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+STATUS_COLORS = {"met": "#2E7D32", "near": "#F2A93B", "behind": "#D7263D", "none": "#9E9E9E"}
+SERIES = ["#1F5FA8", "#2E7D32", "#8E44AD", "#00838F", "#6D4C41", "#C2185B", "#546E7A", "#AFB42B"]
+LEVEL_ORDER = list(WARNING_LEVELS)
+
+pio.templates["monitor"] = go.layout.Template(layout=dict(
+    font=dict(family=FONT, size=16, color="#1F1F1F"),
+    title=dict(font=dict(size=20), x=0, xanchor="left"),
+    colorway=SERIES,
+    paper_bgcolor="white", plot_bgcolor="white",
+    xaxis=dict(gridcolor="#E6E6E6", automargin=True, tickfont=dict(size=14), title=dict(standoff=10)),
+    yaxis=dict(gridcolor="#E6E6E6", automargin=True, tickfont=dict(size=14), title=dict(standoff=10)),
+    legend=dict(orientation="h", yanchor="bottom", y=1.02, xanchor="left", x=0, font=dict(size=14), title=dict(text="")),
+    margin=dict(l=10, r=10, t=70, b=10),
+    hoverlabel=dict(font=dict(family=FONT, size=14)),
+    bargap=0.25,
+))
+pio.templates.default = "monitor"
+
+CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+                "toImageButtonOptions": {"format": "png", "scale": 2}}
+
+
+def show(fig: go.Figure, key: str | None = None, **kwargs):
+    """Render with our template (Streamlit's theme would override fonts and colours)."""
+    return st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, **kwargs)
+
+
+def level_color(level: str) -> str:
+    return LEVEL_COLORS.get(level, "#9E9E9E")

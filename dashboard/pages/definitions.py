@@ -1,0 +1,12 @@
+"""指标说明 (placeholder, being built)."""
+
+import streamlit as st
+
+from dashboard.common.page import Context, run_page
+
+
+def body(ctx: Context) -> None:
+    st.info("建设中")
+
+
+run_page("指标说明", body)

@@ -1,0 +1,30 @@
+"""Running dashboard pages in AppTest against a database given by URL."""
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ROOT / "dashboard" / "pages"
+
+
+def run_page(page: str, params: dict | None = None, timeout: float = 60) -> AppTest:
+    """Run dashboard/pages/<page>.py directly (as a URL opened before app.py would) with query params.
+    MONITOR_DB_URL must already point at the database (see the `app_db` fixture)."""
+    at = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=timeout)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def run_app(params: dict | None = None, timeout: float = 60) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=timeout)
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def chart_specs(at: AppTest) -> list[dict]:
+    """Plotly figures on the page as dicts (Plotly elements are UnknownElement in AppTest)."""
+    import json
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
