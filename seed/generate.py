@@ -109,7 +109,8 @@ class CountyGenerator:
     def areas(self):
         rng, n_hh = self.rng, self.cfg.households
         n_vil = max(4, round(n_hh / 125))
-        n_town = min(999, max(2, round(n_vil / 15)))
+        # ~15 villages a township at county scale; small test counties still get several townships
+        n_town = min(999, max(2, min(16, n_vil // 2), round(n_vil / 15)))
         w = rng.uniform(0.7, 1.3, n_town)
         per_town = np.maximum(1, np.floor(w / w.sum() * n_vil)).astype(int)
         per_town[np.argmax(per_town)] += n_vil - per_town.sum()

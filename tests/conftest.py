@@ -159,3 +159,40 @@ def app_db(fixture_sqlite_url, monkeypatch) -> str:
     st.cache_data.clear()
     st.cache_resource.clear()
     return fixture_sqlite_url
+
+
+# --- the demo database and a running dashboard, for browser tests ---------------------------------
+
+DEMO_AS_OF = "2026-06-30"
+
+
+@pytest.fixture(scope="session")
+def demo_db_url(tmp_path_factory) -> str:
+    """A small demo county seeded once per session with the real seed command."""
+    import subprocess
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    subprocess.run([sys.executable, "-m", "seed", "--households", "3000", "--seed", "11", "--as-of", DEMO_AS_OF,
+                    "--out", str(path), "--quiet"], cwd=ROOT, check=True)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_db_url) -> str:
+    """Base URL of a Streamlit server running the dashboard on the demo database."""
+    from tests.browser import streamlit_server
+
+    with streamlit_server(demo_db_url) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import launch_chromium
+
+    with sync_playwright() as pw:
+        b = launch_chromium(pw)
+        yield b
+        b.close()

@@ -20,6 +20,7 @@ from queries.trends import TREND_START
 PARAM_NAMES = {"asof": "截至日期", "period": "统计周期", "town": "乡镇", "village": "村", "cat": "监测类别"}
 KEYS = {p: f"flt_{p}" for p in PARAM_NAMES}
 MAX_PARAM_LEN = 40
+ALL = ""  # widget value for "no restriction"
 
 
 @dataclass(frozen=True)
@@ -107,13 +108,15 @@ def write_url(f: Filter, areas: Areas, extra: dict[str, str] | None = None) -> N
 
 def sidebar(f: Filter, areas: Areas) -> Filter:
     """Filter widgets in the sidebar, initialised from the URL-derived filter."""
-    desired = {"asof": f.as_of, "period": f.period, "town": f.township, "village": f.village, "cat": f.category}
+    desired = {"asof": f.as_of, "period": f.period, "town": f.township or ALL, "village": f.village or ALL,
+               "cat": f.category or ALL}
     # The URL is the source of truth: align widget state before the widgets are created.
+    # Widget state is per page (a page switch starts the sidebar widgets afresh), hence the page in the marker.
     synced = st.session_state.get("flt_synced_from")
-    if synced != desired:
+    if synced != {**desired, "page": _page_id()}:
         for p, v in desired.items():
             st.session_state[KEYS[p]] = v
-        st.session_state["flt_synced_from"] = desired
+        st.session_state["flt_synced_from"] = {**desired, "page": _page_id()}
 
     town_names = dict(zip(areas.towns.code, areas.towns.name))
     with st.sidebar:
@@ -122,21 +125,29 @@ def sidebar(f: Filter, areas: Areas) -> Filter:
                               format="YYYY-MM-DD", help="所有数字按该日的状态统计；默认为数据截至日期。")
         period = st.radio("统计周期", list(PERIODS), key=KEYS["period"], format_func=PERIODS.get, horizontal=True,
                           help="“本期”指截至日期所在的月或季度；趋势图按该周期汇总。")
-        town = st.selectbox("乡镇", [None, *town_names], key=KEYS["town"],
-                            format_func=lambda c: "全县" if c is None else town_names.get(c, c))
+        town = st.selectbox("乡镇", [ALL, *town_names], key=KEYS["town"], placeholder="请选择",
+                            format_func=lambda c: "全县" if c == ALL else town_names.get(c, c))
         vmask = areas.villages.township_code == town
         village_names = dict(zip(areas.villages.code[vmask], areas.villages.name[vmask]))
         if st.session_state.get(KEYS["village"]) not in village_names:
-            st.session_state[KEYS["village"]] = None
-        village = st.selectbox("行政村", [None, *village_names], key=KEYS["village"], disabled=town is None,
-                               format_func=lambda c: "全部村" if c is None else village_names.get(c, c))
-        cat = st.selectbox("监测类别", [None, *MONITOR_CATEGORIES], key=KEYS["cat"],
-                           format_func=lambda c: "全部类别" if c is None else MONITOR_CATEGORIES[c])
+            st.session_state[KEYS["village"]] = ALL
+        village = st.selectbox("行政村", [ALL, *village_names], key=KEYS["village"], placeholder="请选择", disabled=town == ALL,
+                               format_func=lambda c: "全部村" if c == ALL else village_names.get(c, c))
+        cat = st.selectbox("监测类别", [ALL, *MONITOR_CATEGORIES], key=KEYS["cat"], placeholder="请选择",
+                           format_func=lambda c: "全部类别" if c == ALL else MONITOR_CATEGORIES[c])
     new = replace(f, as_of=as_of if isinstance(as_of, date) else f.as_of, period=period,
-                  township=town, village=village if town else None, category=cat)
-    st.session_state["flt_synced_from"] = {"asof": new.as_of, "period": new.period, "town": new.township,
-                                           "village": new.village, "cat": new.category}
+                  township=town or None, village=(village or None) if town else None, category=cat or None)
+    st.session_state["flt_synced_from"] = {"asof": new.as_of, "period": new.period, "town": new.township or ALL,
+                                           "village": new.village or ALL, "cat": new.category or ALL,
+                                           "page": _page_id()}
     return new
+
+
+def _page_id() -> str:
+    """The running page (st.navigation page hash): widget state does not survive a page switch."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx is not None else ""
 
 
 def scope_label(f: Filter, areas: Areas) -> str:

@@ -10,7 +10,7 @@ from typing import Callable
 
 import streamlit as st
 
-from dashboard.common import data, filters
+from dashboard.common import data, filters, nav
 from queries import areas as areas_q
 from queries.filters import Filter
 
@@ -45,6 +45,7 @@ def configure(title: str) -> None:
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/monitoring:", layout="wide",
                        initial_sidebar_state="expanded")
     st.markdown(HIDE_CHROME, unsafe_allow_html=True)
+    nav.sidebar_links()
 
 
 def load_areas() -> filters.Areas:
@@ -72,7 +73,7 @@ def context(title: str) -> Context:
     return ctx
 
 
-PAGE_PARAMS: tuple[str, ...] = ("hh",)  # page-specific URL parameters that survive filter changes
+PAGE_PARAMS: tuple[str, ...] = ("hh", "ind")  # page-specific URL parameters that survive filter changes
 
 
 def page_params() -> dict[str, str]:

@@ -58,7 +58,9 @@ def trend_chart(ctx: Context) -> None:
         return
     fig = go.Figure([go.Scatter(x=df.period, y=df[k], name=label, mode="lines+markers")
                      for k, label in TREND_KINDS.items()])
-    fig.update_layout(height=380, title=f"按{'月' if ctx.f.period == 'month' else '季度'}统计", yaxis_title="户/条")
+    grain = "月" if ctx.f.period == "month" else "季度"
+    fig.update_layout(height=380, yaxis_title="户/条",
+                      title=f"按{grain}统计（最后一期截至{ctx.f.as_of:%m月%d日}，未满一{'个' if grain == '月' else ''}{grain}）")
     theme.show(fig, key="overview_trend")
 
 

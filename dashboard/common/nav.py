@@ -1,0 +1,49 @@
+"""The page list, in one place: app.py registers it with st.navigation, and every page draws the
+same Chinese links in the sidebar (also when a page file is opened directly by URL, where
+Streamlit's automatic page list would show raw file names)."""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    file: str
+    title: str
+    icon: str
+    section: str
+
+    @property
+    def url_path(self) -> str:
+        return self.file.removesuffix(".py")
+
+
+PAGES = [
+    PageInfo("overview.py", "总览", ":material/dashboard:", "县级调度"),
+    PageInfo("warnings.py", "预警", ":material/notifications:", "县级调度"),
+    PageInfo("factors.py", "风险因子", ":material/category:", "县级调度"),
+    PageInfo("aid.py", "帮扶进度", ":material/volunteer_activism:", "县级调度"),
+    PageInfo("targets.py", "目标考核", ":material/flag:", "县级调度"),
+    PageInfo("household.py", "户情", ":material/home:", "农户"),
+    PageInfo("definitions.py", "指标说明", ":material/menu_book:", "说明"),
+]
+
+
+def st_pages() -> dict[str, list]:
+    sections: dict[str, list] = {}
+    for i, p in enumerate(PAGES):
+        sections.setdefault(p.section, []).append(
+            st.Page(PAGES_DIR / p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=i == 0))
+    return sections
+
+
+def sidebar_links() -> None:
+    with st.sidebar:
+        st.markdown("#### 防返贫动态监测")
+        for p in PAGES:
+            st.page_link(f"pages/{p.file}", label=p.title, icon=p.icon)
+        st.divider()

@@ -1,0 +1,47 @@
+"""Screenshots of every page (or the ones named) into screenshots/ for a human to look at.
+
+    .venv/bin/python scripts/screenshots.py [--db sqlite:///data/monitor.db] [overview warnings ...]
+    .venv/bin/python scripts/screenshots.py --query "town=439901010" warnings
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import sync_playwright  # noqa: E402
+
+from tests.browser import launch_chromium, streamlit_server, wait_for_app  # noqa: E402
+
+PAGES = ["overview", "warnings", "factors", "aid", "targets", "household", "definitions"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("pages", nargs="*", default=PAGES)
+    ap.add_argument("--db", default=f"sqlite:///{ROOT / 'data' / 'monitor.db'}")
+    ap.add_argument("--query", default="", help="URL query string added to every page")
+    ap.add_argument("--width", type=int, default=1600)
+    ap.add_argument("--height", type=int, default=2400)
+    args = ap.parse_args()
+    out = ROOT / "screenshots"
+    out.mkdir(exist_ok=True)
+    with streamlit_server(args.db) as base, sync_playwright() as pw:
+        browser = launch_chromium(pw)
+        # Streamlit scrolls inside its own container, so a tall viewport shows the whole page.
+        page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        for name in args.pages:
+            page.goto(f"{base}/{name}" + (f"?{args.query}" if args.query else ""))
+            wait_for_app(page)
+            page.wait_for_timeout(1500)  # let Plotly finish drawing
+            path = out / f"{name}{'_' + args.query.replace('=', '-').replace('&', '_') if args.query else ''}.png"
+            page.screenshot(path=str(path), full_page=True)
+            errors = page.locator('[data-testid="stException"]').count()
+            print(f"{path}  exceptions={errors}")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Sets everything up, seeds the demo database if there is none, and starts the dashboard.
+# MONITOR_DB_URL chooses another database (then nothing is seeded); PORT the port (default 8501).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+
+bash scripts/setup.sh
+export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
+if [ -z "${MONITOR_DB_URL:-}" ] && [ ! -f data/monitor.db ]; then
+  echo "[start] 生成演示数据库 data/monitor.db"
+  .venv/bin/python -m seed
+fi
+echo "[start] 防返贫监测看板: http://localhost:${PORT:-8501}"
+exec .venv/bin/python -m streamlit run dashboard/app.py --server.port "${PORT:-8501}" "$@"
