@@ -25,6 +25,24 @@ def run_app(params: dict | None = None, timeout: float = 60) -> AppTest:
 
 
 def chart_specs(at: AppTest) -> list[dict]:
-    """Plotly figures on the page as dicts (Plotly elements are UnknownElement in AppTest)."""
+    """Plotly figures on the page as dicts (Plotly elements are UnknownElement in AppTest),
+    with Plotly's binary-encoded arrays ({"dtype", "bdata"}) decoded to plain lists."""
     import json
-    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return [_decode(json.loads(c.proto.spec)) for c in at.get("plotly_chart")]
+
+
+def _decode(obj):
+    import base64
+
+    import numpy as np
+
+    if isinstance(obj, dict):
+        if "bdata" in obj and "dtype" in obj:
+            arr = np.frombuffer(base64.b64decode(obj["bdata"]), dtype=np.dtype(obj["dtype"]))
+            if "shape" in obj:
+                arr = arr.reshape([int(n) for n in str(obj["shape"]).split(",")])
+            return arr.tolist()
+        return {k: _decode(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_decode(v) for v in obj]
+    return obj

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 PAGES_DIR = Path(__file__).resolve().parent.parent / "pages"
 
@@ -41,9 +42,14 @@ def st_pages() -> dict[str, list]:
     return sections
 
 
-def sidebar_links() -> None:
-    with st.sidebar:
+def sidebar_links(box, params: dict[str, str]) -> None:
+    """Links to every page that keep the current filters (a page switch must not lose them)."""
+    with box:
         st.markdown("#### 防返贫动态监测")
         for p in PAGES:
-            st.page_link(f"pages/{p.file}", label=p.title, icon=p.icon)
+            try:
+                st.page_link(f"pages/{p.file}", label=p.title, icon=p.icon, query_params=params)
+            except StreamlitPageNotFoundError:
+                # A page file run on its own (AppTest) has no other pages to link to.
+                st.markdown(f"[{p.title}](./{p.url_path})")
         st.divider()

@@ -45,7 +45,6 @@ def configure(title: str) -> None:
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/monitoring:", layout="wide",
                        initial_sidebar_state="expanded")
     st.markdown(HIDE_CHROME, unsafe_allow_html=True)
-    nav.sidebar_links()
 
 
 def load_areas() -> filters.Areas:
@@ -60,10 +59,12 @@ def context(title: str) -> Context:
         st.title(title)
         st.error(problem, icon=":material/error:")
         st.stop()
+    nav_box = st.sidebar.container()  # filled once the filter is known, above the filter widgets
     areas = load_areas()
     f, dropped = filters.parse(areas)
     f = filters.sidebar(f, areas)
     filters.write_url(f, areas, extra=page_params())
+    nav.sidebar_links(nav_box, filters.to_params(f, areas))
     county = data.query(areas_q.county_info).get("name", "")
     ctx = Context(f=f, areas=areas, county=county)
     st.title(title)
