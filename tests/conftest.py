@@ -196,3 +196,18 @@ def browser():
         b = launch_chromium(pw)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def fixture_pg_url(pg_server) -> str:
+    """The hand-built fixture county in a PostgreSQL database on the session server."""
+    from queries.db import make_engine
+    from queries.schema import metadata
+    from tests.fixture_db import build_fixture
+
+    url = pg_server.create_database("fixture_pages")
+    engine = make_engine(url, read_only=False)
+    metadata.create_all(engine)
+    build_fixture(engine)
+    engine.dispose()
+    return url

@@ -102,3 +102,17 @@ def test_entry_script_opens_overview(app_db):
     at = run_app()
     assert not at.exception
     assert at.title[0].value == "总览"
+
+
+@pytest.mark.postgres
+def test_overview_on_postgresql(fixture_pg_url, monkeypatch):
+    """The same page through the same code on a real PostgreSQL server (read-only connection)."""
+    import streamlit as st
+
+    monkeypatch.setenv("MONITOR_DB_URL", fixture_pg_url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = run_page("overview", {"town": T2})
+    assert not at.exception
+    check_kpis(at, fixture_pg_url, Filter(as_of=AS_OF, township=T2))
+    assert cards(at)["监测户数"][0] == "4"
