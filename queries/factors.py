@@ -7,7 +7,7 @@ from queries.codes import FACTOR_GROUPS, FACTOR_TYPES
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import households, risk_factors
-from queries.sql import frame, in_scope, on, open_on, per_area, period_key
+from queries.sql import frame, in_scope, monitored_on, on, open_on, per_area, period_key
 from queries.trends import TREND_START
 
 T = "风险因子"
@@ -22,7 +22,7 @@ def _open_factors(f: Filter):
     rf, hh = risk_factors, households
     return (sa.select(rf.c.household_id, rf.c.factor_type, rf.c.factor_group, hh.c.township_code, hh.c.village_code)
             .select_from(rf.join(hh, hh.c.id == rf.c.household_id))
-            .where(open_on(f.as_of, rf.c.identified_date, rf.c.resolved_date), hh.c.monitor_category.is_not(None),
+            .where(open_on(f.as_of, rf.c.identified_date, rf.c.resolved_date), monitored_on(f.as_of),
                    *in_scope(f)))
 
 
@@ -43,7 +43,7 @@ def factor_breakdown(conn, f: Filter) -> pd.DataFrame:
 def factors_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Area x factor type: households with the factor open (wide: one column per factor type)."""
     o = _open_factors(f).subquery()
-    key = o.c.township_code if by == "township" else o.c.village_code
+    key = {"county": sa.literal("county"), "township": o.c.township_code, "village": o.c.village_code}[by]
     cols = [sa.func.count(sa.distinct(sa.case((o.c.factor_type == t, o.c.household_id)))).label(t) for t in FACTOR_TYPES]
     stmt = sa.select(key.label("code"), *cols).group_by(key)
     return per_area(conn, f, by, stmt, list(FACTOR_TYPES))

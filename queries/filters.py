@@ -33,7 +33,7 @@ class Filter:
 
     @property
     def overdue_cutoff(self) -> date:
-        """Leads raised on or before this day and still undecided are overdue (> 15 days)."""
+        """Leads raised before this day and still undecided are overdue (more than 15 days)."""
         return self.as_of - timedelta(days=LEAD_DECISION_DAYS)
 
 
@@ -41,9 +41,14 @@ LEAD_DECISION_DAYS = 15  # national rule: a lead is decided within 15 days
 
 
 def months_before(d: date, months: int) -> date:
+    """The same day `months` earlier; a month's last day maps to that month's last day
+    (2026-06-30 -> 2026-03-31), so quarter-end data is compared with quarter-end data."""
     y, m = divmod(d.year * 12 + d.month - 1 - months, 12)
     m += 1
-    return date(y, m, min(d.day, calendar.monthrange(y, m)[1]))
+    last = calendar.monthrange(y, m)[1]
+    if d.day == calendar.monthrange(d.year, d.month)[1]:
+        return date(y, m, last)
+    return date(y, m, min(d.day, last))
 
 
 def period_start(d: date, kind: str) -> date:

@@ -81,8 +81,11 @@ def household_record(conn, household_id: int, as_of: date, f: Filter | None = No
     """Everything about one household up to the as-of day; None if it does not exist (or is out of scope)."""
     hh = households
     scope = in_scope(f, category=False) if f is not None else []
-    head = sa.select(hh.c.id, hh.c.code, hh.c.hh_type, hh.c.monitor_category, hh.c.identified_date,
-                     hh.c.eliminated_date, hh.c.assistance_only, hh.c.negative_factor, hh.c.updated_date,
+    # dates after the as-of day have not happened yet on that day
+    identified = sa.case((hh.c.identified_date <= on(as_of), hh.c.identified_date), else_=None)
+    head = sa.select(hh.c.id, hh.c.code, hh.c.hh_type,
+                     sa.case((hh.c.identified_date <= on(as_of), hh.c.monitor_category), else_=None), identified,
+                     sa.case((hh.c.eliminated_date <= on(as_of), hh.c.eliminated_date), else_=None), hh.c.assistance_only, hh.c.negative_factor, hh.c.updated_date,
                      townships.c.name, villages.c.name, helpers.c.name, helpers.c.phone, helpers.c.unit
                      ).select_from(hh.join(villages, villages.c.code == hh.c.village_code)
                                    .join(townships, townships.c.code == hh.c.township_code)

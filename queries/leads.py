@@ -28,7 +28,7 @@ def leads_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     decided in the period and the median days to decision."""
     d, hh, w = f.as_of, households, warnings
     key = area_key(by)
-    hh_count = sa.select(key.label("code"), sa.func.count().label("households")).where(
+    hh_count = sa.select(key.label("code"), sa.func.count().label("households")).select_from(hh).where(
         *in_scope(f, category=False)).group_by(key).subquery()
     joined = w.join(hh, hh.c.id == w.c.household_id)
     cols = [count_if(sa.and_(warning_open_on(d), w.c.level == lv)).label(f"open_{lv}") for lv in WARNING_LEVELS]

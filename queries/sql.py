@@ -7,6 +7,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from queries.filters import Filter
 from queries.schema import households, warnings
@@ -36,6 +37,8 @@ class period_key(FunctionElement):
     type = sa.String()
     inherit_cache = True
     name = "period_key"
+    # kind is part of the SQL text, so it must be part of the statement cache key too
+    _traverse_internals = FunctionElement._traverse_internals + [("kind", InternalTraversal.dp_string)]
 
     def __init__(self, d, kind: str):
         self.kind = kind
@@ -119,7 +122,7 @@ def median_by(inner, group_cols: list[str], value_col: str):
     ranked = sa.select(*groups, v.label("v"),
                        sa.func.row_number().over(partition_by=groups, order_by=v).label("rn"),
                        sa.func.count().over(partition_by=groups).label("n")).subquery()
-    mid = sa.or_(ranked.c.rn == (ranked.c.n + 1) / 2, ranked.c.rn == (ranked.c.n + 2) / 2)
+    mid = sa.or_(ranked.c.rn == (ranked.c.n + 1) // 2, ranked.c.rn == (ranked.c.n + 2) // 2)  # integer division
     out_groups = [ranked.c[g] for g in group_cols]
     return sa.select(*out_groups, sa.func.avg(sa.cast(ranked.c.v, sa.Float)).label("median")).where(mid).group_by(*out_groups)
 

@@ -126,6 +126,8 @@ def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
     for stmt in (cov, timely, drop, unsafe):
         part = frame(conn, stmt, ["code", *[c.name for c in stmt.selected_columns][1:]])
         wide = part if wide is None else wide.merge(part, on="code", how="outer")
+    for c in ("dropouts__n", "unsafe_houses__n"):  # counts: an area with records but none of these has 0, not NaN
+        wide[c] = wide[c].fillna(0)
     return _long(wide, [BY_KEY[k] for k in ("measure_coverage", "lead_timeliness", "dropouts", "unsafe_houses")])
 
 
@@ -151,7 +153,7 @@ def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) ->
     t = target_values(conn, f.as_of.year)
     county_t = t[t.scope == "county"].set_index("indicator").value
     town_t = t[t.scope != "county"].set_index(["scope", "indicator"]).value
-    out = areas.merge(long, on="code", how="left")
+    out = areas.merge(long, on="code", how="inner")  # an area with no values at all has no rows
     def target_for(row):
         key = (row.township_code, row.indicator)
         return town_t.get(key, county_t.get(row.indicator, np.nan)) if row.township_code else county_t.get(row.indicator, np.nan)
