@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from tests.browser import launch_chromium, streamlit_server, wait_for_app
+from tests.browser import streamlit_server, wait_for_app
 
 SCRIPT = '''
 import os
@@ -24,19 +24,16 @@ def test_cjk_font_installed():
 
 
 @pytest.mark.browser
-def test_streamlit_serves_chinese_text(tmp_path):
-    from playwright.sync_api import expect, sync_playwright
+def test_streamlit_serves_chinese_text(tmp_path, browser):
+    from playwright.sync_api import expect
 
     script = tmp_path / "app.py"
     script.write_text(SCRIPT, encoding="utf-8")
     db_url = f"sqlite:///{tmp_path / 'none.db'}"
-    with streamlit_server(db_url, script=script) as base_url, sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
-            page = browser.new_page()
-            page.goto(base_url)
-            wait_for_app(page)
-            expect(page.get_by_role("heading", name="返贫监测测试")).to_be_visible()
-            expect(page.get_by_text(f"数据库：{db_url}")).to_be_visible()
-        finally:
-            browser.close()
+    with streamlit_server(db_url, script=script) as base_url:
+        page = browser.new_page()
+        page.goto(base_url)
+        wait_for_app(page)
+        expect(page.get_by_role("heading", name="返贫监测测试")).to_be_visible()
+        expect(page.get_by_text(f"数据库：{db_url}")).to_be_visible()
+        page.close()

@@ -1,12 +1,77 @@
-"""指标说明 (placeholder, being built)."""
+"""指标说明: every metric the dashboard shows, with its unit and definition (口径), grouped by topic;
+then how warnings are graded and which policy tools answer which risk factor."""
 
+import pandas as pd
 import streamlit as st
 
+from dashboard.common import theme
 from dashboard.common.page import Context, run_page
+from queries.codes import FACTOR_GROUPS, FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS, WARNING_LEVELS
+from queries.filters import LEAD_DECISION_DAYS
+from queries.metrics import all_metrics
+
+TOPIC_ORDER = ["总览", "预警", "趋势", "风险因子", "帮扶进度", "目标考核"]
+# Default grading (DOMAIN.md; the seeds only say "graded"): what each level means.
+LEVEL_RULES = {
+    "red": "基本保障当前已出现缺口（义务教育辍学、未参加基本医疗保险、住房不安全、饮水不安全），"
+           "或家庭人均纯收入低于监测线的一半。",
+    "orange": "家庭人均纯收入低于监测线，或医疗、教育等刚性支出超过家庭收入的一半。",
+    "yellow": "家庭人均纯收入在监测线的110%以内，或部门推送的预警信息尚未核实。",
+}
+
+
+def metric_tables(query: str) -> None:
+    metrics = all_metrics()
+    topics = list(dict.fromkeys([*TOPIC_ORDER, *(m.topic or "其他" for m in metrics)]))
+    shown = 0
+    for topic in topics:
+        rows = [m for m in metrics if (m.topic or "其他") == topic
+                and (not query or query in m.name or query in m.definition or query in m.key)]
+        if not rows:
+            continue
+        shown += len(rows)
+        st.subheader(f"{topic}（{len(rows)}项）")
+        view = pd.DataFrame({"指标": [m.name for m in rows], "单位": [m.unit for m in rows],
+                             "口径（计算方法）": [m.definition for m in rows]})
+        st.table(view, hide_index=True)
+    if not shown:
+        st.info(f"没有名称或口径中包含“{query}”的指标。", icon=":material/search:")
+
+
+def grading_section() -> None:
+    st.header("预警分级")
+    st.markdown("政策文件只要求“分级别发出预警信号”，未规定具体级别。本系统默认按以下规则分为三级（可按省、县配置）：")
+    for level, label in WARNING_LEVELS.items():
+        color = theme.level_color(level)
+        st.markdown(f'<div style="border-left: 10px solid {color}; padding: 6px 14px; margin: 6px 0; '
+                    f'font-size: 1.05rem;"><b>{label}</b>：{LEVEL_RULES[level]}</div>', unsafe_allow_html=True)
+    st.markdown(f"线索须在 **{LEAD_DECISION_DAYS}天** 内作出研判（纳入监测或不予纳入并说明理由），"
+                "超过即计为“超15天未研判”。风险消除后预警解除，不再显示，记录保留。")
+
+
+def matching_section() -> None:
+    st.header("风险因子与帮扶措施的对应关系")
+    st.markdown("每类风险应至少有一项对应的帮扶措施（应帮尽帮）。存在某类未消除风险、但没有任何对应措施的户，"
+                "在“帮扶进度”页计为“风险与措施不匹配”。")
+    rows = []
+    for t, (label, group) in FACTOR_TYPES.items():
+        tools = FACTOR_TOOL_MATCH.get(t, set())
+        by_group = {g: [TOOLS[x][0] for x in TOOLS if x in tools and TOOLS[x][1] == g] for g in TOOL_GROUPS}
+        text = "任一帮扶措施" if tools == set(TOOLS) else "；".join(
+            f"{TOOL_GROUPS[g]}：{'、'.join(names)}" for g, names in by_group.items() if names)
+        rows.append((FACTOR_GROUPS[group], label, text or "—"))
+    st.table(pd.DataFrame(rows, columns=["风险分组", "风险类型", "对应的帮扶政策工具"]), hide_index=True)
 
 
 def body(ctx: Context) -> None:
-    st.info("建设中")
+    st.markdown("本页列出系统中每一个数字的口径。各页面数字旁的问号提示使用同一份说明。"
+                "所有数字均按侧栏所选“截至日期”当天的状态统计。")
+    query = st.text_input("查找指标", placeholder="输入指标名称或口径中的文字，如“覆盖率”",
+                          help="只筛选本页的指标说明表。").strip()
+    st.header("指标口径")
+    metric_tables(query)
+    grading_section()
+    matching_section()
 
 
 run_page("指标说明", body)
