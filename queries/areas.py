@@ -24,20 +24,27 @@ def county_info(conn) -> dict:
     return dict(row._mapping) if row else {}
 
 
-def township_list(conn) -> pd.DataFrame:
+def township_list(conn, scope: str | None = None) -> pd.DataFrame:
+    """Townships (only the scope's own for a user confined to one)."""
     stmt = sa.select(townships.c.code, townships.c.name, townships.c.centroid_lon, townships.c.centroid_lat
                      ).order_by(townships.c.code)
+    if scope:
+        stmt = stmt.where(townships.c.code == scope)
     return frame(conn, stmt, ["code", "name", "lon", "lat"])
 
 
-def village_list(conn, township: str | None = None) -> pd.DataFrame:
+def village_list(conn, township: str | None = None, scope: str | None = None) -> pd.DataFrame:
     stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code,
                      villages.c.centroid_lon, villages.c.centroid_lat).order_by(villages.c.code)
     if township:
         stmt = stmt.where(villages.c.township_code == township)
+    if scope:
+        stmt = stmt.where(villages.c.township_code == scope)
     return frame(conn, stmt, ["code", "name", "township_code", "lon", "lat"])
 
 
-def township_boundaries(conn) -> pd.DataFrame:
+def township_boundaries(conn, scope: str | None = None) -> pd.DataFrame:
     stmt = sa.select(townships.c.code, townships.c.name, townships.c.boundary_geojson).order_by(townships.c.code)
+    if scope:
+        stmt = stmt.where(townships.c.code == scope)
     return frame(conn, stmt, ["code", "name", "geojson"])

@@ -14,10 +14,18 @@ class Filter:
     township: str | None = None      # 9-digit township code
     village: str | None = None       # 12-digit village code
     category: str | None = None      # monitor category code (queries/codes.py)
+    scope: str | None = None         # township a user is confined to: wins over whatever was asked
 
     def __post_init__(self):
         if self.period not in PERIOD_KINDS:
             raise ValueError(f"unknown period {self.period!r}")
+        # The one place access scope is enforced: every query honours `township` and `village`,
+        # so clamping them here filters every query of a township user, whatever the page or URL asks.
+        if self.scope:
+            if self.township != self.scope:
+                object.__setattr__(self, "township", self.scope)
+            if self.village and not self.village.startswith(self.scope):
+                object.__setattr__(self, "village", None)
 
     def at(self, as_of: date) -> "Filter":
         return replace(self, as_of=as_of)

@@ -27,9 +27,22 @@ def mask_phone(value) -> str | None:
     return s[:3] + "*" * (len(s) - 7) + s[-4:]
 
 
-def mask_frame(df: pd.DataFrame, reveal: bool = False) -> pd.DataFrame:
-    """A copy with ID numbers and phones masked (unless the viewer may and did ask to reveal)."""
-    if reveal:
+def mask_name(value) -> str | None:
+    """王** : the surname only (for roles that do not see personal data)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    s = str(value)
+    return s[:1] + "*" * max(1, len(s) - 1)
+
+
+NAME_COLUMNS = {"name", "head_name", "helper_name", "visitor_name"}
+LEVELS = ("full", "masked", "strict")
+
+
+def mask_frame(df: pd.DataFrame, level: str = "masked") -> pd.DataFrame:
+    """A copy fit for a viewer: 'full' (revealed), 'masked' (ID numbers and phones masked) or
+    'strict' (also names masked and health columns dropped). Unknown levels mask strictly."""
+    if level == "full":
         return df
     out = df.copy()
     for col in out.columns:
@@ -37,4 +50,8 @@ def mask_frame(df: pd.DataFrame, reveal: bool = False) -> pd.DataFrame:
             out[col] = out[col].map(mask_id_number)
         elif col in ("phone", "helper_phone"):
             out[col] = out[col].map(mask_phone)
+        elif level != "masked" and col in NAME_COLUMNS:
+            out[col] = out[col].map(mask_name)
+    if level != "masked":
+        out = out.drop(columns=[c for c in out.columns if c in HEALTH_COLUMNS])
     return out

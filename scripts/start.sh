@@ -12,4 +12,4 @@ if [ -z "${MONITOR_DB_URL:-}" ] && [ ! -f data/monitor.db ]; then
   .venv/bin/python -m seed
 fi
 echo "[start] 防返贫监测看板: http://localhost:${PORT:-8501}"
-exec .venv/bin/python -m streamlit run dashboard/app.py --server.port "${PORT:-8501}" "$@"
+exec .venv/bin/python -m streamlit run dashboard/server.py --server.port "${PORT:-8501}" "$@"

@@ -27,7 +27,7 @@ from tests.pg_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = ROOT / ".venv" / "bin" / "python"
-APP = ROOT / "dashboard" / "app.py"
+APP = ROOT / "dashboard" / "server.py"  # app.py plus the login-cookie routes
 BROWSER_PATH = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -98,14 +98,33 @@ def launch_chromium(playwright, **kwargs):
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:
-    """Wait until the Streamlit script has finished its run.
+    """Wait until the Streamlit script has finished a run that drew the page's heading.
 
-    The first visit to a fresh server occasionally stays blank, so on a timeout reload once and wait again.
+    "notRunning" alone is also the state before the first run starts, and the first visit to a
+    fresh server occasionally stays blank: so wait for a heading too, and reload once on a timeout.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+    ready = f"{APP_READY} [data-testid='stMain'] h1"
     try:
-        page.wait_for_selector(APP_READY, timeout=timeout)
+        page.wait_for_selector(ready, timeout=timeout)
     except PlaywrightTimeoutError:
         page.reload()
-        page.wait_for_selector(APP_READY, timeout=timeout)
+        page.wait_for_selector(ready, timeout=timeout)
+    page.wait_for_selector(APP_READY, timeout=timeout)
+
+
+def login(page, base_url: str, username: str, password: str, path: str = "/") -> None:
+    """Log in through the form on `path`; the browser ends on that view with the login cookie set."""
+    page.goto(base_url + path)
+    wait_for_app(page)
+    try:
+        page.get_by_label("用户名").fill(username, timeout=10_000)
+    except Exception:
+        page.screenshot(path=str(ROOT / "screenshots" / "login_failure.png"))
+        raise
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(lambda url: "/session/" not in url, timeout=15_000)
+    page.wait_for_selector('[data-testid="stSidebar"] button:has-text("退出登录")', timeout=30_000)
+    wait_for_app(page)

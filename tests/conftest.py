@@ -85,6 +85,32 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.postgres)
 
 
+# --- users, sessions and audit store for the dashboard ---------------------------------------------
+
+TEST_PASSWORD = "test-pass-1"
+TEST_TOWNSHIP = "439901101"  # 城关镇 in tests/fixture_db.py
+
+
+@pytest.fixture(scope="session")
+def users_file(tmp_path_factory):
+    """Non-demo test accounts (the demo accounts only work on the demo database)."""
+    from dashboard.security.users import add_user
+
+    path = tmp_path_factory.mktemp("users") / "users.json"
+    for name, role, town in [("county", "county", None), ("township", "township", TEST_TOWNSHIP),
+                             ("inspector", "inspector", None), ("admin", "admin", None)]:
+        add_user(path, name, TEST_PASSWORD, role, town)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _security_env(users_file, tmp_path, monkeypatch):
+    """Every test gets its own writable session/audit store and the test users."""
+    monkeypatch.setenv("MONITOR_USERS_FILE", str(users_file))
+    monkeypatch.setenv("MONITOR_AUDIT_URL", f"sqlite:///{tmp_path / 'audit.db'}")
+    monkeypatch.setenv("MONITOR_COOKIE_SECRET", "test-secret-not-for-production")
+
+
 # --- Streamlit caches -------------------------------------------------------------------------
 
 @pytest.fixture(autouse=True)
@@ -178,11 +204,19 @@ def demo_db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_server(demo_db_url) -> str:
-    """Base URL of a Streamlit server running the dashboard on the demo database."""
+def demo_audit_url(tmp_path_factory) -> str:
+    """The session/audit store of the demo server (tests read the audit log from it)."""
+    return f"sqlite:///{tmp_path_factory.mktemp('audit') / 'audit.db'}"
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_db_url, demo_audit_url, users_file) -> str:
+    """Base URL of a Streamlit server running the dashboard on the demo database, with the test users."""
     from tests.browser import streamlit_server
 
-    with streamlit_server(demo_db_url) as base_url:
+    env = {"MONITOR_USERS_FILE": str(users_file), "MONITOR_AUDIT_URL": demo_audit_url,
+           "MONITOR_COOKIE_SECRET": "test-secret-not-for-production"}
+    with streamlit_server(demo_db_url, env=env) as base_url:
         yield base_url
 
 

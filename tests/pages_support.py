@@ -8,17 +8,28 @@ ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT / "dashboard" / "pages"
 
 
-def run_page(page: str, params: dict | None = None, timeout: float = 60) -> AppTest:
-    """Run dashboard/pages/<page>.py directly (as a URL opened before app.py would) with query params.
-    MONITOR_DB_URL must already point at the database (see the `app_db` fixture)."""
-    at = AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=timeout)
+def login(at: AppTest, username: str | None) -> AppTest:
+    """Start the AppTest session as a logged-in user (a real session in the test store)."""
+    if username:
+        from dashboard.security import store, users
+        user = users.find_user(username)
+        assert user is not None, f"no test user {username}"
+        at.session_state["auth_user"] = user
+        at.session_state["auth_sid"] = store.create_session(user.username)
+    return at
+
+
+def run_page(page: str, params: dict | None = None, timeout: float = 60, user: str | None = "county") -> AppTest:
+    """Run dashboard/pages/<page>.py directly (as a URL opened before app.py would) with query params,
+    logged in as `user` (None: not logged in). MONITOR_DB_URL must point at the database (`app_db`)."""
+    at = login(AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=timeout), user)
     for k, v in (params or {}).items():
         at.query_params[k] = v
     return at.run()
 
 
-def run_app(params: dict | None = None, timeout: float = 60) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=timeout)
+def run_app(params: dict | None = None, timeout: float = 60, user: str | None = "county") -> AppTest:
+    at = login(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=timeout), user)
     for k, v in (params or {}).items():
         at.query_params[k] = v
     return at.run()

@@ -6,23 +6,33 @@ import pytest
 import sqlalchemy as sa
 
 from dashboard.common import fmt
-from dashboard.common.nav import PAGES
+from dashboard.common.nav import PAGES, url_path_of
 from queries import kpis
 from queries.filters import Filter
-from tests.browser import wait_for_app
-from tests.conftest import DEMO_AS_OF, ROOT
+from tests.browser import login, wait_for_app
+from tests.conftest import DEMO_AS_OF, ROOT, TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 SHOTS = ROOT / "screenshots"
 CHART_PAGES = {"overview", "warnings", "factors", "aid", "targets"}
 
 
+@pytest.fixture(scope="module")
+def county_context(demo_server, browser):
+    """One logged-in browser context (cookie kept) for the page tour."""
+    context = browser.new_context(viewport={"width": 1600, "height": 2400})
+    login(context.new_page(), demo_server, "county", TEST_PASSWORD)
+    yield context
+    context.close()
+
+
 @pytest.mark.parametrize("page_name", [p.url_path for p in PAGES])
-def test_page_loads_without_exception(demo_server, browser, page_name):
-    page = browser.new_page(viewport={"width": 1600, "height": 2400})
-    page.goto(f"{demo_server}/{page_name}")
+def test_page_loads_without_exception(demo_server, county_context, page_name):
+    page = county_context.new_page()
+    page.goto(f"{demo_server}/{url_path_of(next(p.title for p in PAGES if p.url_path == page_name))}")
     wait_for_app(page)
     page.wait_for_timeout(500)
+    assert page.get_by_text("Page not found").count() == 0
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"browser_{page_name}.png"), full_page=True)
     assert page.locator('[data-testid="stException"]').count() == 0
@@ -46,8 +56,8 @@ def test_copied_link_reproduces_filtered_overview(demo_server, demo_db_url, brow
                                                    category="unstable")).set_index("key")
     context = browser.new_context(viewport={"width": 1600, "height": 2400})  # a fresh browser, like a colleague's
     page = context.new_page()
-    page.goto(f"{demo_server}/overview?town={town_code}&cat=unstable")
-    wait_for_app(page)
+    # the colleague is not logged in yet: login lands on exactly the view the link names
+    login(page, demo_server, "county", TEST_PASSWORD, f"/?town={town_code}&cat=unstable")
     page.wait_for_selector('[data-testid="stMetric"]')
     assert page.get_by_role("combobox", name="乡镇").input_value() == town_name
     assert page.get_by_role("combobox", name="监测类别").input_value() == "脱贫不稳定户"

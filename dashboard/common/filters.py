@@ -43,7 +43,7 @@ def _param(name: str) -> str | None:
     return None if value is None else str(value)
 
 
-def parse(areas: Areas) -> tuple[Filter, list[str]]:
+def parse(areas: Areas, scope: str | None = None) -> tuple[Filter, list[str]]:
     """Filter from the URL; returns the names of parameters that were dropped."""
     dropped = []
 
@@ -78,7 +78,7 @@ def parse(areas: Areas) -> tuple[Filter, list[str]]:
         elif not town:
             town = hit.township_code.iloc[0]
     cat = raw["cat"] if raw["cat"] in MONITOR_CATEGORIES else (bad("cat") if raw["cat"] is not None else None)
-    f = Filter(as_of=as_of, period=period or "quarter", township=town, village=village, category=cat)
+    f = Filter(as_of=as_of, period=period or "quarter", township=town, village=village, category=cat, scope=scope)
     return f, dropped
 
 
@@ -125,7 +125,8 @@ def sidebar(f: Filter, areas: Areas) -> Filter:
                               format="YYYY-MM-DD", help="所有数字按该日的状态统计；默认为数据截至日期。")
         period = st.radio("统计周期", list(PERIODS), key=KEYS["period"], format_func=PERIODS.get, horizontal=True,
                           help="“本期”指截至日期所在的月或季度；趋势图按该周期汇总。")
-        town = st.selectbox("乡镇", [ALL, *town_names], key=KEYS["town"], placeholder="请选择",
+        town_options = list(town_names) if f.scope else [ALL, *town_names]  # a township user has one township
+        town = st.selectbox("乡镇", town_options, key=KEYS["town"], placeholder="请选择",
                             format_func=lambda c: "全县" if c == ALL else town_names.get(c, c))
         vmask = areas.villages.township_code == town
         village_names = dict(zip(areas.villages.code[vmask], areas.villages.name[vmask]))

@@ -34,11 +34,20 @@ PAGES = [
 ]
 
 
+def url_path_of(title: str) -> str:
+    """The page's path in the browser; the default page lives at "/" (Streamlit does not find it
+    under its own url_path on a fresh session)."""
+    if title == PAGES[0].title:
+        return ""
+    return next((p.url_path for p in PAGES if p.title == title), "")
+
+
 def st_pages() -> dict[str, list]:
     sections: dict[str, list] = {}
     for i, p in enumerate(PAGES):
         sections.setdefault(p.section, []).append(
-            st.Page(PAGES_DIR / p.file, title=p.title, icon=p.icon, url_path=p.url_path, default=i == 0))
+            # no icon here: it would become the favicon, fetched from a font CDN
+            st.Page(PAGES_DIR / p.file, title=p.title, url_path=p.url_path, default=i == 0))
     return sections
 
 

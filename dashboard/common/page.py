@@ -5,17 +5,20 @@ entry script runs, so nothing here may rely on app.py having run.
 """
 
 import logging
+from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable
 
 import streamlit as st
 
-from dashboard.common import data, filters, nav
+from dashboard.common import auth, data, filters, nav
+from dashboard.security.roles import User
 from queries import areas as areas_q
 from queries.filters import Filter
 
 log = logging.getLogger("dashboard")
 APP_TITLE = "防返贫动态监测"
+FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"
 
 HIDE_CHROME = """
 <style>
@@ -30,6 +33,7 @@ class Context:
     f: Filter
     areas: filters.Areas
     county: str
+    user: User
 
     @property
     def stamp(self) -> str:
@@ -42,31 +46,33 @@ class Context:
 
 
 def configure(title: str) -> None:
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=":material/monitoring:", layout="wide",
+    # A local image: a :material/...: page icon makes the browser fetch it from a font CDN.
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=str(FAVICON), layout="wide",
                        initial_sidebar_state="expanded")
     st.markdown(HIDE_CHROME, unsafe_allow_html=True)
 
 
-def load_areas() -> filters.Areas:
-    towns = data.query(areas_q.township_list)
-    villages = data.query(areas_q.village_list)
+def load_areas(scope: str | None) -> filters.Areas:
+    """The townships and villages this user may see: the filter offers nothing else."""
+    towns = data.query(areas_q.township_list, scope)
+    villages = data.query(areas_q.village_list, None, scope)
     return filters.Areas(towns=towns, villages=villages, data_as_of=data.query(areas_q.data_as_of))
 
 
-def context(title: str) -> Context:
+def context(title: str, user: User) -> Context:
     problem = data.database_problem()
     if problem:
         st.title(title)
         st.error(problem, icon=":material/error:")
         st.stop()
     nav_box = st.sidebar.container()  # filled once the filter is known, above the filter widgets
-    areas = load_areas()
-    f, dropped = filters.parse(areas)
+    areas = load_areas(user.scope)
+    f, dropped = filters.parse(areas, scope=user.scope)
     f = filters.sidebar(f, areas)
     filters.write_url(f, areas, extra=page_params())
     nav.sidebar_links(nav_box, filters.to_params(f, areas))
     county = data.query(areas_q.county_info).get("name", "")
-    ctx = Context(f=f, areas=areas, county=county)
+    ctx = Context(f=f, areas=areas, county=county, user=user)
     st.title(title)
     st.caption(f"**{ctx.stamp}**　｜　{county} · {ctx.scope}　｜　本期：{period_text(f)}")
     if dropped:
@@ -86,11 +92,17 @@ def period_text(f: Filter) -> str:
     return period_label(f.as_of, f.period)
 
 
-def run_page(title: str, body: Callable[[Context], None]) -> None:
+def run_page(title: str, body: Callable[[Context], None], admin_only: bool = False) -> None:
     configure(title)
-    # Access control is checked here, at the top of every page (see issue 4).
+    # Access is checked here, at the top of every page: page files can be opened directly by URL.
+    user = auth.require_user(nav.url_path_of(title))
+    if admin_only and not user.role.admin:
+        st.title(title)
+        st.error("您的角色无权访问此页面。", icon=":material/block:")
+        st.stop()
+    auth.sidebar_user(user)
     try:
-        body(context(title))
+        body(context(title, user))
     except data.DataUnavailable as exc:
         st.error(str(exc), icon=":material/error:")
     except Exception:  # never a traceback in front of a leader; the log keeps the details

@@ -1,0 +1,179 @@
+"""Login, logout, the current user, masking for that user, and audit entries (Streamlit glue).
+
+A full page load starts a new Streamlit session; the signed HttpOnly cookie set by
+dashboard/server.py carries the login across reloads. Sessions live in the writable store
+(dashboard/security/store.py), so logout and inactivity end them on every replica.
+"""
+
+import json
+import logging
+import time
+from urllib.parse import quote, urlencode
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from dashboard.common import data
+from dashboard.security import cookies, store, users
+from dashboard.security.roles import User
+from queries import areas as areas_q
+from queries.privacy import mask_frame
+
+log = logging.getLogger("dashboard")
+USER, SID, TOUCHED = "auth_user", "auth_sid", "auth_touched"
+TOUCH_EVERY = 30  # seconds between "still active" writes
+
+
+def _ip() -> str | None:
+    try:
+        return st.context.ip_address
+    except Exception:  # not available in AppTest
+        return None
+
+
+def _is_demo_database() -> bool:
+    try:
+        return data.query(areas_q.database_meta).get("is_demo") == "1"
+    except data.DataUnavailable:
+        return False
+
+
+def _valid(user: User | None) -> bool:
+    return user is not None and (not user.demo or _is_demo_database())
+
+
+def _forget() -> None:
+    for k in (USER, SID, TOUCHED):
+        st.session_state.pop(k, None)
+
+
+def current_user() -> User | None:
+    """The logged-in user of this session, restored from the cookie on a new page load."""
+    sid = st.session_state.get(SID)
+    if sid is None:
+        raw = st.context.cookies.get(cookies.COOKIE_NAME) if st.context.cookies else None
+        sid = cookies.verify(raw)
+        if raw and sid is None:
+            st.session_state["auth_notice"] = "登录凭证无效，请重新登录。"
+    if not sid:
+        return None
+    username = store.session_user(sid)
+    user = users.find_user(username) if username else None
+    if not _valid(user):
+        if st.session_state.get(SID) or sid:
+            st.session_state["auth_notice"] = "登录已过期或已退出，请重新登录。"
+        _forget()
+        return None
+    st.session_state[USER], st.session_state[SID] = user, sid
+    if time.time() - st.session_state.get(TOUCHED, 0) > TOUCH_EVERY:
+        store.touch(sid)
+        st.session_state[TOUCHED] = time.time()
+    return user
+
+
+def user() -> User:
+    """The current user; only valid after require_user() ran at the top of the page."""
+    return st.session_state[USER]
+
+
+def require_user(page_path: str = "") -> User:
+    try:
+        u = current_user()
+    except sa.exc.SQLAlchemyError:
+        log.exception("session store unavailable")
+        st.error("登录服务暂时不可用（会话存储无法访问），请稍后重试。", icon=":material/error:")
+        st.stop()
+    if u is None:
+        login_form(page_path)
+        st.stop()
+    return u
+
+
+def _here(page_path: str) -> str:
+    """Path and query of the current view, so login lands on exactly the view the link named."""
+    query = urlencode(st.query_params.to_dict())
+    return f"/{page_path}" + (f"?{query}" if query else "")
+
+
+def _go(url: str) -> None:
+    """Send the browser to a local URL (used for the cookie routes)."""
+    st.html(f"<script>window.location.assign({json.dumps(url)});</script>", unsafe_allow_javascript=True)
+
+
+def login_form(page_path: str = "") -> None:
+    st.title("防返贫动态监测 · 登录")
+    notice = st.session_state.pop("auth_notice", None)
+    if notice:
+        st.warning(notice, icon=":material/info:")
+    with st.form("login", border=True):
+        username = st.text_input("用户名", max_chars=60)
+        password = st.text_input("密码", type="password", max_chars=200)
+        submitted = st.form_submit_button("登录", type="primary")
+    if not submitted:
+        st.caption("账号由系统管理员分配。演示库账号见 README。")
+        return
+    username = username.strip()
+    if not username or not password:
+        st.error("请输入用户名和密码。")
+        return
+    if store.locked_out(username):
+        store.log("login_blocked", username, ip=_ip())
+        st.error("该账号密码错误次数过多，请15分钟后再试。")
+        return
+    u = users.authenticate(username, password)
+    if u is not None and u.demo and not _is_demo_database():
+        store.log("login_failed", username, detail="demo account on a non-demo database", ip=_ip())
+        st.error("演示账号只能在演示数据库上使用。")
+        return
+    if u is None:
+        store.record_failure(username, _ip())
+        store.log("login_failed", username, ip=_ip())
+        st.error("用户名或密码错误。")
+        return
+    store.clear_failures(username)
+    sid = store.create_session(u.username)
+    st.session_state[USER], st.session_state[SID], st.session_state[TOUCHED] = u, sid, time.time()
+    store.log("login", u.username, u.role.code, ip=_ip())
+    # Trade a one-time ticket for the HttpOnly cookie, then come back to the same view.
+    ticket = store.create_ticket(sid)
+    _go(f"/session/ticket?t={ticket}&next={quote(_here(page_path), safe='')}")
+    st.success("登录成功，正在进入……")
+    st.stop()
+
+
+def sidebar_user(u: User) -> None:
+    with st.sidebar:
+        scope = "全县" if u.role.all_townships else data.query(areas_q.township_list, u.scope).name.iloc[0]
+        st.caption(f"当前用户：{u.display_name or u.username}（{u.role.label} · {scope}）")
+        if st.button("退出登录", key="logout", icon=":material/logout:"):
+            logout()
+
+
+def logout() -> None:
+    u, sid = st.session_state.get(USER), st.session_state.get(SID)
+    if sid:
+        store.revoke(sid)
+    if u:
+        store.log("logout", u.username, u.role.code, ip=_ip())
+    _forget()
+    _go("/session/logout")
+    st.stop()
+
+
+# -- personal data and audit -------------------------------------------------------------------------
+def protect(df: pd.DataFrame, revealed: bool = False) -> pd.DataFrame:
+    """Mask personal data for the current user before the frame reaches any Streamlit call."""
+    u = st.session_state.get(USER)
+    if u is None:
+        return mask_frame(df, "strict")
+    return mask_frame(df, "full" if revealed and u.role.may_reveal else u.masking)
+
+
+def audit(action: str, target: str | None = None, filters: dict | None = None, detail: str | None = None) -> None:
+    u = st.session_state.get(USER)
+    try:
+        store.log(action, u.username if u else None, u.role.code if u else None, target=target, filters=filters,
+                  detail=detail, ip=_ip())
+    except sa.exc.SQLAlchemyError:
+        log.exception("audit write failed: %s %s", action, target)

@@ -1,0 +1,182 @@
+"""The writable store beside the read-only monitoring database: login sessions, one-time login
+tickets, failed-login records and the audit log. MONITOR_AUDIT_URL chooses it (PostgreSQL for
+several replicas); default sqlite:///data/audit.db."""
+
+import hashlib
+import json
+import os
+import secrets
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pandas as pd
+import sqlalchemy as sa
+
+ROOT = Path(__file__).resolve().parents[2]
+metadata = sa.MetaData()
+
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False, comment="时间（UTC）"),
+    sa.Column("username", sa.String(60), comment="用户"),
+    sa.Column("role", sa.String(20), comment="角色"),
+    sa.Column("action", sa.String(30), nullable=False, comment="动作：login/login_failed/logout/view_household/reveal/export"),
+    sa.Column("target", sa.String(200), comment="对象（户编号、导出文件等）"),
+    sa.Column("filters", sa.Text, comment="当时的筛选条件（JSON）"),
+    sa.Column("detail", sa.Text, comment="补充说明"),
+    sa.Column("ip", sa.String(60), comment="来源地址"),
+    sa.Index("ix_audit_at", "at"),
+)
+sessions = sa.Table(
+    "sessions", metadata,
+    sa.Column("sid", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(60), nullable=False),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("last_seen", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("revoked", sa.Boolean, nullable=False, default=False),
+)
+tickets = sa.Table(
+    "login_tickets", metadata,
+    sa.Column("token_hash", sa.String(64), primary_key=True),
+    sa.Column("sid", sa.String(64), nullable=False),
+    sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+)
+failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(60), nullable=False),
+    sa.Column("ip", sa.String(60)),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Index("ix_failures_user_at", "username", "at"),
+)
+
+SESSION_HOURS = float(os.environ.get("MONITOR_SESSION_HOURS", "12"))
+IDLE_MINUTES = float(os.environ.get("MONITOR_IDLE_MINUTES", "30"))
+MAX_FAILURES, FAILURE_WINDOW = 5, timedelta(minutes=15)
+TICKET_SECONDS = 60
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def _utc(d: datetime) -> datetime:
+    return d if d.tzinfo else d.replace(tzinfo=timezone.utc)  # SQLite returns naive datetimes
+
+
+def store_url() -> str:
+    return os.environ.get("MONITOR_AUDIT_URL") or f"sqlite:///{ROOT / 'data' / 'audit.db'}"
+
+
+_engines: dict[str, sa.Engine] = {}
+
+
+def engine() -> sa.Engine:
+    url = store_url()
+    if url not in _engines:
+        u = sa.make_url(url)
+        if u.get_backend_name() == "sqlite" and u.database:
+            Path(u.database).parent.mkdir(parents=True, exist_ok=True)
+        eng = sa.create_engine(url, pool_pre_ping=True)
+        metadata.create_all(eng)
+        _engines[url] = eng
+    return _engines[url]
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+# -- audit -----------------------------------------------------------------------------------------
+def log(action: str, username: str | None, role: str | None = None, target: str | None = None,
+        filters: dict | None = None, detail: str | None = None, ip: str | None = None) -> None:
+    with engine().begin() as conn:
+        conn.execute(audit_log.insert().values(
+            at=now(), username=username, role=role, action=action, target=(target or "")[:200] or None,
+            filters=json.dumps(filters, ensure_ascii=False, default=str) if filters else None,
+            detail=detail, ip=ip))
+
+
+def recent_events(limit: int = 500, action: str | None = None, username: str | None = None) -> pd.DataFrame:
+    stmt = sa.select(audit_log.c.at, audit_log.c.username, audit_log.c.role, audit_log.c.action, audit_log.c.target,
+                     audit_log.c.filters, audit_log.c.detail, audit_log.c.ip).order_by(audit_log.c.id.desc()).limit(limit)
+    if action:
+        stmt = stmt.where(audit_log.c.action == action)
+    if username:
+        stmt = stmt.where(audit_log.c.username == username)
+    with engine().connect() as conn:
+        rows = conn.execute(stmt).all()
+    return pd.DataFrame([tuple(r) for r in rows],
+                        columns=["at", "username", "role", "action", "target", "filters", "detail", "ip"])
+
+
+# -- throttling ------------------------------------------------------------------------------------
+def record_failure(username: str, ip: str | None) -> None:
+    with engine().begin() as conn:
+        conn.execute(failures.insert().values(username=username[:60], ip=ip, at=now()))
+
+
+def locked_out(username: str) -> bool:
+    """Too many wrong passwords for this user name recently."""
+    since = now() - FAILURE_WINDOW
+    with engine().connect() as conn:
+        n = conn.execute(sa.select(sa.func.count()).select_from(failures).where(
+            failures.c.username == username[:60], failures.c.at >= since)).scalar()
+    return n >= MAX_FAILURES
+
+
+def clear_failures(username: str) -> None:
+    with engine().begin() as conn:
+        conn.execute(failures.delete().where(failures.c.username == username[:60]))
+
+
+# -- sessions --------------------------------------------------------------------------------------
+def create_session(username: str) -> str:
+    sid = secrets.token_urlsafe(32)
+    t = now()
+    with engine().begin() as conn:
+        conn.execute(sessions.insert().values(sid=sid, username=username, created_at=t, last_seen=t,
+                                              expires_at=t + timedelta(hours=SESSION_HOURS), revoked=False))
+    return sid
+
+
+def session_user(sid: str) -> str | None:
+    """The user name of a live session (not revoked, not expired, not idle too long)."""
+    with engine().connect() as conn:
+        row = conn.execute(sa.select(sessions).where(sessions.c.sid == sid)).first()
+    if row is None or row.revoked:
+        return None
+    t = now()
+    if _utc(row.expires_at) <= t or t - _utc(row.last_seen) > timedelta(minutes=IDLE_MINUTES):
+        return None
+    return row.username
+
+
+def touch(sid: str) -> None:
+    with engine().begin() as conn:
+        conn.execute(sessions.update().where(sessions.c.sid == sid).values(last_seen=now()))
+
+
+def revoke(sid: str) -> None:
+    with engine().begin() as conn:
+        conn.execute(sessions.update().where(sessions.c.sid == sid).values(revoked=True))
+
+
+def create_ticket(sid: str) -> str:
+    """A one-time token the browser trades for the login cookie at /auth/ticket."""
+    token = secrets.token_urlsafe(32)
+    with engine().begin() as conn:
+        conn.execute(tickets.insert().values(token_hash=_hash(token), sid=sid,
+                                             expires_at=now() + timedelta(seconds=TICKET_SECONDS)))
+    return token
+
+
+def redeem_ticket(token: str) -> str | None:
+    with engine().begin() as conn:
+        row = conn.execute(sa.select(tickets).where(tickets.c.token_hash == _hash(token))).first()
+        if row is None:
+            return None
+        conn.execute(tickets.delete().where(tickets.c.token_hash == row.token_hash))
+    return row.sid if _utc(row.expires_at) > now() else None

@@ -1,0 +1,44 @@
+"""The server: `streamlit run dashboard/server.py` serves dashboard/app.py plus two HTTP routes that
+set and clear the login cookie. A script cannot set an HttpOnly cookie, so after a successful login
+the page sends the browser to /session/ticket with a one-time ticket, and the cookie is set here."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import streamlit as st  # noqa: E402
+from starlette.responses import RedirectResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+
+from dashboard.security import cookies, store  # noqa: E402
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: never redirect to another site."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target or len(target) > 2000:
+        return "/"
+    return target
+
+
+async def ticket(request):
+    sid = store.redeem_ticket(request.query_params.get("t", "")[:100])
+    response = RedirectResponse(_safe_next(request.query_params.get("next")), status_code=303)
+    if sid:
+        response.set_cookie(cookies.COOKIE_NAME, cookies.sign(sid), max_age=int(store.SESSION_HOURS * 3600),
+                            httponly=True, samesite="lax", path="/", secure=request.url.scheme == "https")
+    return response
+
+
+async def logout(request):
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(cookies.COOKIE_NAME, path="/")
+    return response
+
+
+app = st.App(Path(__file__).parent / "app.py", routes=[
+    Route("/session/ticket", ticket, methods=["GET"]),
+    Route("/session/logout", logout, methods=["GET"]),
+])
