@@ -89,6 +89,7 @@ def pytest_collection_modifyitems(config, items):
 
 TEST_PASSWORD = "test-pass-1"
 TEST_TOWNSHIP = "439901101"  # 城关镇 in tests/fixture_db.py
+DEMO_TOWNSHIP = "439901001"  # the first township of the seeded demo county
 
 
 @pytest.fixture(scope="session")
@@ -98,7 +99,8 @@ def users_file(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("users") / "users.json"
     for name, role, town in [("county", "county", None), ("township", "township", TEST_TOWNSHIP),
-                             ("inspector", "inspector", None), ("admin", "admin", None)]:
+                             ("inspector", "inspector", None), ("admin", "admin", None),
+                             ("township_demo", "township", DEMO_TOWNSHIP)]:
         add_user(path, name, TEST_PASSWORD, role, town)
     return path
 

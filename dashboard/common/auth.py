@@ -27,9 +27,10 @@ TOUCH_EVERY = 30  # seconds between "still active" writes
 
 def _ip() -> str | None:
     try:
-        return st.context.ip_address
-    except Exception:  # not available in AppTest
+        ip = st.context.ip_address
+    except Exception:
         return None
+    return ip if isinstance(ip, str) else None  # AppTest has no real client
 
 
 def _is_demo_database() -> bool:
@@ -170,10 +171,13 @@ def protect(df: pd.DataFrame, revealed: bool = False) -> pd.DataFrame:
     return mask_frame(df, "full" if revealed and u.role.may_reveal else u.masking)
 
 
-def audit(action: str, target: str | None = None, filters: dict | None = None, detail: str | None = None) -> None:
+def audit(action: str, target: str | None = None, filters: dict | None = None, detail: str | None = None) -> bool:
+    """Write an audit entry; False if it could not be written (then a reveal must not happen)."""
     u = st.session_state.get(USER)
     try:
         store.log(action, u.username if u else None, u.role.code if u else None, target=target, filters=filters,
                   detail=detail, ip=_ip())
+        return True
     except sa.exc.SQLAlchemyError:
         log.exception("audit write failed: %s %s", action, target)
+        return False

@@ -17,6 +17,7 @@ class PageInfo:
     title: str
     icon: str
     section: str
+    admin: bool = False  # only administrators see the link (the page checks again itself)
 
     @property
     def url_path(self) -> str:
@@ -30,7 +31,9 @@ PAGES = [
     PageInfo("aid.py", "帮扶进度", ":material/volunteer_activism:", "县级调度"),
     PageInfo("targets.py", "目标考核", ":material/flag:", "县级调度"),
     PageInfo("household.py", "户情", ":material/home:", "农户"),
+    PageInfo("planner.py", "巡查选点", ":material/travel_explore:", "巡查"),
     PageInfo("definitions.py", "指标说明", ":material/menu_book:", "说明"),
+    PageInfo("audit.py", "审计日志", ":material/policy:", "管理", admin=True),
 ]
 
 
@@ -51,11 +54,13 @@ def st_pages() -> dict[str, list]:
     return sections
 
 
-def sidebar_links(box, params: dict[str, str]) -> None:
+def sidebar_links(box, params: dict[str, str], is_admin: bool = False) -> None:
     """Links to every page that keep the current filters (a page switch must not lose them)."""
     with box:
         st.markdown("#### 防返贫动态监测")
         for p in PAGES:
+            if p.admin and not is_admin:
+                continue
             try:
                 st.page_link(f"pages/{p.file}", label=p.title, icon=p.icon, query_params=params)
             except StreamlitPageNotFoundError:

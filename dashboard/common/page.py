@@ -70,7 +70,7 @@ def context(title: str, user: User) -> Context:
     f, dropped = filters.parse(areas, scope=user.scope)
     f = filters.sidebar(f, areas)
     filters.write_url(f, areas, extra=page_params())
-    nav.sidebar_links(nav_box, filters.to_params(f, areas))
+    nav.sidebar_links(nav_box, filters.to_params(f, areas), user.role.admin)
     county = data.query(areas_q.county_info).get("name", "")
     ctx = Context(f=f, areas=areas, county=county, user=user)
     st.title(title)

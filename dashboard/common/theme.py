@@ -29,9 +29,16 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
-def show(fig: go.Figure, key: str | None = None, **kwargs):
-    """Render with our template (Streamlit's theme would override fonts and colours)."""
-    return st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, **kwargs)
+def show(fig: go.Figure, key: str | None = None, *, ctx=None, title: str | None = None, **kwargs):
+    """Render with our template (Streamlit's theme would override fonts and colours).
+
+    With ``ctx`` (the page Context) a "下载图片" button follows the chart: a high-resolution PNG with
+    ``title`` (default: the figure's own title), the filters and the as-of stamp drawn on it."""
+    event = st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, **kwargs)
+    if ctx is not None:
+        from dashboard.common import exports  # not at import time: exports needs auth, auth needs data
+        exports.chart_download(fig, ctx, title=title, key=key or title or "chart")
+    return event
 
 
 def level_color(level: str) -> str:

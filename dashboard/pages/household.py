@@ -1,11 +1,11 @@
 """户情: one household's full record, found by household code or head's name, or opened by link
 (?hh=<16-digit household code>, kept in the URL so a copied link reopens the same household).
 
-ID numbers and phone numbers are masked (queries.privacy.mask_frame) before anything reaches a
-Streamlit call: hidden columns still travel to the browser.
+Personal data is masked for the viewer's role (auth.protect) before anything reaches a Streamlit
+call: hidden columns still travel to the browser. Roles allowed to may reveal one household's full
+ID numbers and phones with an explicit action; views and reveals go to the audit log.
 """
 
-import logging
 import re
 from datetime import date
 
@@ -13,15 +13,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, fmt, theme
+from dashboard.common import auth, data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import households as hh_q
 from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYPES, GENDERS, HEALTH, HOUSEHOLD_TYPES,
                            LABOUR, LEAD_DECISIONS, LEAD_SOURCES, MONITOR_CATEGORIES, NEGATIVE_FACTORS, RELATIONS,
                            SCHOOL_STAGES, TOOL_GROUPS, TOOLS, VISITOR_KINDS, WARNING_LEVELS, label)
-from queries.privacy import mask_frame
 
-audit = logging.getLogger("dashboard.audit")  # DOMAIN: log who looked at which household
+REVEALED = "hh_revealed"   # the household code whose full ID numbers/phones are shown
+VIEWED = "hh_viewed"       # households already logged as viewed in this session
 HH_PARAM = "hh"
 HH_PATTERN = re.compile(r"[0-9]{16}")  # ASCII digits only (\d would accept full-width digits)
 SEARCH_KEY = "hh_search"
@@ -69,7 +69,7 @@ def search_box(ctx: Context) -> None:
                          help="在当前筛选的乡镇、村、监测类别范围内查找；包括未纳入监测的农户。")
     if not text.strip():
         return
-    found = data.query(hh_q.household_list, ctx.f, search=text.strip(), monitored_only=False, limit=50)
+    found = auth.protect(data.query(hh_q.household_list, ctx.f, search=text.strip(), monitored_only=False, limit=50))
     if found.empty:
         empty_state(f"与“{text.strip()}”匹配的农户")
         return
@@ -150,7 +150,7 @@ def _yes(v) -> str:
 
 
 def members_table(m: pd.DataFrame, as_of: date) -> None:
-    st.subheader("家庭成员", help="身份证号、电话已脱敏显示。")
+    st.subheader("家庭成员", help="身份证号、电话默认脱敏显示；有权限的角色可申请显示完整信息（记录日志）。")
     if m.empty:
         empty_state("家庭成员记录")
         return
@@ -312,9 +312,13 @@ def record(ctx: Context, code: str, hid: int) -> None:
         _drop_hh()
         st.warning("该户不在当前筛选范围内，已忽略。", icon=":material/info:")
         return
-    audit.info("household viewed: code=%s as_of=%s session=%s", code, as_of, _session_id())
-    info = mask_frame(rec["household"]).iloc[0]
-    members = mask_frame(rec["members"])
+    viewed = st.session_state.setdefault(VIEWED, set())
+    if code not in viewed:  # once per household and session, not on every rerun
+        auth.audit("view_household", target=code, filters={"as_of": as_of, "township": ctx.f.township})
+        viewed.add(code)
+    revealed = reveal_control(ctx, code)
+    info = auth.protect(rec["household"], revealed).iloc[0]
+    members = auth.protect(rec["members"], revealed)
     heads = members.loc[members.relation == "head", "name"]
     header(info, heads.iloc[0] if len(heads) else "（未登记户主）", as_of)
     monitored = (isinstance(info.monitor_category, str) and _on(info.identified_date, as_of) is not None
@@ -340,10 +344,24 @@ def body(ctx: Context) -> None:
     record(ctx, *chosen)
 
 
-def _session_id() -> str:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx is not None else "-"
+def reveal_control(ctx: Context, code: str) -> bool:
+    """Full ID numbers and phones for this household, only for roles allowed and only on request."""
+    if not ctx.user.role.may_reveal:
+        return False
+    if st.session_state.get(REVEALED) == code:
+        if st.button("重新脱敏显示", key="hh_hide", icon=":material/visibility_off:"):
+            st.session_state.pop(REVEALED, None)
+            st.rerun()
+        st.caption("已显示完整身份证号和电话（本次查看已记录）。")
+        return True
+    if st.button("显示完整身份证号和电话", key="hh_reveal", icon=":material/visibility:",
+                 help="仅在核实身份时使用；每次查看都会记录到审计日志。"):
+        if not auth.audit("reveal", target=code, filters={"as_of": ctx.f.as_of}):
+            st.error("审计日志暂时无法写入，不能显示完整个人信息。", icon=":material/error:")
+            return False
+        st.session_state[REVEALED] = code
+        st.rerun()
+    return False
 
 
 run_page("户情", body)

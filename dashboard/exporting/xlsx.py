@@ -1,0 +1,168 @@
+"""A table as a formatted Excel workbook (xlsxwriter).
+
+Layout: row 1 the table's title, row 2 the filters and the as-of date, row 3 who exported it and
+when, row 4 the Chinese column headers (frozen, with an autofilter), then the data. Numbers keep
+their type; columns get number, percentage, percentage-point or date formats and widths that fit.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import xlsxwriter
+
+from dashboard.exporting.meta import ExportMeta, scrub_frame
+
+HEADER_ROW = 3  # 0-based: rows 0-2 are the title block
+FONT = "Microsoft YaHei"
+# column kinds and their Excel number formats
+FORMATS = {
+    "int": "#,##0",
+    "num1": "#,##0.0",
+    "num2": "#,##0.00",
+    "pct": "0.0%",        # values are given in percent (93.2) and written as fractions (0.932)
+    "pp": "+0.0;-0.0;0.0",  # a change in percentage points
+    "signed": "+#,##0;-#,##0;0",
+    "signed1": "+#,##0.0;-#,##0.0;0.0",
+    "date": "yyyy-mm-dd",
+    "text": "@",
+}
+PCT_WORDS = ("率", "占比", "比例", "进度")
+
+
+def column_kind(name: str, s: pd.Series) -> str:
+    """Guess a column's format from its header and values; pages can override per column."""
+    name = str(name)
+    if pd.api.types.is_datetime64_any_dtype(s) or (s.dtype == object and len(s.dropna())
+                                                   and all(isinstance(v, (date, datetime)) for v in s.dropna())):
+        return "date"
+    if not pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s):
+        return "text"
+    if "百分点" in name:
+        return "pp"
+    if name.rstrip().endswith("%") or any(w in name for w in PCT_WORDS):
+        return "pct"
+    values = s.dropna().astype(float)
+    if "较上" in name or "变化" in name:
+        return "signed" if (values == values.round()).all() else "signed1"
+    if pd.api.types.is_integer_dtype(s) or (values == values.round()).all():
+        return "int"
+    return "num2" if ((values * 10 - (values * 10).round()).abs() > 1e-6).any() else "num1"
+
+
+def display_width(text: str) -> int:
+    """Width in Excel character units: East Asian characters count double."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell_text(v, kind: str) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return ""
+    if kind == "pct":
+        return f"{float(v):.1f}%"
+    if kind in ("int", "signed"):
+        return f"{float(v):+,.0f}" if kind == "signed" else f"{float(v):,.0f}"
+    if kind in ("num1", "num2", "pp", "signed1"):
+        return f"{float(v):,.2f}"
+    if kind == "date":
+        return "2026-01-01"
+    return str(v)
+
+
+def _value(v, kind: str):
+    """What goes into the cell: None for missing, fractions for percentages, plain Python types."""
+    if v is None or v is pd.NaT or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if isinstance(v, np.generic):
+        v = v.item()
+    if kind == "pct":
+        return float(v) / 100
+    if kind == "date":
+        if isinstance(v, pd.Timestamp):
+            return v.to_pydatetime()
+        if isinstance(v, date) and not isinstance(v, datetime):
+            return datetime(v.year, v.month, v.day)
+        return v
+    if kind == "text":
+        return str(v)
+    return v
+
+
+def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, sheet: str = "数据",
+                kinds: dict[str, str] | None = None, note: str | None = None) -> None:
+    df = scrub_frame(df.reset_index(drop=True))
+    ws = wb.add_worksheet(sheet[:31])
+    base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
+    title_f = wb.add_format({**base, "bold": True, "font_size": 16})
+    info_f = wb.add_format({**base, "font_color": "#333333"})
+    small_f = wb.add_format({**base, "font_color": "#808080", "font_size": 9})
+    head_f = wb.add_format({**base, "bold": True, "bg_color": "#1F5FA8", "font_color": "white", "border": 1,
+                            "border_color": "#BFBFBF", "text_wrap": True, "align": "center"})
+    kinds = [(kinds or {}).get(c) or column_kind(c, df.iloc[:, j]) for j, c in enumerate(df.columns)]
+    cell_f = {k: wb.add_format({**base, "num_format": f, "border": 1, "border_color": "#D9D9D9"})
+              for k, f in FORMATS.items()}
+    ncols = max(len(df.columns), 1)
+
+    def banner(row: int, text: str, fmt) -> None:
+        if ncols > 1:
+            ws.merge_range(row, 0, row, ncols - 1, text, fmt)
+        else:
+            ws.write_string(row, 0, text, fmt)
+
+    banner(0, meta.title, title_f)
+    banner(1, meta.filters_text, info_f)
+    banner(2, meta.export_text + (f"　｜　{note}" if note else ""), small_f)
+    ws.set_row(0, 28)
+    ws.set_row(1, 20)
+    ws.set_row(HEADER_ROW, 32)
+    for j, col in enumerate(df.columns):
+        ws.write_string(HEADER_ROW, j, str(col).strip(), head_f)
+        kind = kinds[j]
+        for i, v in enumerate(df.iloc[:, j].tolist()):
+            value = _value(v, kind)
+            row = HEADER_ROW + 1 + i
+            if value is None:
+                ws.write_blank(row, j, None, cell_f[kind])
+            elif kind == "text":
+                ws.write_string(row, j, value, cell_f[kind])
+            elif kind == "date":
+                ws.write_datetime(row, j, value, cell_f[kind]) if isinstance(value, datetime) else \
+                    ws.write_string(row, j, str(value), cell_f["text"])
+            else:
+                ws.write_number(row, j, value, cell_f[kind])
+        sample = [_cell_text(v, kind) for v in df.iloc[:200, j].tolist()]
+        width = max([display_width(str(col).strip()), *map(display_width, sample)], default=8)
+        ws.set_column(j, j, min(max(width + 2, 8), 60))
+    ws.freeze_panes(HEADER_ROW + 1, 0)
+    if len(df.columns):
+        ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(df), 1), len(df.columns) - 1)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(HEADER_ROW)
+    ws.set_header(f"&L&\"{FONT}\"{meta.title}&R&\"{FONT}\"{meta.stamp}")
+    ws.set_footer("&C第 &P 页，共 &N 页")
+
+
+def table_xlsx(df: pd.DataFrame, meta: ExportMeta, kinds: dict[str, str] | None = None,
+               sheet: str = "数据", note: str | None = None) -> bytes:
+    """One table as an .xlsx file (bytes)."""
+    return workbook_xlsx([(sheet, df, meta, kinds, note)])
+
+
+def workbook_xlsx(sheets: list[tuple]) -> bytes:
+    """Several tables, one sheet each: (sheet name, frame, meta[, kinds[, note]])."""
+    buf = io.BytesIO()
+    with xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False,
+                                   "nan_inf_to_errors": True}) as wb:
+        for spec in sheets:
+            name, df, meta, kinds, note = (*spec, None, None)[:5]
+            write_sheet(wb, df, meta, name, kinds, note)
+        first = sheets[0][2]
+        wb.set_properties({"title": first.title, "subject": first.filters_text, "author": first.user or "",
+                           "company": "防返贫动态监测系统"})
+    return buf.getvalue()
