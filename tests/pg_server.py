@@ -144,6 +144,19 @@ class PostgresServer:
         finally:
             self._cleanup()
 
+    def pause(self) -> None:
+        """Stop the server but keep its data (an outage); resume() brings it back on the same port."""
+        proc = self._run(str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop")
+        if proc.returncode != 0:
+            self._fail("pg_ctl stop (pause)", proc)
+
+    def resume(self) -> None:
+        opts = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.sockdir} {SERVER_OPTIONS}"
+        proc = self._run(str(self.bin / "pg_ctl"), "-D", str(self.datadir), "-w", "-t", "60",
+                         "-o", opts, "-l", str(self.logfile), "start")
+        if proc.returncode != 0:
+            self._fail("pg_ctl start (resume)", proc)
+
     def _cleanup(self) -> None:
         if self.started and self.tmpdir is not None:
             # Failure after a successful start: make sure no postgres process outlives us.

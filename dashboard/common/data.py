@@ -66,11 +66,17 @@ def _check(url: str) -> str | None:
                 return "数据库是空的（没有监测数据表）。请用 `python -m seed` 生成演示库，或用导入工具导入台账数据。"
             if missing:
                 return f"数据库结构与本系统不一致（缺少表：{'、'.join(sorted(missing))}）。请确认数据库版本或重新导入。"
-            version = areas.database_meta(conn).get("schema_version")
+            info = areas.database_meta(conn)
+            version = info.get("schema_version")
+            if not info:
+                return "数据库中还没有监测数据（只有表结构）。请用导入工具导入台账数据，或用 `python -m seed` 生成演示库。"
             if version != SCHEMA_VERSION:
                 return f"数据库结构版本为 {version or '未知'}，本系统需要版本 {SCHEMA_VERSION}。请升级或重新导入数据库。"
             if areas.data_as_of(conn) is None:
                 return "数据库中没有数据截至日期（meta.as_of），无法确定统计口径日期。"
+    except sa.exc.ArgumentError as exc:  # includes an unknown dialect in MONITOR_DB_URL
+        log.warning("database url rejected: %s", exc)
+        return "数据库地址（MONITOR_DB_URL）无效，请联系系统管理员。"
     except sa.exc.SQLAlchemyError as exc:
         log.warning("database check failed: %s", exc)
         return _describe(exc)

@@ -1,0 +1,224 @@
+"""Data-quality rules (数据质量): one rule per check inspections make (DOMAIN.md "What inspections check").
+
+Each rule is a SQL statement returning the households it flags (household id plus a short detail),
+so counts by township and the household lists both come from SQL. Thresholds are parameters here,
+not scattered through the SQL.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
+
+from queries.codes import LABOUR_CAPABLE, MONITOR_CATEGORIES
+from queries.filters import Filter
+from queries.metrics import define
+from queries.schema import aid_measures, household_income, households, members, monitoring_lines, risk_factors, \
+    townships, villages, visits, warnings
+from queries.sql import days_between, frame, in_scope, monitored_on, on, overdue_on
+
+QUICK_ELIMINATION_DAYS = 30      # eliminated this soon after identification looks like a "paper" elimination
+STALE_DAYS = 90                  # no visit and no update for more than a quarter
+MAX_AGE = 110
+STUDENT_AGES = {"preschool": (2, 7), "primary": (5, 15), "junior": (10, 19), "senior": (13, 23),
+                "vocational": (13, 25), "college": (15, 40)}
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    name: str
+    definition: str
+
+
+RULES = [
+    Rule("missed_income", "漏评：收入低于监测范围未纳入", "截至日期时未处于监测状态、但最近一年家庭人均纯收入低于当年监测范围的农户。"),
+    Rule("missed_guarantee", "漏评：义务教育辍学或未参保未纳入", "截至日期时未处于监测状态、但有家庭成员义务教育阶段辍学或未参加基本医疗保险的农户。"),
+    Rule("exit_income", "错退：消除后收入仍低于监测范围", "已标注风险消除、但最近一年家庭人均纯收入仍低于当年监测范围的农户。"),
+    Rule("exit_no_measure", "错退：从未落实帮扶措施即消除", "已标注风险消除、但从未登记任何帮扶措施的农户（可能是“数字脱贫”）。"),
+    Rule("quick_elimination", "识别后短期内即消除",
+         f"从识别纳入监测到标注风险消除不足{QUICK_ELIMINATION_DAYS}天的农户（风险消除一般需收入稳定半年以上）。"),
+    Rule("work_no_labour", "因务工就业不稳但无劳动力", "存在“因务工就业不稳”风险因子、但家庭成员中没有任何有劳动能力者的农户（逻辑矛盾）。"),
+    Rule("negative_factor", "监测户存在负面清单情形", "处于监测状态、但登记有赌博、吸毒、偷盗、诈骗、懒惰、高消费等负面情形的农户。"),
+    Rule("impossible_age", "年龄或在校信息不合理",
+         f"有成员出生日期晚于截至日期、年龄超过{MAX_AGE}岁，或在校阶段与年龄明显不符（如40岁的小学生）的农户。"),
+    Rule("duplicate_id", "身份证号重复", "身份证号与其他成员重复的农户（同一人被登记两次或录入错误）。"),
+    Rule("invalid_id", "身份证号无效", "身份证号不是18位、含非法字符，或校验码不符合 GB 11643 的农户。"),
+    Rule("no_helper", "未落实帮扶责任人", "处于监测状态、但没有帮扶责任人的农户。"),
+    Rule("stale", "超过一个季度未走访未更新",
+         f"处于监测状态、识别已超过{STALE_DAYS}天，且最近{STALE_DAYS}天内既无走访记录也无信息更新的农户。"),
+    Rule("overdue_lead", "线索超15天未研判", "截至日期时产生已超过15天、仍未作出研判的线索所在农户。"),
+]
+BY_KEY = {r.key: r for r in RULES}
+for _r in RULES:
+    define(f"quality_{_r.key}", _r.name, _r.definition, topic="数据质量")
+
+hh, m = households, members
+
+
+class id_number_valid(FunctionElement):
+    """1 when the column is an 18-character ID with a correct GB 11643 check character, else 0."""
+    type = sa.Integer()
+    inherit_cache = True
+    name = "id_number_valid"
+
+
+def _checksum_sql(col: str, digit) -> str:
+    total = " + ".join(f"{digit(col, i + 1)} * {w}" for i, w in enumerate(ID_WEIGHTS))
+    cases = " ".join(f"WHEN {n} THEN '{c}'" for n, c in enumerate(ID_CHECK))
+    return f"(CASE ({total}) % 11 {cases} END)"
+
+
+@compiles(id_number_valid, "sqlite")
+def _valid_sqlite(element, compiler, **kw):
+    c = compiler.process(list(element.clauses)[0], **kw)
+    check = _checksum_sql(c, lambda col, i: f"CAST(substr({col}, {i}, 1) AS INTEGER)")
+    pattern = "[0-9]" * 17 + "[0-9X]"
+    return (f"(CASE WHEN length({c}) = 18 AND {c} GLOB '{pattern}' "
+            f"AND upper(substr({c}, 18, 1)) = {check} THEN 1 ELSE 0 END)")
+
+
+@compiles(id_number_valid, "postgresql")
+def _valid_pg(element, compiler, **kw):
+    c = compiler.process(list(element.clauses)[0], **kw)
+    check = _checksum_sql(c, lambda col, i: f"CAST(substr({col}, {i}, 1) AS INTEGER)")
+    # the regex guard runs first so the casts only see digits
+    return (f"(CASE WHEN {c} ~ '^[0-9]{{17}}[0-9Xx]$' THEN (CASE WHEN upper(substr({c}, 18, 1)) = {check} "
+            f"THEN 1 ELSE 0 END) ELSE 0 END)")
+
+
+def _latest_income(d: date):
+    """Per household: latest per-capita income up to the as-of year, and that year's monitoring line."""
+    inc = household_income
+    latest = sa.select(inc.c.household_id, sa.func.max(inc.c.year).label("year")).where(
+        inc.c.year <= d.year).group_by(inc.c.household_id).subquery()
+    return (sa.select(inc.c.household_id, inc.c.per_capita_income.label("income"), monitoring_lines.c.yuan.label("line"))
+            .select_from(inc.join(latest, sa.and_(latest.c.household_id == inc.c.household_id,
+                                                 latest.c.year == inc.c.year))
+                         .join(monitoring_lines, monitoring_lines.c.year == inc.c.year))).subquery()
+
+
+def _age_cutoff(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year - years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year - years, day=28)
+
+
+def rule_statement(key: str, f: Filter):
+    """SELECT household_id, detail for the households this rule flags (within the filter's scope)."""
+    d = f.as_of
+    not_monitored = sa.not_(monitored_on(d))
+    eliminated = sa.and_(hh.c.monitor_category.is_not(None), hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d))
+    if key in ("missed_income", "exit_income"):
+        li = _latest_income(d)
+        base = sa.select(hh.c.id, sa.literal("人均纯收入低于监测范围")).select_from(
+            hh.join(li, li.c.household_id == hh.c.id)).where(li.c.income < li.c.line)
+        return base.where(not_monitored if key == "missed_income" else eliminated)
+    if key == "missed_guarantee":
+        bad = sa.select(m.c.household_id).where(sa.or_(m.c.dropout, sa.not_(m.c.insured)))
+        return sa.select(hh.c.id, sa.literal("有成员辍学或未参保")).where(not_monitored, hh.c.id.in_(bad))
+    if key == "exit_no_measure":
+        has = sa.exists().where(aid_measures.c.household_id == hh.c.id, aid_measures.c.registered_date <= on(d))
+        return sa.select(hh.c.id, sa.literal("无任何帮扶措施")).where(eliminated, ~has)
+    if key == "quick_elimination":
+        days = days_between(hh.c.identified_date, hh.c.eliminated_date)
+        return sa.select(hh.c.id, sa.literal("识别后") + sa.cast(days, sa.String) + sa.literal("天即消除")).where(
+            eliminated, days < QUICK_ELIMINATION_DAYS)
+    if key == "work_no_labour":
+        rf = risk_factors
+        work = sa.select(rf.c.household_id).where(rf.c.factor_type == "work", rf.c.identified_date <= on(d))
+        capable = sa.exists().where(m.c.household_id == hh.c.id, m.c.labour.in_(sorted(LABOUR_CAPABLE)))
+        return sa.select(hh.c.id, sa.literal("因务工就业不稳但无劳动力成员")).where(hh.c.id.in_(work), ~capable)
+    if key == "negative_factor":
+        return sa.select(hh.c.id, sa.literal("负面情形：") + hh.c.negative_factor).where(
+            monitored_on(d), hh.c.negative_factor.is_not(None))
+    if key == "impossible_age":
+        wrong_stage = sa.or_(*[sa.and_(m.c.school_stage == stage, sa.or_(m.c.birth_date > on(_age_cutoff(d, lo)),
+                                                                         m.c.birth_date <= on(_age_cutoff(d, hi + 1))))
+                               for stage, (lo, hi) in STUDENT_AGES.items()])
+        bad = sa.select(m.c.household_id).where(sa.or_(
+            m.c.birth_date > on(d), m.c.birth_date <= on(_age_cutoff(d, MAX_AGE + 1)),
+            sa.and_(m.c.is_student, wrong_stage)))
+        return sa.select(hh.c.id, sa.literal("成员年龄或在校信息不合理")).where(hh.c.id.in_(bad))
+    if key == "duplicate_id":
+        dup = sa.select(m.c.id_number).where(m.c.id_number.is_not(None)).group_by(m.c.id_number).having(
+            sa.func.count() > 1)
+        bad = sa.select(m.c.household_id).where(m.c.id_number.in_(dup))
+        return sa.select(hh.c.id, sa.literal("身份证号与其他成员重复")).where(hh.c.id.in_(bad))
+    if key == "invalid_id":
+        bad = sa.select(m.c.household_id).where(m.c.id_number.is_not(None), id_number_valid(m.c.id_number) == 0)
+        return sa.select(hh.c.id, sa.literal("身份证号无效")).where(hh.c.id.in_(bad))
+    if key == "no_helper":
+        return sa.select(hh.c.id, sa.literal("无帮扶责任人")).where(monitored_on(d), hh.c.helper_id.is_(None))
+    if key == "stale":
+        cutoff = on(d - timedelta(days=STALE_DAYS))
+        recent_visit = sa.exists().where(visits.c.household_id == hh.c.id, visits.c.visit_date > cutoff,
+                                         visits.c.visit_date <= on(d))
+        return sa.select(hh.c.id, sa.literal(f"{STALE_DAYS}天内无走访、无更新")).where(
+            monitored_on(d), hh.c.identified_date <= cutoff, ~recent_visit,
+            sa.or_(hh.c.updated_date.is_(None), hh.c.updated_date <= cutoff, hh.c.updated_date > on(d)))
+    if key == "overdue_lead":
+        w = warnings
+        return (sa.select(hh.c.id, sa.literal("线索超15天未研判")).where(
+            hh.c.id.in_(sa.select(w.c.household_id).where(overdue_on(f, w)))))
+    raise KeyError(key)
+
+
+def _scoped(key: str, f: Filter):
+    stmt = rule_statement(key, f)
+    # area scope (and category, for rules about monitored households) applied to the households table
+    return stmt.where(*in_scope(f, category=key not in ("missed_income", "missed_guarantee")))
+
+
+def rule_counts(conn, f: Filter) -> pd.DataFrame:
+    """Households flagged by each rule, per township (one row per rule and township)."""
+    parts = []
+    for r in RULES:
+        flagged = _scoped(r.key, f).subquery()
+        stmt = (sa.select(hh.c.township_code, sa.func.count(sa.distinct(hh.c.id)))
+                .select_from(hh.join(flagged, flagged.c.id == hh.c.id)).group_by(hh.c.township_code))
+        got = frame(conn, stmt, ["township_code", "households"])
+        got.insert(0, "rule", r.key)
+        parts.append(got)
+    out = pd.concat(parts, ignore_index=True)
+    out["households"] = out.households.astype(int)
+    return out
+
+
+def rule_summary(conn, f: Filter) -> pd.DataFrame:
+    """Every rule with its total count in scope (zeros included)."""
+    counts = rule_counts(conn, f).groupby("rule").households.sum()
+    return pd.DataFrame([(r.key, r.name, r.definition, int(counts.get(r.key, 0))) for r in RULES],
+                        columns=["rule", "name", "definition", "households"])
+
+
+FLAGGED_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "monitor_category", "detail"]
+
+
+def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataFrame:
+    """The households one rule flags, with where they are (names in full: mask before showing)."""
+    flagged = _scoped(key, f).subquery()
+    head = sa.select(m.c.household_id, sa.func.min(m.c.name).label("name")).where(
+        m.c.relation == "head").group_by(m.c.household_id).subquery()
+    detail = list(flagged.c)[1]
+    stmt = (sa.select(hh.c.id, hh.c.code, head.c.name, townships.c.name, villages.c.name, hh.c.monitor_category,
+                      sa.func.min(detail))
+            .select_from(hh.join(flagged, list(flagged.c)[0] == hh.c.id)
+                         .join(villages, villages.c.code == hh.c.village_code)
+                         .join(townships, townships.c.code == hh.c.township_code)
+                         .outerjoin(head, head.c.household_id == hh.c.id))
+            .group_by(hh.c.id, hh.c.code, head.c.name, townships.c.name, villages.c.name, hh.c.monitor_category)
+            .order_by(hh.c.code).limit(limit))
+    out = frame(conn, stmt, FLAGGED_COLUMNS)
+    out["category_label"] = out.monitor_category.map(MONITOR_CATEGORIES).fillna("—")
+    return out
+
+
+def flagged_ids(conn, f: Filter, key: str) -> set[int]:
+    return {r[0] for r in conn.execute(_scoped(key, f)).all()}
