@@ -1,0 +1,311 @@
+"""Every row checked before anything is written: cells, rows, duplicates, references.
+
+1. ``convert``: each cell through its column's reader (values.py): required, code lists, dates, numbers
+   and ranges, ID numbers (length, birth date, GB 11643 check character), text lengths.
+2. row checks: fields that must agree (ID number vs birth date and gender, date order, 其中 <= 合计,
+   factor type vs group, village code vs township code ...), and derived fields (a household's township,
+   a factor's group, a measure's group and department).
+3. duplicates of a natural key within all files of the import.
+4. ``check_references`` (with the database state): village/township/county codes, household codes,
+   helper numbers, project codes - in the files or already in the database - and ID numbers already
+   registered to a household that this import does not replace.
+
+Policy inconsistencies that inspections look for (a monitored household with a negative factor,
+因务工就业不稳 without a labour-capable member, ...) are *not* rejected: they are imported so the
+dashboard can show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from queries import codes
+from seed.importer import spec as S
+from seed.importer.read import ParsedSheet
+from seed.importer.result import Issue
+from seed.importer.values import Bad, blank, id_birth, id_male, reader
+
+
+class Record:
+    __slots__ = ("sheet", "row", "v", "bad")
+
+    def __init__(self, sheet: ParsedSheet, row: int, v: dict):
+        self.sheet = sheet
+        self.row = row
+        self.v = v
+        self.bad: set | None = None
+
+    def ok(self, *keys) -> bool:
+        """All these fields were given and valid."""
+        return all(self.v.get(k) is not None for k in keys) and not (self.bad and self.bad.intersection(keys))
+
+    def mark(self, key):
+        if self.bad is None:
+            self.bad = set()
+        self.bad.add(key)
+
+
+@dataclass
+class Batch:
+    records: dict[str, list[Record]] = field(default_factory=dict)     # table -> records in file order
+    sheets: dict[str, list[ParsedSheet]] = field(default_factory=dict)  # table -> sheets holding it
+    issues: list[Issue] = field(default_factory=list)
+
+    def has(self, table: str) -> bool:
+        return table in self.sheets
+
+    def rows(self, table: str) -> list[Record]:
+        return self.records.get(table, [])
+
+    def error(self, rec: Record, key: str | None, message: str):
+        if key is not None and key not in rec.sheet.columns:
+            key = None
+        self.issues.append(rec.sheet.issue(rec.row, key, message))
+        if key:
+            rec.mark(key)
+
+
+def convert(parsed: list[ParsedSheet]) -> Batch:
+    batch = Batch()
+    for ps in parsed:
+        table = ps.spec.table_name
+        batch.sheets.setdefault(table, []).append(ps)
+        recs = [Record(ps, row, {}) for row, _ in ps.data]
+        cells = [cells for _, cells in ps.data]
+        for col in ps.spec.columns:
+            idx = ps.columns.get(col.key)
+            if idx is None:
+                continue
+            read = reader(col)
+            letter, key, required = ps.letter(col.key), col.key, col.required
+            for rec, row in zip(recs, cells):
+                raw = row[idx] if idx < len(row) else None
+                if raw is None or raw == "" or (isinstance(raw, str) and blank(raw)):
+                    rec.v[key] = None        # NOT NULL defaults are applied when writing
+                    if required:
+                        batch.issues.append(Issue(ps.file, ps.name, rec.row, letter, col.header,
+                                                  f"必填项「{col.header}」为空"))
+                        rec.mark(key)
+                    continue
+                try:
+                    rec.v[key] = read(raw)
+                except Bad as e:
+                    rec.v[key] = None
+                    rec.mark(key)
+                    batch.issues.append(Issue(ps.file, ps.name, rec.row, letter, col.header, str(e)))
+        check = ROW_CHECKS.get(table)
+        if check:
+            for rec in recs:
+                check(batch, rec)
+        batch.records.setdefault(table, []).extend(recs)
+    _duplicates(batch)
+    return batch
+
+
+# --- row checks ------------------------------------------------------------------------------------
+
+def _order(batch, rec, early: str, late: str, message: str):
+    if rec.ok(early, late) and rec.v[late] < rec.v[early]:
+        batch.error(rec, late, message.format(early=rec.v[early].isoformat()))
+
+
+def _townships(batch: Batch, rec: Record):
+    v = rec.v
+    if rec.ok("code"):
+        if v.get("county_code") is None and not (rec.bad and "county_code" in rec.bad):
+            v["county_code"] = v["code"][:6]
+        elif rec.ok("county_code") and v["county_code"] != v["code"][:6]:
+            batch.error(rec, "county_code", f"乡镇区划代码 {v['code']} 的前6位应为所属县代码 {v['county_code']}")
+
+
+def _villages(batch: Batch, rec: Record):
+    v = rec.v
+    if rec.ok("code"):
+        if v.get("township_code") is None and not (rec.bad and "township_code" in rec.bad):
+            v["township_code"] = v["code"][:9]
+        elif rec.ok("township_code") and v["township_code"] != v["code"][:9]:
+            batch.error(rec, "township_code", f"行政村区划代码 {v['code']} 的前9位应为所属乡镇代码 {v['township_code']}")
+
+
+def _households(batch: Batch, rec: Record):
+    v, cols, bad = rec.v, rec.sheet.columns, rec.bad or ()
+    if "monitor_category" in cols and "identified_date" in cols:
+        cat, ident = v.get("monitor_category"), v.get("identified_date")
+        if cat is not None and ident is None and "identified_date" not in bad:
+            batch.error(rec, "identified_date", "已填写监测对象类别，但缺少识别纳入监测日期")
+        elif cat is None and ident is not None and "monitor_category" not in bad:
+            batch.error(rec, "monitor_category", "已填写识别纳入监测日期，但监测对象类别为空")
+    if "identified_date" in cols and v.get("eliminated_date") is not None and v.get("identified_date") is None \
+            and "identified_date" not in bad:
+        batch.error(rec, "eliminated_date", "已填写风险消除日期，但缺少识别纳入监测日期")
+    _order(batch, rec, "identified_date", "eliminated_date", "风险消除日期早于识别纳入监测日期 {early}")
+
+
+def _members(batch: Batch, rec: Record):
+    v = rec.v
+    if rec.ok("id_number"):
+        idn = v["id_number"]
+        if rec.ok("birth_date") and v["birth_date"] != id_birth(idn):
+            batch.error(rec, "birth_date", f"出生日期与身份证号不一致（身份证号中为 {id_birth(idn).isoformat()}）")
+        if rec.ok("gender") and (v["gender"] == "M") != id_male(idn):
+            batch.error(rec, "gender", f"性别与身份证号不一致（身份证号第17位为{'奇数，应为男' if id_male(idn) else '偶数，应为女'}）")
+    if rec.ok("school_stage"):
+        if v.get("is_student") is False:
+            batch.error(rec, "is_student", "填写了在校阶段，但“是否在校生”为否")
+        elif not (rec.bad and "is_student" in rec.bad):
+            v["is_student"] = True
+
+
+def _factors(batch: Batch, rec: Record):
+    v = rec.v
+    if rec.ok("factor_type"):
+        group = codes.FACTOR_TYPES[v["factor_type"]][1]
+        if rec.ok("factor_group") and v["factor_group"] != group:
+            batch.error(rec, "factor_group", f"风险类型“{codes.label(codes.FACTOR_TYPES, v['factor_type'])}”属于"
+                                             f"“{codes.FACTOR_GROUPS[group]}”，与因子大类不符")
+        elif not (rec.bad and "factor_group" in rec.bad):
+            v["factor_group"] = group
+        if v.get("disaster_kind") is not None and v["factor_type"] != "disaster":
+            batch.error(rec, "disaster_kind", "灾害类别只适用于风险类型“因灾”")
+    _order(batch, rec, "identified_date", "resolved_date", "风险消除日期早于风险识别日期 {early}")
+
+
+def _warnings(batch: Batch, rec: Record):
+    v, cols, bad = rec.v, rec.sheet.columns, rec.bad or ()
+    if "decision" in cols and "decision_date" in cols:
+        if v.get("decision") is not None and v.get("decision_date") is None and "decision_date" not in bad:
+            batch.error(rec, "decision_date", "已填写研判结果，但缺少研判日期")
+        if v.get("decision_date") is not None and v.get("decision") is None and "decision" not in bad:
+            batch.error(rec, "decision", "已填写研判日期，但研判结果为空")
+    _order(batch, rec, "raised_date", "decision_date", "研判日期早于线索产生日期 {early}")
+    _order(batch, rec, "raised_date", "closed_date", "预警解除日期早于线索产生日期 {early}")
+
+
+def _measures(batch: Batch, rec: Record):
+    v = rec.v
+    if rec.ok("tool"):
+        _, group, dept = codes.TOOLS[v["tool"]]
+        if rec.ok("tool_group") and v["tool_group"] != group:
+            batch.error(rec, "tool_group", f"政策工具“{codes.label(codes.TOOLS, v['tool'])}”属于"
+                                           f"“{codes.TOOL_GROUPS[group]}”，与政策工具大类不符")
+        elif not (rec.bad and "tool_group" in rec.bad):
+            v["tool_group"] = group
+        if v.get("department") is None and not (rec.bad and "department" in rec.bad):
+            v["department"] = dept
+
+
+def _projects(batch: Batch, rec: Record):
+    v = rec.v
+    if rec.ok("village_code"):
+        if v.get("township_code") is None and not (rec.bad and "township_code" in rec.bad):
+            v["township_code"] = v["village_code"][:9]
+        elif rec.ok("township_code") and v["village_code"][:9] != v["township_code"]:
+            batch.error(rec, "village_code", f"实施村 {v['village_code']} 不在实施乡镇 {v['township_code']} 内")
+    elif v.get("township_code") is None and not (rec.bad and {"township_code", "village_code"} & rec.bad):
+        batch.error(rec, "township_code", "实施乡镇区划代码和实施村区划代码至少填一项")
+
+
+FACT_PARTS = [("tap_water_households", "rural_households"), ("large_scale_households", "rural_households"),
+              ("reliable_supply_households", "rural_households"), ("centralized_households", "rural_households"),
+              ("employed_people", "labour_people"), ("insured_difficult_people", "difficult_people"),
+              ("tekun_centralized", "tekun_need_care")]
+
+
+def _facts(batch: Batch, rec: Record):
+    sp = rec.sheet.spec
+    for part, whole in FACT_PARTS:
+        if rec.ok(part, whole) and rec.v[part] > rec.v[whole]:
+            batch.error(rec, part, f"「{sp.col(part).header}」{rec.v[part]} 大于「{sp.col(whole).header}」{rec.v[whole]}")
+
+
+def _targets(batch: Batch, rec: Record):
+    v = rec.v
+    if rec.ok("indicator", "value") and v["indicator"] in S.RATE_INDICATORS():
+        if v["value"] > 1:
+            hint = f"（若指 {v['value']:g}%，请填 {v['value'] / 100:g} 或 {v['value']:g}%）" if v["value"] <= 100 else ""
+            batch.error(rec, "value", f"比率指标的目标值应在0到1之间{hint}")
+
+
+ROW_CHECKS = {"townships": _townships, "villages": _villages, "households": _households, "members": _members,
+              "risk_factors": _factors, "warnings": _warnings, "aid_measures": _measures, "projects": _projects,
+              "village_facts": _facts, "targets": _targets}
+
+
+# --- duplicates ------------------------------------------------------------------------------------
+
+def _duplicates(batch: Batch):
+    for table, recs in batch.records.items():
+        sp = S.by_table()[table]
+        if not sp.key:
+            continue
+        seen: dict[tuple, Record] = {}
+        key = sp.key
+        for rec in recs:
+            if not rec.ok(*key):
+                continue
+            k = tuple(rec.v[f] for f in key)
+            first = seen.get(k)
+            if first is None:
+                seen[k] = rec
+                continue
+            where = f"第{first.row}行" if first.sheet is rec.sheet else \
+                f"{first.sheet.file} 工作表「{first.sheet.name}」第{first.row}行"
+            what = "、".join(f"{sp.col(f).header} {_show(rec.v[f])}" for f in key)
+            batch.error(rec, key[-1], f"重复：{what} 与{where}重复")
+
+
+def _show(v) -> str:
+    return v.isoformat() if hasattr(v, "isoformat") else str(v)
+
+
+# --- references (needs the database state) ---------------------------------------------------------
+
+def check_references(batch: Batch, state) -> None:
+    """``state``: write.State, the keys already in the database."""
+    def file_keys(table, field="code"):
+        return {r.v[field] for r in batch.rows(table) if r.ok(field)}
+
+    counties = file_keys("county") | state.county_codes()
+    towns = file_keys("townships") | state.township_codes()
+    vills = file_keys("villages") | state.village_codes()
+    helpers = file_keys("helpers", "id") | state.helper_ids()
+    hhs = file_keys("households") | set(state.household_ids())
+    projs = file_keys("projects") | set(state.project_ids())
+
+    def ref(table, field, known, what):
+        for rec in batch.rows(table):
+            if rec.ok(field) and rec.v[field] not in known:
+                batch.error(rec, field, what.format(rec.v[field]))
+
+    ref("townships", "county_code", counties, "县级区划代码 {} 不存在（既不在「县」表中，也不在数据库中）")
+    ref("villages", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
+    ref("helpers", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
+    ref("households", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
+    ref("households", "helper_id", helpers, "帮扶责任人编号 {} 不存在（既不在「帮扶责任人」表中，也不在数据库中）")
+    for table in ("members", "household_income", "risk_factors", "warnings", "aid_measures", "visits"):
+        ref(table, "household_code", hhs, "户编号 {} 不存在（既不在「农户」表中，也不在数据库中）")
+    ref("visits", "helper_id", helpers, "帮扶责任人编号 {} 不存在（既不在「帮扶责任人」表中，也不在数据库中）")
+    ref("projects", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
+    ref("projects", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
+    ref("project_payments", "project_code", projs, "项目编号 {} 不存在（既不在「帮扶项目」表中，也不在数据库中）")
+    ref("village_facts", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
+    for rec in batch.rows("targets"):
+        if rec.ok("scope") and rec.v["scope"] != "county" and rec.v["scope"] not in towns:
+            batch.error(rec, "scope", f"乡镇区划代码 {rec.v['scope']} 不存在（既不在「乡镇」表中，也不在数据库中）")
+
+    if batch.has("members"):
+        replaced = replaced_parents(batch, "members", "household_code")
+        owners = state.member_owners()   # id_number -> household code, for members in the database
+        for rec in batch.rows("members"):
+            if rec.ok("id_number"):
+                owner = owners.get(rec.v["id_number"])
+                if owner is not None and owner not in replaced:
+                    batch.error(rec, "id_number", f"身份证号 {rec.v['id_number']} 已登记为户 {owner} 的成员"
+                                                  "（该户不在本次导入中）：同一人不能属于两户")
+
+
+def replaced_parents(batch: Batch, table: str, field: str) -> set:
+    """Parents whose rows of ``table`` this import replaces: the parent sheet's rows and the table's own."""
+    parent = S.by_table()[table].parent
+    parents = {r.v["code"] for r in batch.rows(parent) if r.ok("code")}
+    return parents | {r.v[field] for r in batch.rows(table) if r.ok(field)}
