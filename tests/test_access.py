@@ -252,3 +252,11 @@ def test_dashboard_connection_is_read_only(db_backend, request, tmp_path):
         with engine.begin() as conn:
             conn.execute(meta.insert().values(key="x", value="y"))
     engine.dispose()
+
+
+def test_import_page_is_for_administrators_only(app_db):
+    at = run_page("data_import", user="township")
+    assert any("无权访问" in e.value for e in at.error) and not at.get("file_uploader")
+    at = run_page("data_import", user="admin")
+    assert not at.exception and not at.error
+    assert len(at.get("file_uploader")) == 1
