@@ -37,8 +37,10 @@ class Rule:
 
 
 RULES = [
-    Rule("missed_income", "漏评：收入低于监测范围未纳入", "截至日期时未处于监测状态、但最近一年家庭人均纯收入低于当年监测范围的农户。"),
-    Rule("missed_guarantee", "漏评：义务教育辍学或未参保未纳入", "截至日期时未处于监测状态、但有家庭成员义务教育阶段辍学或未参加基本医疗保险的农户。"),
+    Rule("missed_income", "漏评：收入低于监测范围未纳入",
+         "截至日期时未纳入监测（也未曾标注风险消除）、但最近一年家庭人均纯收入低于当年监测范围的农户。"),
+    Rule("missed_guarantee", "漏评：义务教育辍学或未参保未纳入",
+         "截至日期时未纳入监测（也未曾标注风险消除）、但有家庭成员义务教育阶段辍学或未参加基本医疗保险的农户。"),
     Rule("exit_income", "错退：消除后收入仍低于监测范围", "已标注风险消除、但最近一年家庭人均纯收入仍低于当年监测范围的农户。"),
     Rule("exit_no_measure", "错退：从未落实帮扶措施即消除", "已标注风险消除、但从未登记任何帮扶措施的农户（可能是“数字脱贫”）。"),
     Rule("quick_elimination", "识别后短期内即消除",
@@ -68,25 +70,25 @@ class id_number_valid(FunctionElement):
     name = "id_number_valid"
 
 
-def _checksum_sql(col: str, digit) -> str:
-    total = " + ".join(f"{digit(col, i + 1)} * {w}" for i, w in enumerate(ID_WEIGHTS))
+def _checksum_sql(col: str, mod) -> str:
+    total = " + ".join(f"CAST(substr({col}, {i + 1}, 1) AS INTEGER) * {w}" for i, w in enumerate(ID_WEIGHTS))
     cases = " ".join(f"WHEN {n} THEN '{c}'" for n, c in enumerate(ID_CHECK))
-    return f"(CASE ({total}) % 11 {cases} END)"
+    return f"(CASE {mod(total)} {cases} END)"
 
 
 @compiles(id_number_valid, "sqlite")
 def _valid_sqlite(element, compiler, **kw):
     c = compiler.process(list(element.clauses)[0], **kw)
-    check = _checksum_sql(c, lambda col, i: f"CAST(substr({col}, {i}, 1) AS INTEGER)")
+    check = _checksum_sql(c, lambda total: f"(({total}) % 11)")
     pattern = "[0-9]" * 17 + "[0-9X]"
-    return (f"(CASE WHEN length({c}) = 18 AND {c} GLOB '{pattern}' "
+    return (f"(CASE WHEN length({c}) = 18 AND upper({c}) GLOB '{pattern}' "
             f"AND upper(substr({c}, 18, 1)) = {check} THEN 1 ELSE 0 END)")
 
 
 @compiles(id_number_valid, "postgresql")
 def _valid_pg(element, compiler, **kw):
     c = compiler.process(list(element.clauses)[0], **kw)
-    check = _checksum_sql(c, lambda col, i: f"CAST(substr({col}, {i}, 1) AS INTEGER)")
+    check = _checksum_sql(c, lambda total: f"MOD({total}, 11)")  # '%' would clash with the driver's placeholders
     # the regex guard runs first so the casts only see digits
     return (f"(CASE WHEN {c} ~ '^[0-9]{{17}}[0-9Xx]$' THEN (CASE WHEN upper(substr({c}, 18, 1)) = {check} "
             f"THEN 1 ELSE 0 END) ELSE 0 END)")
@@ -113,8 +115,9 @@ def _age_cutoff(d: date, years: int) -> date:
 def rule_statement(key: str, f: Filter):
     """SELECT household_id, detail for the households this rule flags (within the filter's scope)."""
     d = f.as_of
-    not_monitored = sa.not_(monitored_on(d))
     eliminated = sa.and_(hh.c.monitor_category.is_not(None), hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d))
+    # 漏评 is about households never brought in; an eliminated household with problems is 错退
+    not_monitored = sa.and_(sa.not_(monitored_on(d)), sa.not_(eliminated))
     if key in ("missed_income", "exit_income"):
         li = _latest_income(d)
         base = sa.select(hh.c.id, sa.literal("人均纯收入低于监测范围")).select_from(

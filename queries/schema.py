@@ -246,6 +246,21 @@ monitoring_lines = sa.Table(
 )
 
 
+inspections = sa.Table(
+    "inspections", metadata,
+    col("id", sa.Integer, "巡查记录ID", primary_key=True),
+    col("village_code", sa.String(12), "被巡查行政村区划代码", sa.ForeignKey("villages.code"), nullable=False),
+    col("inspected_on", sa.Date, "巡查日期", nullable=False),
+    col("team", sa.String(40), "巡查组（如 县回头看工作组第2组）"),
+    col("kind", sa.String(12),
+        "巡查类型：review 回头看 / covert 暗访 / evaluation 后评估 / supervision 督查（见 queries/inspection.py）",
+        nullable=False),
+    col("note", sa.String(200), "巡查发现或备注"),
+    sa.Index("ix_inspections_village_date", "village_code", "inspected_on"),
+    comment="巡查记录（回头看、暗访、后评估、督查），巡查选点时排除近期已巡查的村",
+)
+
+
 def data_dictionary_markdown() -> str:
     """Human-readable data dictionary generated from the column comments."""
     out = ["# 数据字典 Data dictionary", "",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOLS
 from seed import geo, people
+from seed.defects import plant_defects
 
 HISTORY_START = np.datetime64("2023-01-01")
 LEGACY_START = np.datetime64("2021-06-01")  # households already monitored when the history starts
@@ -48,6 +49,10 @@ AMOUNTS = {"dibao": (3000, 7000), "tekun": (5000, 9000), "temp_relief": (1000, 5
            "charity": (500, 5000), "poverty_insurance": (2000, 20000), "village_flex": (200, 2000)}
 DISMISS_REASONS = ["收入高于监测范围", "风险已自然消除", "家庭资产条件不符", "核实为误报"]
 VISIT_NOTES = ["了解家庭收入及务工情况", "核实两不愁三保障及饮水安全", "宣传帮扶政策", "跟进帮扶措施落实", "了解医疗费用支出情况"]
+INSPECTION_TEAMS = {"review": "县回头看工作组", "covert": "市级暗访组", "evaluation": "省级后评估组",
+                    "supervision": "县委县政府督查室"}
+INSPECTION_NOTES = ["核查两不愁三保障及饮水安全情况", "抽查监测户帮扶措施落实", "核实风险消除户收入情况",
+                    "走访脱贫户了解务工就业", "检查预警线索研判台账", "未发现明显问题"]
 PROJECT_WORDS = {"industry": ["茶叶基地", "油茶产业", "蔬菜大棚", "生猪养殖", "中药材种植", "光伏电站"],
                  "infrastructure": ["饮水安全巩固", "产业路硬化", "灌溉渠道", "村组道路"],
                  "employment": ["帮扶车间", "劳务协作"],
@@ -104,6 +109,8 @@ class CountyGenerator:
         self.projects()
         self.village_facts()
         self.reference_tables()
+        self.inspections()
+        plant_defects(self)
         return self.tables
 
     def areas(self):
@@ -261,12 +268,14 @@ class CountyGenerator:
         health = np.where(rng.random(n) < 0.06, "chronic", "healthy")
         health = np.where(ill_hh[hidx] & first, np.where(rng.random(n) < .6, "serious", "chronic"), health)
         disabled = (dis_hh[hidx] & (k == np.minimum(1, size[hidx] - 1))) | (rng.random(n) < 0.015)
+        disabled &= ~(work_hh[hidx] & (relation == "head"))  # the worker of an unstable-work household stays able
         health = np.where(disabled, "disabled", health)
         dlevel = np.where(disabled, rng.integers(1, 5, n), -1)
         labour = np.where(disabled & (dlevel <= 2), "lost", labour)
         employment = np.where(disabled & (dlevel <= 2), None, employment)
         # every monitored household is insured except a handful in the township that lags on aid
-        insured = ~(hh.monitored.values[hidx] & self.lag["aid"][hh.town.values][hidx] & (rng.random(n) < 0.01))
+        insured = ~(hh.monitored.values[hidx] & np.isnat(hh.elim.values)[hidx] & self.lag["aid"][hh.town.values][hidx]
+                    & (rng.random(n) < 0.01))
         surname = people.pick_surnames(n_hh, rng)[hidx]
         surname = np.where(np.isin(relation, ["spouse", "parent"]), people.pick_surnames(n, rng), surname)
         area = np.where(rng.random(n) < 0.92, int(COUNTY_CODE), int(COUNTY_CODE[:4]) * 100 + rng.integers(1, 30, n))
@@ -383,7 +392,8 @@ class CountyGenerator:
         general = np.array(GENERAL_TOOLS)[rng.integers(0, len(GENERAL_TOOLS), n)]
         # a gap means the factor got an unrelated measure (or none at all)
         tool = np.where(gap, general, tool)
-        keep = ~(gap & (rng.random(n) < 0.5))
+        # an eliminated household always had at least its first factor's measure
+        keep = ~(gap & (rng.random(n) < 0.5)) | (~np.isnat(hh.elim.values[f.hh_idx.values]) & (f["rank"].values == 0))
         extra = rng.random(n) < 0.35
         src = np.concatenate([np.arange(n)[keep], np.arange(n)[extra]])
         tools = np.concatenate([tool[keep], general[extra]])
@@ -562,6 +572,36 @@ class CountyGenerator:
         self.tables["meta"] = pd.DataFrame({"key": ["schema_version", "as_of", "is_demo", "seed", "households", "county_code"],
                                             "value": ["1", self.cfg.as_of.isoformat(), "1", str(self.cfg.seed),
                                                       str(self.cfg.households), COUNTY_CODE]})
+
+    def inspections(self):
+        """Past inspections (回头看、暗访、后评估、督查) of villages. A separate stream keyed by the seed, so
+        adding this table left every other table of a given seed unchanged; villages of the townships that
+        lag on leads are visited more often, and about one village in eight was inspected recently."""
+        rng = np.random.default_rng([self.cfg.seed, 606])
+        nv = self.n_vil
+        lam = np.where(self.lag["warn"][self.vil_town], 1.4, 0.8)
+        k = rng.poisson(lam)
+        recent = rng.random(nv) < 0.12
+        if k.sum() + recent.sum() == 0:
+            recent[0] = True
+        vil = np.concatenate([np.repeat(np.arange(nv), k), np.flatnonzero(recent)])
+        n = len(vil)
+        when = np.concatenate([self.uniform_dates_with(rng, HISTORY_START, self.as_of - 91, int(k.sum())),
+                               self.uniform_dates_with(rng, self.as_of - 89, self.as_of, int(recent.sum()))])
+        kinds = np.array(list(INSPECTION_TEAMS))
+        kind = kinds[rng.choice(len(kinds), n, p=[.4, .2, .15, .25])]
+        team = [f"{INSPECTION_TEAMS[c]}第{g}组" for c, g in zip(kind, rng.integers(1, 5, n))]
+        out = pd.DataFrame({"village_code": self.vil_codes[vil], "inspected_on": when.astype("datetime64[D]"),
+                            "team": team, "kind": kind,
+                            "note": np.array(INSPECTION_NOTES)[rng.integers(0, len(INSPECTION_NOTES), n)]})
+        out = out.sort_values(["inspected_on", "village_code"], kind="stable").reset_index(drop=True)
+        out.insert(0, "id", np.arange(1, len(out) + 1))
+        self.tables["inspections"] = out
+
+    def uniform_dates_with(self, rng, lo, hi, n) -> np.ndarray:
+        lo, hi = np.datetime64(lo, "D"), np.datetime64(hi, "D")
+        span = max(int((hi - lo).astype(np.int64)), 0)
+        return lo + days(rng.integers(0, span + 1, n))
 
 
 def _ranks(sizes: np.ndarray) -> np.ndarray:

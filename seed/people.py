@@ -41,8 +41,12 @@ def id_numbers(area: np.ndarray, birth: np.ndarray, male: np.ndarray, rng: np.ra
     """18-character ID numbers: 6-digit area, birth yyyymmdd, 3-digit sequence (odd = male), check."""
     b = pd.DatetimeIndex(birth.astype("datetime64[D]"))
     ymd_int = (b.year * 10000 + b.month * 100 + b.day).to_numpy(np.int64)
-    seq = rng.integers(0, 500, len(area)) * 2 + male.astype(np.int64)  # parity carries gender
-    id17 = area.astype(np.int64) * 10**11 + ymd_int * 1000 + seq
+    # Sequence numbers are counted per (area, birthday, gender) so no two people share a number;
+    # the offset only keeps them from all starting at 000. Parity carries gender.
+    area64, male64 = area.astype(np.int64), male.astype(np.int64)
+    nth = pd.DataFrame({"a": area64, "d": ymd_int, "m": male64}).groupby(["a", "d", "m"]).cumcount().to_numpy()
+    seq = ((ymd_int * 7 + area64) % 300 + nth) % 500 * 2 + male64
+    id17 = area64 * 10**11 + ymd_int * 1000 + seq
     return np.char.add(id17.astype(str), id_check_digits(id17))
 
 

@@ -104,7 +104,7 @@ def test_admin_page_is_refused_to_other_roles(app_db):
     at = run_page("audit", user="admin")
     assert not at.exception
     listed = at.dataframe[-1].value
-    assert set(listed["用户名"]) == {"county", "township", "inspector", "admin"}
+    assert set(listed["用户名"]) == {"county", "township", "inspector", "admin", "township_demo"}
     assert "password_hash" not in page_text(at) and "$argon2" not in page_text(at)
 
 

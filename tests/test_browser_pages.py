@@ -26,7 +26,7 @@ def county_context(demo_server, browser):
     context.close()
 
 
-@pytest.mark.parametrize("page_name", [p.url_path for p in PAGES])
+@pytest.mark.parametrize("page_name", [p.url_path for p in PAGES if not p.admin])
 def test_page_loads_without_exception(demo_server, county_context, page_name):
     page = county_context.new_page()
     page.goto(f"{demo_server}/{url_path_of(next(p.title for p in PAGES if p.url_path == page_name))}")

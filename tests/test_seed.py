@@ -210,11 +210,17 @@ def test_no_event_after_the_as_of_day(seeded):
 def test_id_numbers_are_valid(seeded):
     from queries.schema import members
 
+    import json
     with seeded.connect() as conn:
-        ids = conn.execute(sa.select(members.c.id_number, members.c.birth_date, members.c.gender)).all()
-    assert len(ids) > 1500
-    bad = [i for i, _, _ in ids if not (i and len(i) == 18 and i[:17].isdigit() and i[17] == gb11643_check(i[:17]))]
-    assert bad == []
+        rows = conn.execute(sa.select(members.c.id_number, members.c.birth_date, members.c.gender,
+                                      members.c.household_id)).all()
+        manifest = json.loads(conn.execute(sa.text("SELECT value FROM meta WHERE key = 'quality_manifest'")).scalar())
+    assert len(rows) > 1500
+    bad = {h for i, _, _, h in rows if not (i and len(i) == 18 and i[:17].isdigit() and i[17] == gb11643_check(i[:17]))}
+    assert bad == set(manifest["invalid_id"])  # only the planted defects (seed/defects.py)
+    planted = set(manifest["invalid_id"]) | set(manifest["duplicate_id"])
+    ids = [(i, b, g) for i, b, g, h in rows if h not in planted]
+    assert len({i for i, _, _ in ids}) == len(ids)  # unique
     assert all(i[6:14] == b.strftime("%Y%m%d") for i, b, _ in ids)  # the birth date is in the number
     assert all((int(i[16]) % 2 == 1) == (g == "M") for i, _, g in ids)  # odd sequence digit = male
 

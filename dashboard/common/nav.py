@@ -32,7 +32,9 @@ PAGES = [
     PageInfo("targets.py", "目标考核", ":material/flag:", "县级调度"),
     PageInfo("household.py", "户情", ":material/home:", "农户"),
     PageInfo("planner.py", "巡查选点", ":material/travel_explore:", "巡查"),
+    PageInfo("quality.py", "数据质量", ":material/fact_check:", "巡查"),
     PageInfo("definitions.py", "指标说明", ":material/menu_book:", "说明"),
+    PageInfo("data_import.py", "数据导入", ":material/upload_file:", "管理", admin=True),
     PageInfo("audit.py", "审计日志", ":material/policy:", "管理", admin=True),
 ]
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from dashboard.common import auth, data, fmt
+from dashboard.common import auth, data
 from dashboard.common.page import Context, empty_state, run_page
 from queries import areas as areas_q
 from queries import inspection as insp
@@ -26,7 +26,7 @@ MAX_EXCLUDE_DAYS = 730
 DEFAULT_PICK = 5           # villages preselected for the sample: the top of the ranking
 SEED_MAX = 999_999
 GREY = [150, 150, 150, 170]
-RAMP = [(0, (46, 125, 50)), (50, (242, 169, 59)), (100, (183, 28, 28))]  # green → amber → red by score
+RAMP = [(0, (102, 189, 99)), (50, (253, 174, 97)), (100, (215, 48, 39))]  # green → orange → red by score
 MAP_HEIGHT = 560
 K_SAMPLE = "plan_sample"    # the parameters of the last draw (the sample is a pure function of them)
 
@@ -36,8 +36,8 @@ def score_color(score: float) -> list[int]:
     for (a, ca), (b, cb) in zip(RAMP, RAMP[1:]):
         if s <= b:
             t = (s - a) / (b - a)
-            return [round(x + (y - x) * t) for x, y in zip(ca, cb)] + [215]
-    return [*RAMP[-1][1], 215]
+            return [round(x + (y - x) * t) for x, y in zip(ca, cb)] + [235]
+    return [*RAMP[-1][1], 235]
 
 
 # -- controls ---------------------------------------------------------------------------------------------
@@ -97,16 +97,20 @@ def view_state(fc: dict, points: pd.DataFrame) -> pdk.ViewState:
     lon_c, lat_c = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
     span_lon = max(max(lons) - min(lons), 0.01)
     span_lat = max(max(lats) - min(lats), 0.01) / max(math.cos(math.radians(lat_c)), 0.2)
-    # 512·2^z pixels for 360°: fit the span into ~85% of an 900×MAP_HEIGHT map
-    zoom = min(math.log2(0.85 * 900 * 360 / (512 * span_lon)), math.log2(0.85 * MAP_HEIGHT * 360 / (512 * span_lat)))
+    # 512·2^z pixels for 360°: fit the span into a ~700×MAP_HEIGHT map with a small margin
+    zoom = min(math.log2(0.9 * 700 * 360 / (512 * span_lon)), math.log2(0.9 * MAP_HEIGHT * 360 / (512 * span_lat)))
     return pdk.ViewState(longitude=lon_c, latitude=lat_c, zoom=round(min(max(zoom, 3), 14), 2), pitch=0, bearing=0)
 
 
 def map_points(scored: pd.DataFrame, excluded: set[str], chosen: list[str], towns: dict, exclude_days: int) -> pd.DataFrame:
     pts = scored.dropna(subset=["lon", "lat"]).copy()
-    pts["color"] = [GREY if c in excluded else score_color(s) for c, s in zip(pts.code, pts.score)]
-    pts["radius"] = [90 + 28 * math.sqrt(max(h, 0)) for h in pts.households]
-    pts["line"] = [3 if c in chosen else 0 for c in pts.code]
+    open_ = scored[~scored.code.isin(excluded)]
+    top = float(open_.score.max()) if len(open_) and open_.score.max() > 0 else 100.0
+    # colours relative to the highest score among the villages that may be chosen (red = the first to visit)
+    pts["color"] = [GREY if c in excluded else score_color(s / top * 100) for c, s in zip(pts.code, pts.score)]
+    pts["radius"] = [3 + 0.6 * math.sqrt(max(h, 0)) for h in pts.households]
+    pts["line"] = [3 if c in chosen else 1 for c in pts.code]
+    pts["line_color"] = [[20, 20, 20, 255] if c in chosen else [255, 255, 255, 230] for c in pts.code]
     pts["title"] = [f"{towns.get(t, '')} {n}" for t, n in zip(pts.township_code, pts.name)]
     pts["l1"] = [f"风险评分 {s:.1f}（第{r}名）· 农户 {h:,} 户 · 监测户 {m:,} 户"
                  for s, r, h, m in zip(pts.score, pts["rank"], pts.households, pts.monitored)]
@@ -114,7 +118,7 @@ def map_points(scored: pd.DataFrame, excluded: set[str], chosen: list[str], town
     pts["l3"] = [(f"近{exclude_days}天内已巡查：{last_text(r)}" if c in excluded else
                   (f"最近巡查：{last_text(r)}" if pd.notna(r.get("last_inspected")) else "未有巡查记录"))
                  for c, r in zip(pts.code, pts.to_dict("records"))]
-    return pts[["code", "lon", "lat", "color", "radius", "line", "title", "l1", "l2", "l3"]]
+    return pts[["code", "lon", "lat", "color", "radius", "line", "line_color", "title", "l1", "l2", "l3"]]
 
 
 def last_text(r: dict) -> str:
@@ -122,6 +126,11 @@ def last_text(r: dict) -> str:
     if d is None or pd.isna(d):
         return "无"
     return f"{pd.Timestamp(d):%Y-%m-%d} {insp.INSPECTION_KINDS.get(r.get('last_kind'), r.get('last_kind') or '')}"
+
+
+def lit(text: str) -> str:
+    """A string property as a literal: pydeck turns every bare string into an accessor expression."""
+    return "'" + text.replace("'", "") + "'"
 
 
 def deck(ctx: Context, scored: pd.DataFrame, excluded: set[str], chosen: list[str], exclude_days: int) -> pdk.Deck:
@@ -136,12 +145,14 @@ def deck(ctx: Context, scored: pd.DataFrame, excluded: set[str], chosen: list[st
                   get_fill_color=[226, 232, 240, 140], get_line_color=[70, 80, 95, 255], line_width_min_pixels=1.5,
                   auto_highlight=True, highlight_color=[31, 95, 168, 40]),
         pdk.Layer("ScatterplotLayer", pts, id="villages", get_position=["lon", "lat"], get_fill_color="color",
-                  get_radius="radius", radius_units="meters", radius_min_pixels=4, radius_max_pixels=28,
-                  stroked=True, get_line_color=[20, 20, 20, 255], get_line_width="line", line_width_units="pixels",
+                  get_radius="radius", radius_units="'pixels'", radius_min_pixels=3, radius_max_pixels=24,
+                  stroked=True, get_line_color="line_color", get_line_width="line", line_width_units="'pixels'",
                   pickable=True, auto_highlight=True),
         pdk.Layer("TextLayer", labels[["name", "lon", "lat"]], id="township_names", get_position=["lon", "lat"],
-                  get_text="name", get_size=15, get_color=[40, 40, 40, 200], character_set="auto",
-                  font_family="Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif",
+                  get_text="name", get_size=15, get_color=[40, 40, 40, 200],
+                  # the glyphs to draw: deck.gl's default set is ASCII only ("auto" does not survive the JSON)
+                  character_set=lit("".join(sorted(set("".join(labels.name))))),
+                  font_family=lit("Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"),
                   get_alignment_baseline="'bottom'", get_pixel_offset=[0, -14]),
     ]
     tooltip = {"html": "<b>{title}</b><br/>{l1}<br/>{l2}<br/>{l3}",
@@ -155,12 +166,27 @@ def map_view(ctx, scored, excluded, chosen, exclude_days) -> None:
     st.subheader("各村风险分布", help="底图为数据库中的乡镇边界（不加载在线地图）。圆点为行政村：颜色表示风险评分"
                  "（绿低、红高，灰色为近期已巡查），大小表示农户数，黑框为已选入抽样的村。鼠标移到圆点上查看原因。")
     st.pydeck_chart(deck(ctx, scored, excluded, chosen, exclude_days), height=MAP_HEIGHT, key="plan_map")
-    st.caption("颜色：绿色低风险 → 橙色 → 红色高风险；灰色：近期已巡查；圆点大小：农户数；黑框：已选入抽样。")
+    st.caption("颜色：绿色低 → 橙色 → 红色为可推荐的村中评分最高；灰色：近期已巡查；圆点大小：农户数；黑框：已选入抽样。")
 
 
 # -- the ranking -----------------------------------------------------------------------------------------
+TOP_LIST = 8
+
+
+def top_list(scored: pd.DataFrame, excluded: set[str], towns: dict) -> None:
+    """The first villages of the ranking in words (wrapped text reads well on a projector)."""
+    st.subheader(f"优先巡查的村（前{TOP_LIST}）", help=insp.SCORE_DEFINITION)
+    shown = scored[~scored.code.isin(excluded)].head(TOP_LIST)
+    if shown.empty:
+        empty_state("可推荐的村")
+        return
+    lines = [f"{i}. **{towns.get(r.township_code, '')} {r.name}** · {r.score:.1f}分  \n"
+             f"<span style='color:#555'>{r.reasons}</span>" for i, r in enumerate(shown.itertuples(), start=1)]
+    st.markdown("\n".join(lines), unsafe_allow_html=True)
+
+
 def ranking(scored: pd.DataFrame, excluded: set[str], towns: dict, exclude_days: int) -> None:
-    st.subheader("推荐巡查的村", help=insp.SCORE_DEFINITION)
+    st.subheader("各村风险评分", help=insp.SCORE_DEFINITION + "\n\n排名为在本范围全部村中的名次；近期已巡查的村列在下方折叠表中。")
     shown = scored[~scored.code.isin(excluded)]
     if shown.empty:
         empty_state("可推荐的村（均在近期巡查过）")
@@ -339,11 +365,12 @@ def body(ctx: Context) -> None:
     st.caption(f"本范围 {len(scored)} 个村，近{int(exclude_days)}天内巡查过 {len(excluded)} 个。" if exclude_days else
                f"本范围 {len(scored)} 个村（不排除近期巡查过的村）。")
     chosen_now = init_selection(scored, excluded)
-    left, right = st.columns([11, 10])
+    left, right = st.columns([3, 2])
     with left:
         map_view(ctx, scored, excluded, chosen_now, int(exclude_days))
     with right:
-        ranking(scored, excluded, towns, int(exclude_days))
+        top_list(scored, excluded, towns)
+    ranking(scored, excluded, towns, int(exclude_days))
     st.divider()
     sampling(ctx, scored, excluded, towns)
 

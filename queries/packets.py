@@ -1,0 +1,230 @@
+"""Visit packets (入户核查表) for an inspection sample: an Excel workbook (a cover sheet, then one sheet
+per village) and a printable PDF of the same, with blank checklist columns for 两不愁三保障 and drinking
+water. Pure functions of DataFrames, no Streamlit: tests call them directly.
+
+ID numbers and phones are ALWAYS masked here (queries.privacy.mask_frame "masked"), whatever the caller
+passed in and whatever the exporting user's role: a packet is printed and carried around. A caller may
+mask more strictly before (e.g. names for roles without personal data); masking again keeps that.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import pandas as pd
+
+from queries.codes import HOUSEHOLD_TYPES, MONITOR_CATEGORIES
+from queries.inspection import STATUS, STRATA
+from queries.privacy import mask_frame
+
+CHECKLIST = ["不愁吃", "不愁穿", "义务教育", "基本医疗", "住房安全", "饮水安全", "备注"]
+INFO_COLUMNS = {  # packet column -> header
+    "seq": "序号", "household_code": "户编号", "head_name": "户主", "id_number": "户主身份证号（脱敏）",
+    "category": "类别/状态", "helper_name": "帮扶责任人", "open_factors": "未消除风险", "measures": "帮扶措施",
+    "last_visit": "最近走访",
+}
+PDF_FONT = "STSong-Light"  # Adobe's CID font for Simplified Chinese: built into PDF readers, no font file needed
+
+
+@dataclass(frozen=True)
+class PacketInfo:
+    county: str
+    as_of: date
+    seed: int
+    per_village: int
+    minimum: int
+    strata: pd.DataFrame = field(default_factory=pd.DataFrame)   # queries.inspection.draw_sample strata
+    village_names: dict = field(default_factory=dict)            # village code -> "乡镇 村"
+    exported_by: str = ""
+    exported_at: datetime | None = None
+
+    @property
+    def stamp(self) -> str:
+        d = self.as_of
+        return f"数据截至 {d.year}年{d.month}月{d.day}日　随机种子 {self.seed}"
+
+
+def category_text(row) -> str:
+    stratum = row.get("stratum")
+    status = STATUS.get(row.get("status"), "")
+    if stratum in MONITOR_CATEGORIES:
+        return f"{MONITOR_CATEGORIES[stratum]}（{status}）"
+    if stratum in STRATA:  # post-poverty household not monitored on the as-of day
+        return "脱贫户（曾监测，已消除风险）" if row.get("status") == "eliminated" else STRATA[stratum]
+    cat = MONITOR_CATEGORIES.get(row.get("monitor_category"))
+    return f"{cat}（{status}）" if cat else HOUSEHOLD_TYPES.get(row.get("hh_type"), "")
+
+
+def packet_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """The packet table (Chinese headers, masked, checklist columns blank), in village and code order.
+    `rows` are queries.inspection.packet_rows, optionally with the sample's `stratum` column."""
+    masked = mask_frame(rows, "masked")
+    masked = masked.sort_values(["village_code", "household_code"], kind="stable").reset_index(drop=True)
+    out = pd.DataFrame({
+        "village_code": masked.village_code,
+        "seq": masked.groupby("village_code").cumcount() + 1,
+        "household_code": masked.household_code.astype(str),
+        "head_name": masked.head_name.fillna("—") if "head_name" in masked else "—",
+        "id_number": masked.id_number.fillna("—") if "id_number" in masked else "—",
+        "category": [category_text(r) for r in masked.to_dict("records")],
+        "helper_name": [h if isinstance(h, str) and h else ("未落实" if st == "monitoring" else "—")
+                        for h, st in zip(masked.get("helper_name", pd.Series(None, index=masked.index)),
+                                         masked.get("status", pd.Series(None, index=masked.index)))],
+        "open_factors": masked.open_factors.fillna("无"),
+        "measures": masked.measures.fillna("无"),
+        "last_visit": ["从未走访" if pd.isna(d) else pd.Timestamp(d).date().isoformat() for d in masked.last_visit],
+    })
+    for c in CHECKLIST:
+        out[c] = ""
+    return out
+
+
+def _by_village(frame: pd.DataFrame, info: PacketInfo):
+    for code, part in frame.groupby("village_code", sort=True):
+        yield code, info.village_names.get(code, code), part.drop(columns="village_code")
+
+
+# -- Excel -------------------------------------------------------------------------------------------------
+_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = _BAD_SHEET_CHARS.sub("_", name)[:28] or "村"
+    title, n = base, 2
+    while title in used:
+        title, n = f"{base[:26]}({n})", n + 1
+    used.add(title)
+    return title
+
+
+def build_workbook(rows: pd.DataFrame, info: PacketInfo) -> bytes:
+    """A cover sheet (抽样说明: seed, sizes, strata) and one sheet per village."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
+    frame = packet_frame(rows)
+    thin = Side(style="thin", color="808080")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    head_fill = PatternFill("solid", fgColor="DDE6F0")
+    bold = Font(bold=True)
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "抽样说明"
+    lines = [(f"{info.county}防返贫监测巡查入户核查表", Font(bold=True, size=14)),
+             (info.stamp, None),
+             (f"抽样方法：按监测类别分层（脱贫不稳定户、边缘易致贫户、突发严重困难户、未监测的脱贫户），每村抽取约 "
+              f"{info.per_village} 户，按各层户数比例分配，每层至少 {info.minimum} 户（不足则全取）。", None),
+             ("同一随机种子、同一批村、同一截至日期可复现同一样本。", None)]
+    if info.exported_at or info.exported_by:
+        when = info.exported_at.strftime("%Y-%m-%d %H:%M") if info.exported_at else ""
+        lines.append((f"导出：{info.exported_by} {when}".strip(), None))
+    for i, (text, font) in enumerate(lines, start=1):
+        cover.cell(row=i, column=1, value=text).font = font or Font()
+    r0 = len(lines) + 2
+    for j, h in enumerate(["村", "抽样层", "户数", "抽取户数"], start=1):
+        c = cover.cell(row=r0, column=j, value=h)
+        c.font, c.fill, c.border = bold, head_fill, box
+    for i, s in enumerate(info.strata.to_dict("records") if len(info.strata) else [], start=1):
+        for j, v in enumerate([info.village_names.get(s["village_code"], s["village_code"]), s["stratum_label"],
+                               int(s["population"]), int(s["sample"])], start=1):
+            cover.cell(row=r0 + i, column=j, value=v).border = box
+    for j, w in enumerate([28, 18, 10, 10], start=1):
+        cover.column_dimensions[get_column_letter(j)].width = w
+
+    headers = [*INFO_COLUMNS.values(), *CHECKLIST]
+    widths = [6, 19, 10, 21, 22, 11, 24, 30, 12, *[8] * 6, 20]
+    used = {"抽样说明"}
+    for code, name, part in _by_village(frame, info):
+        ws = wb.create_sheet(_sheet_title(name, used))
+        ws.cell(row=1, column=1, value=f"{name} 入户核查表").font = Font(bold=True, size=14)
+        ws.cell(row=2, column=1, value=f"{info.stamp}　村代码 {code}　共 {len(part)} 户；核查项填“是/否”，问题写入备注")
+        for j, h in enumerate(headers, start=1):
+            c = ws.cell(row=4, column=j, value=h)
+            c.font, c.fill, c.border = bold, head_fill, box
+            c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        for i, rec in enumerate(part.to_dict("records"), start=5):
+            values = [int(rec["seq"]), *[rec[k] for k in list(INFO_COLUMNS)[1:]], *[""] * len(CHECKLIST)]
+            for j, v in enumerate(values, start=1):
+                c = ws.cell(row=i, column=j, value=v)
+                c.border = box
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+            ws.row_dimensions[i].height = 36
+        last = 4 + len(part)
+        ws.cell(row=last + 2, column=1, value="核查人（签字）：　　　　　　　　核查日期：　　　　年　　月　　日")
+        for j, w in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(j)].width = w
+        ws.freeze_panes = "C5"
+        ws.print_title_rows = "4:4"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# -- PDF ---------------------------------------------------------------------------------------------------
+def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
+    """The same packet as a printable A4 landscape PDF: one section per village, header row repeated."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    frame = packet_frame(rows)
+    title = ParagraphStyle("t", fontName=PDF_FONT, fontSize=15, leading=20, spaceAfter=4)
+    small = ParagraphStyle("s", fontName=PDF_FONT, fontSize=9, leading=12)
+    cell = ParagraphStyle("c", fontName=PDF_FONT, fontSize=7.5, leading=9.5, wordWrap="CJK")
+    head = ParagraphStyle("h", parent=cell, alignment=1)
+    widths_mm = [8, 25, 13, 29, 24, 14, 28, 33, 16, *[11] * 6, 17]
+    buf = io.BytesIO()
+    doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
+                            topMargin=12 * mm, bottomMargin=14 * mm, title=f"{info.county}巡查入户核查表",
+                            author=info.exported_by or "防返贫动态监测", subject=info.stamp)
+
+    def footer(canvas, doc_):
+        canvas.saveState()
+        canvas.setFont(PDF_FONT, 8)
+        canvas.drawString(12 * mm, 7 * mm, f"{info.county} · {info.stamp} · 身份证号已脱敏")
+        canvas.drawRightString(landscape(A4)[0] - 12 * mm, 7 * mm, f"第 {doc_.page} 页")
+        canvas.restoreState()
+
+    story = [Paragraph(f"{info.county}防返贫监测巡查入户核查表", title), Paragraph(info.stamp, small),
+             Paragraph(f"抽样：按监测类别分层，每村约 {info.per_village} 户，按比例分配，每层至少 {info.minimum} 户；"
+                       "同一随机种子、同一批村、同一截至日期可复现同一样本。", small), Spacer(1, 4 * mm)]
+    if len(info.strata):
+        st_rows = [[Paragraph(h, head) for h in ["村", "抽样层", "户数", "抽取户数"]]]
+        for s in info.strata.to_dict("records"):
+            st_rows.append([Paragraph(str(v), cell) for v in (info.village_names.get(s["village_code"], s["village_code"]),
+                                                            s["stratum_label"], int(s["population"]), int(s["sample"]))])
+        t = Table(st_rows, colWidths=[70 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1, hAlign="LEFT")
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0"))]))
+        story.append(t)
+    headers = [*INFO_COLUMNS.values(), *CHECKLIST]
+    for code, name, part in _by_village(frame, info):
+        story += [PageBreak(), Paragraph(f"{name} 入户核查表", title),
+                  Paragraph(f"{info.stamp}　村代码 {code}　共 {len(part)} 户；核查项填“是/否”，问题写入备注", small),
+                  Spacer(1, 3 * mm)]
+        data = [[Paragraph(h, head) for h in headers]]
+        for rec in part.to_dict("records"):
+            data.append([Paragraph(str(rec[k]), cell) for k in INFO_COLUMNS] + [""] * len(CHECKLIST))
+        t = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+                               ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))  # room to write in
+        story += [t, Spacer(1, 5 * mm),
+                  Paragraph("核查人（签字）：＿＿＿＿＿＿＿＿　　核查日期：＿＿＿＿年＿＿月＿＿日", small)]
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buf.getvalue()
