@@ -2,10 +2,16 @@
 
     .venv/bin/python scripts/screenshots.py [--db sqlite:///data/monitor.db] [overview warnings ...]
     .venv/bin/python scripts/screenshots.py --query "town=439901010" warnings
+
+Logs in through the login form first (default: the demo account county/demo, which only works on a
+demo database; --user/--password for another account, with MONITOR_USERS_FILE set). Sessions and
+the audit log of this run go to a throwaway store unless MONITOR_AUDIT_URL is set.
 """
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -13,9 +19,9 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser import launch_chromium, streamlit_server, wait_for_app  # noqa: E402
+from tests.browser import launch_chromium, login, streamlit_server, wait_for_app  # noqa: E402
 
-PAGES = ["overview", "warnings", "factors", "aid", "targets", "household", "definitions"]
+PAGES = ["overview", "warnings", "factors", "aid", "targets", "meeting", "briefing", "household", "definitions"]
 
 
 def main() -> None:
@@ -25,15 +31,21 @@ def main() -> None:
     ap.add_argument("--query", default="", help="URL query string added to every page")
     ap.add_argument("--width", type=int, default=1600)
     ap.add_argument("--height", type=int, default=2400)
+    ap.add_argument("--user", default="county", help="account to log in with (default: demo account county)")
+    ap.add_argument("--password", default="demo")
     args = ap.parse_args()
     out = ROOT / "screenshots"
     out.mkdir(exist_ok=True)
-    with streamlit_server(args.db) as base, sync_playwright() as pw:
+    scratch = tempfile.TemporaryDirectory()
+    env = {} if os.environ.get("MONITOR_AUDIT_URL") else {"MONITOR_AUDIT_URL": f"sqlite:///{scratch.name}/audit.db"}
+    with scratch, streamlit_server(args.db, env=env) as base, sync_playwright() as pw:
         browser = launch_chromium(pw)
         # Streamlit scrolls inside its own container, so a tall viewport shows the whole page.
         page = browser.new_page(viewport={"width": args.width, "height": args.height})
+        login(page, base, args.user, args.password)
         for name in args.pages:
-            page.goto(f"{base}/{name}" + (f"?{args.query}" if args.query else ""))
+            path = "" if name == PAGES[0] else name  # the default page lives at "/" (nav.url_path_of)
+            page.goto(f"{base}/{path}" + (f"?{args.query}" if args.query else ""))
             wait_for_app(page)
             page.wait_for_timeout(1500)  # let Plotly finish drawing
             path = out / f"{name}{'_' + args.query.replace('=', '-').replace('&', '_') if args.query else ''}.png"

@@ -16,7 +16,7 @@ from dashboard.common import fmt
 from queries import leads
 from queries.db import make_engine
 from queries.filters import Filter
-from tests.browser import launch_chromium, streamlit_server, wait_for_app
+from tests.browser import streamlit_server, wait_for_app
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOTS = ROOT / "screenshots"
@@ -139,13 +139,12 @@ def click_table_row(page, table_index: int, row: int) -> None:
 
 
 @pytest.mark.browser
-def test_drill_down_to_household_and_copied_link(demo_url):
-    from playwright.sync_api import expect, sync_playwright
+def test_drill_down_to_household_and_copied_link(demo_url, browser):
+    from playwright.sync_api import expect
 
     SHOTS.mkdir(exist_ok=True)
-    with streamlit_server(demo_url) as base, sync_playwright() as pw:
-        browser = launch_chromium(pw)
-        try:
+    with streamlit_server(demo_url) as base:
+        if True:  # (kept for indentation) one Playwright per session: the `browser` fixture
             ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
             page = ctx.new_page()
 
@@ -237,8 +236,6 @@ def test_drill_down_to_household_and_copied_link(demo_url):
             assert sidebar_select(page2, "乡镇") == "全县"
             page2.screenshot(path=str(SHOTS / "drilldown_6_back_to_county.png"))
             ctx2.close()
-        finally:
-            browser.close()
 
 
 def _filter(url, **kwargs) -> Filter:

@@ -56,9 +56,10 @@ def chart_download(fig: go.Figure, ctx, title: str | None = None, key: str = "ch
     """A "下载图片" button: a high-resolution PNG with title, filters and as-of stamp drawn on it."""
     title = title or (fig.layout.title.text or "图表")
     meta = export_meta(ctx, title)
-    snapshot = go.Figure(fig)  # the page may keep changing its figure; the download shows what was on screen
-    h = png.export_height(snapshot, size)
-    return _button(PNG_LABEL, lambda: png.figure_png(snapshot, meta, size), meta.file_name("png"), "image/png",
+    # No copy here (18 ms per chart and run): pages do not change a figure after showing it, and
+    # png.decorate works on a copy when the button is clicked.
+    h = png.export_height(fig, size)
+    return _button(PNG_LABEL, lambda: png.figure_png(fig, meta, size), meta.file_name("png"), "image/png",
                    f"dl_png_{key}", "png", ctx, ":material/image:",
                    help=f"高清图片（{size.width * size.scale:.0f}×{h * size.scale:.0f}像素），图上注明标题、筛选范围和数据截至日期。")
 

@@ -20,7 +20,8 @@ import plotly.graph_objects as go
 
 from dashboard.exporting.meta import ExportMeta
 
-os.environ.setdefault("BROWSER_PATH", "/usr/bin/chromium")  # kaleido (choreographer) reads it
+if not os.environ.get("BROWSER_PATH") and os.path.exists("/usr/bin/chromium"):
+    os.environ["BROWSER_PATH"] = "/usr/bin/chromium"  # kaleido (choreographer) reads it: the Debian package
 
 log = logging.getLogger("dashboard")
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"

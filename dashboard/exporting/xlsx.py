@@ -29,6 +29,7 @@ FORMATS = {
     "pp": "+0.0;-0.0;0.0",  # a change in percentage points
     "signed": "+#,##0;-#,##0;0",
     "signed1": "+#,##0.0;-#,##0.0;0.0",
+    "signed2": "+#,##0.00;-#,##0.00;0.00",
     "date": "yyyy-mm-dd",
     "text": "@",
 }
@@ -67,7 +68,7 @@ def _cell_text(v, kind: str) -> str:
         return f"{float(v):.1f}%"
     if kind in ("int", "signed"):
         return f"{float(v):+,.0f}" if kind == "signed" else f"{float(v):,.0f}"
-    if kind in ("num1", "num2", "pp", "signed1"):
+    if kind in ("num1", "num2", "pp", "signed1", "signed2"):
         return f"{float(v):,.2f}"
     if kind == "date":
         return "2026-01-01"
@@ -81,7 +82,7 @@ def _value(v, kind: str):
     if isinstance(v, np.generic):
         v = v.item()
     if kind == "pct":
-        return float(v) / 100
+        return round(float(v) / 100, 8)
     if kind == "date":
         if isinstance(v, pd.Timestamp):
             return v.to_pydatetime()

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, fmt, theme
+from dashboard.common import data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import aid
 from queries.codes import FACTOR_TOOL_MATCH, PROJECT_CATEGORIES, TOOL_GROUPS, TOOLS
@@ -103,7 +103,7 @@ def coverage_chart(ctx: Context) -> None:
                       margin=dict(t=90),
                       xaxis=dict(range=[0, 112], title="%"))
     fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-    theme.show(fig, key="aid_coverage")
+    theme.show(fig, key="aid_coverage", ctx=ctx, title=f"{where}帮扶措施覆盖率")
 
 
 # --- measures by tool ----------------------------------------------------------------------------
@@ -126,7 +126,7 @@ def tool_chart(ctx: Context, tools: pd.DataFrame) -> None:
                       xaxis=dict(title="项", **count_axis(df.total.max())),
                       title="按工具分组的措施数", yaxis=dict(tickfont=dict(size=15)), margin=dict(t=100),
                       legend=dict(traceorder="normal"))
-    theme.show(fig, key="aid_tools")
+    theme.show(fig, key="aid_tools", ctx=ctx, title="各政策工具帮扶措施进度")
 
 
 # --- factor-to-tool gaps -------------------------------------------------------------------------
@@ -150,6 +150,7 @@ def gap_table(ctx: Context) -> None:
     styled = view.style.apply(shade, axis=1).format({"缺口比例%": "{:.1f}"})
     st.dataframe(styled, hide_index=True, width="stretch",
                  column_config={"对应的政策工具": st.column_config.TextColumn(width="large")})
+    exports.table_download(view, ctx, "风险与措施不匹配", key="aid_gaps")
     n = int(g.without_match.sum())
     if n:
         st.caption(f"无对应措施户：存在该类风险、但没有任何对应措施的户（共 {n} 户次；一户可有多类风险），"
@@ -177,7 +178,7 @@ def visit_chart(ctx: Context) -> None:
                       xaxis=dict(title="户", **count_axis(df[buckets].sum(axis=1).max())),
                       title="最近一次走访距截至日期（最需关注的排在最上面）", margin=dict(t=100),
                       legend=dict(traceorder="normal"))
-    theme.show(fig, key="aid_visits")
+    theme.show(fig, key="aid_visits", ctx=ctx, title=f"{where}帮扶责任人走访情况")
 
 
 # --- funds and projects --------------------------------------------------------------------------
@@ -198,7 +199,7 @@ def funds_charts(ctx: Context, funds: pd.DataFrame) -> None:
         fig.update_layout(height=max(360, 30 * len(d) + 130), xaxis=dict(range=[0, 105], title="%"),
                           title="已支付 ÷ 当年预算（最低的排在最上面）", margin=dict(t=90))
         fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-        theme.show(fig, key="aid_disbursement")
+        theme.show(fig, key="aid_disbursement", ctx=ctx, title=f"{where}资金支出进度")
     with right:
         st.subheader(f"{where}产业项目资金占比", help=metric("industry_share").definition)
         d = df.sort_values(["industry_share", "code"], ascending=[False, False])
@@ -214,7 +215,7 @@ def funds_charts(ctx: Context, funds: pd.DataFrame) -> None:
         fig.update_layout(height=max(360, 30 * len(d) + 130), xaxis=dict(range=[0, 105], title="%"),
                           title="产业发展类预算 ÷ 当年预算（红色低于60%）", margin=dict(t=90))
         fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-        theme.show(fig, key="aid_industry")
+        theme.show(fig, key="aid_industry", ctx=ctx, title=f"{where}产业项目资金占比")
 
 
 def completion_chart(ctx: Context, funds: pd.DataFrame) -> None:
@@ -234,7 +235,7 @@ def completion_chart(ctx: Context, funds: pd.DataFrame) -> None:
                       xaxis=dict(title="个", **count_axis(df.projects.max())),
                       title="当年项目完工情况（逾期未完工多的排在最上面）", margin=dict(t=100),
                       legend=dict(traceorder="normal"))
-    theme.show(fig, key="aid_completion")
+    theme.show(fig, key="aid_completion", ctx=ctx, title=f"{where}项目完工情况")
 
 
 def project_table(ctx: Context) -> None:
@@ -262,6 +263,8 @@ def project_table(ctx: Context) -> None:
         lambda r: [GAP_LIGHT + "; font-weight: 600" if r["状态"] == "逾期未完工" else ""] * len(r), axis=1).format(
         {"预算(万元)": "{:,.1f}", "已支付(万元)": "{:,.1f}", "支出进度%": "{:.1f}"})
     st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(view) + 1) + 3, 528))
+    exports.table_download(view, ctx, "衔接资金项目清单", key="aid_projects",
+                           note="项目按乡镇、村筛选，不按监测类别筛选", kinds={"预算(万元)": "num1", "已支付(万元)": "num1"})
     late = int(p.overdue.sum())
     st.caption(f"共 {len(view)} 个当年项目，其中逾期未完工 {late} 个" + ("（标红，排在最前）" if late else "") +
                "。项目按乡镇、村筛选，不按监测类别筛选。")

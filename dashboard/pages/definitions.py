@@ -4,7 +4,7 @@ then how warnings are graded and which policy tools answer which risk factor."""
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import theme
+from dashboard.common import exports, theme
 from dashboard.common.page import Context, run_page
 from queries.codes import FACTOR_GROUPS, FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS, WARNING_LEVELS
 from queries.filters import LEAD_DECISION_DAYS
@@ -49,7 +49,15 @@ def grading_section() -> None:
                 "超过即计为“超15天未研判”。风险消除后预警解除，不再显示，记录保留。")
 
 
-def matching_section() -> None:
+def metrics_frame() -> pd.DataFrame:
+    """Every metric with its topic, unit and definition (the Excel export of this page)."""
+    order = {t: i for i, t in enumerate(TOPIC_ORDER)}
+    rows = sorted(all_metrics(), key=lambda m: order.get(m.topic or "其他", len(order)))
+    return pd.DataFrame({"主题": [m.topic or "其他" for m in rows], "指标": [m.name for m in rows],
+                         "单位": [m.unit for m in rows], "口径（计算方法）": [m.definition for m in rows]})
+
+
+def matching_section(ctx: Context) -> None:
     st.header("风险因子与帮扶措施的对应关系")
     st.markdown("每类风险应至少有一项对应的帮扶措施（应帮尽帮）。存在某类未消除风险、但没有任何对应措施的户，"
                 "在“帮扶进度”页计为“风险与措施不匹配”。")
@@ -60,7 +68,9 @@ def matching_section() -> None:
         text = "任一帮扶措施" if tools == set(TOOLS) else "；".join(
             f"{TOOL_GROUPS[g]}：{'、'.join(names)}" for g, names in by_group.items() if names)
         rows.append((FACTOR_GROUPS[group], label, text or "—"))
-    st.table(pd.DataFrame(rows, columns=["风险分组", "风险类型", "对应的帮扶政策工具"]), hide_index=True)
+    table = pd.DataFrame(rows, columns=["风险分组", "风险类型", "对应的帮扶政策工具"])
+    st.table(table, hide_index=True)
+    exports.table_download(table, ctx, "风险因子与帮扶措施的对应关系", key="def_matching")
 
 
 def body(ctx: Context) -> None:
@@ -69,9 +79,10 @@ def body(ctx: Context) -> None:
     query = st.text_input("查找指标", placeholder="输入指标名称或口径中的文字，如“覆盖率”",
                           help="只筛选本页的指标说明表。").strip()
     st.header("指标口径")
+    exports.table_download(metrics_frame(), ctx, "指标口径（全部指标）", key="def_metrics")
     metric_tables(query)
     grading_section()
-    matching_section()
+    matching_section(ctx)
 
 
 run_page("指标说明", body)

@@ -4,7 +4,7 @@ the trend of new leads vs eliminations, targets at a glance and the township ran
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, fmt, theme
+from dashboard.common import data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import kpis, leads, ranking, targets, trends
 from queries.codes import MONITOR_CATEGORIES, WARNING_LEVELS
@@ -15,6 +15,7 @@ from queries.trends import TREND_KINDS
 DELTA_COLOR = {"open_red": "inverse", "open_orange": "inverse", "open_yellow": "inverse",
                "overdue_leads": "inverse", "no_measure": "inverse", "eliminated": "normal",
                "elimination_rate": "normal"}
+RANKING_FORMATS = {"每百户预警": "num2", "较上季度": "signed2", "较上季度 ": "signed"}  # Excel formats of the ranking
 
 
 def kpi_cards(ctx: Context) -> None:
@@ -47,7 +48,7 @@ def warnings_chart(ctx: Context) -> None:
                      for lv in WARNING_LEVELS])
     fig.update_layout(barmode="stack", height=max(360, 28 * len(df) + 120), xaxis_title="条",
                       title=f"{where}未解除预警（按级别）")
-    theme.show(fig, key="overview_warnings")
+    theme.show(fig, key="overview_warnings", ctx=ctx, title=f"{where}未解除预警")
 
 
 def trend_chart(ctx: Context) -> None:
@@ -61,7 +62,7 @@ def trend_chart(ctx: Context) -> None:
     grain = "月" if ctx.f.period == "month" else "季度"
     fig.update_layout(height=380, yaxis_title="户/条",
                       title=f"按{grain}统计（最后一期截至{ctx.f.as_of:%m月%d日}，未满一{'个' if grain == '月' else ''}{grain}）")
-    theme.show(fig, key="overview_trend")
+    theme.show(fig, key="overview_trend", ctx=ctx, title="新增线索与风险消除趋势")
 
 
 def target_summary(ctx: Context) -> None:
@@ -82,7 +83,7 @@ def target_summary(ctx: Context) -> None:
                     hovertemplate="目标 %{x:.0f}%<extra></extra>")
     fig.update_layout(height=70 + 42 * len(rates), xaxis=dict(range=[0, 105], title="%"), showlegend=True,
                       title="当前值与目标（竖线为目标）")
-    theme.show(fig, key="overview_targets")
+    theme.show(fig, key="overview_targets", ctx=ctx, title="目标考核一览")
     counts = ts[ts.unit != "%"]
     if not counts.empty:
         cols = st.columns(len(counts))
@@ -105,8 +106,12 @@ def township_table(ctx: Context) -> None:
     view = r[list(cols)].rename(columns=cols).round(2)
     with level_tab:
         st.dataframe(view.sort_values("水平名次"), hide_index=True, width="stretch")
+        exports.table_download(view.sort_values("水平名次"), ctx, "乡镇排名（按当前水平）", key="overview_rank_level",
+                               kinds=RANKING_FORMATS)
     with improve_tab:
         st.dataframe(view.sort_values("进步名次"), hide_index=True, width="stretch")
+        exports.table_download(view.sort_values("进步名次"), ctx, "乡镇排名（按较上季度进步）", key="overview_rank_improve",
+                               kinds=RANKING_FORMATS)
 
 
 def body(ctx: Context) -> None:

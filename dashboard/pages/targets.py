@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, fmt, theme
+from dashboard.common import data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import targets
 from queries.filters import period_start
@@ -101,6 +101,8 @@ def indicator_cards(ctx: Context) -> None:
     if ctx.f.category:
         st.caption("行业部门指标（供水、卫生室、就业、参保、特困供养）按村统计，不区分监测类别；其余指标按所选类别统计。")
     st.markdown("　".join(f"**{STATUS[k]}** {int(counts.get(k, 0))} 项" for k in ("met", "near", "behind")))
+    exports.table_download(indicator_table(s), ctx, "各项指标完成情况", key="targets_all",
+                           kinds={"当前值": "num1", "目标": "num1", "差距": "num1"})
     rows = s.to_dict("records")
     for start in range(0, len(rows), CARDS_PER_ROW):
         cols = st.columns(CARDS_PER_ROW)
@@ -111,6 +113,18 @@ def indicator_cards(ctx: Context) -> None:
                           delta_arrow="off", help=help_for(ind, pd.Series(r)))
                 st.badge(f"{STATUS[r['status']]} · 目标{target_text(ind, r['target'])}",
                          color=BADGE_COLORS[r["status"]], icon=BADGE_ICONS[r["status"]])
+
+
+def indicator_table(s: pd.DataFrame) -> pd.DataFrame:
+    """Every indicator of the scope as a table (the Excel export of the cards)."""
+    return pd.DataFrame({
+        "指标": [BY_KEY[k].name for k in s.indicator],
+        "单位": ["%" if BY_KEY[k].is_rate else BY_KEY[k].unit for k in s.indicator],
+        "当前值": s.value.astype(float).round(1), "目标": s.target.astype(float).round(1),
+        "差距": s.gap.astype(float).round(1), "状态": s.status.map(STATUS),
+        "数据来源": [BY_KEY[k].source for k in s.indicator],
+        "统计时点": pd.to_datetime(s.period_end).dt.date,
+    })
 
 
 # --- one indicator -------------------------------------------------------------------------------
@@ -147,7 +161,7 @@ def area_chart(ctx: Context, ind: targets.Indicator) -> None:
                                                                   **({} if ind.is_rate else dict(tickformat=",d"))),
                       title="红色未达标 · 黄色接近 · 绿色达标", showlegend=len(goals) > 1, margin=dict(t=90))
     fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-    theme.show(fig, key="targets_areas")
+    theme.show(fig, key="targets_areas", ctx=ctx, title=f"{where}{ind.name}")
 
 
 def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
@@ -171,6 +185,8 @@ def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
     colors = {"未达标": "background-color: #FDE2E4; color: #8B0000", "接近": "background-color: #FFF3D6; color: #7A4F00"}
     styled = view.style.map(lambda v: colors.get(v, ""), subset=["状态"]).format(precision=1)
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(view) + 1) + 3, 560))
+    exports.table_download(view, ctx, f"差距最大的村（{ind.name}）", key="targets_lagging",
+                           kinds={c: "num1" for c in view.columns if c.startswith(("当前值", "目标", "差距"))})
 
 
 def period_ends(ctx: Context) -> list[date]:
@@ -260,7 +276,7 @@ def trend_chart(ctx: Context, ind: targets.Indicator) -> None:
     end = max([x[-1], *([pd.Timestamp(deadline)] if deadline is not None and ind.is_rate else [])])
     xaxis = dict(tickformat="%Y-%m", range=[x[0] - pd.Timedelta(days=45), end + pd.Timedelta(days=130)])
     fig.update_layout(height=420, yaxis=yaxis, xaxis=xaxis, title=title, margin=dict(t=100))
-    theme.show(fig, key="targets_trend")
+    theme.show(fig, key="targets_trend", ctx=ctx, title=f"{ind.name}趋势")
     if sentence:
         st.markdown(f"**{sentence}**")
     if ind.numerator is not None and ctx.f.period == "month":

@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from dashboard.common import auth, data, filters, fmt, theme
+from dashboard.common import auth, data, exports, filters, fmt, theme
 from dashboard.common.page import Context, empty_state, page_params, run_page
 from queries import kpis, leads  # noqa: F401  (kpis defines 'overdue_leads')
 from queries.codes import LEAD_DECISIONS, LEAD_SOURCES, WARNING_LEVELS, label
@@ -108,12 +108,12 @@ def area_view(ctx: Context) -> None:
         st.subheader(f"各{where}未解除预警", help=metric("open_warnings").definition)
         empty_state("未解除的预警")
     else:
-        chosen = area_chart(df, by, where)
+        chosen = area_chart(ctx, df, by, where)
         if chosen:
             drill(ctx, by, chosen)
     st.subheader(f"各{where}预警处置情况",
                  help=f"选中一行进入该{where}。超过{LEAD_DECISION_DAYS}天未研判的线索数大于0时标红。")
-    chosen = area_table(df, by, where)
+    chosen = area_table(ctx, df, by, where)
     if chosen:
         drill(ctx, by, chosen)
 
@@ -125,7 +125,7 @@ def drill(ctx: Context, by: str, code: str) -> None:
         go_to(ctx, ctx.f.township, code)
 
 
-def area_chart(df: pd.DataFrame, by: str, where: str) -> str | None:
+def area_chart(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | None:
     plot = df.iloc[::-1]  # horizontal bars draw bottom-up: the most warnings on top
     fig = go.Figure([go.Bar(y=plot.name, x=plot[f"open_{lv}"], name=WARNING_LEVELS[lv], orientation="h",
                             marker_color=theme.level_color(lv), customdata=plot.code,
@@ -134,7 +134,8 @@ def area_chart(df: pd.DataFrame, by: str, where: str) -> str | None:
     fig.update_layout(barmode="stack", height=max(360, 30 * len(plot) + 140), xaxis_title="条",
                       yaxis=dict(type="category"), legend=dict(traceorder="normal"), clickmode="event+select",
                       title=f"各{where}未解除预警（按级别）")
-    event = theme.show(fig, key=f"warn_chart_{by}_{_nav()}", on_select="rerun", selection_mode="points")
+    event = theme.show(fig, key=f"warn_chart_{by}_{_nav()}", on_select="rerun", selection_mode="points", ctx=ctx,
+                       title=f"{_area_title(ctx, where)}未解除预警")
     st.caption(f"点击条形进入该{where}；{metric('open_warnings').definition}")
     for p in event.selection.points if event else []:
         code = p.get("customdata")
@@ -153,7 +154,22 @@ def table_height(n: int, max_rows: int = 30) -> int | str:
     return "content" if n <= max_rows else 35 * (max_rows + 1) + 3
 
 
-def area_table(df: pd.DataFrame, by: str, where: str) -> str | None:
+def _area_title(ctx: Context, where: str) -> str:
+    """各乡镇 / 城关镇各村: what the area chart and table show, for export titles."""
+    return f"{ctx.areas.town_name(ctx.f.township)}各村" if where == "村" else "各乡镇"
+
+
+def area_export(df: pd.DataFrame, where: str) -> pd.DataFrame:
+    """The area table for Excel: the same columns as on screen, ratios as numbers (blank when no basis)."""
+    view = df[["name", *AREA_TABLE]].rename(columns={"name": where, **AREA_TABLE})
+    for col, header in AREA_TABLE.items():
+        view[header] = pd.to_numeric(df[col], errors="coerce")
+        if col not in ("per_100", "median_days"):
+            view[header] = view[header].fillna(0).astype(int)
+    return view
+
+
+def area_table(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | None:
     view = df[["name", *AREA_TABLE]].rename(columns={"name": where, **AREA_TABLE})
     for col, header in AREA_TABLE.items():
         # text for the two ratios: "no basis" must show as a dash, and st.dataframe shows a missing number as "None"
@@ -184,6 +200,8 @@ def area_table(df: pd.DataFrame, by: str, where: str) -> str | None:
     event = st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
                          height=table_height(len(view)), key=f"warn_table_{by}_{_nav()}", on_select="rerun",
                          selection_mode="single-row")
+    exports.table_download(area_export(df, where), ctx, f"{_area_title(ctx, where)}预警处置情况", key=f"warn_table_{by}",
+                           kinds={"每百户预警": "num2", "研判用时中位数(天)": "num1"})
     rows = event.selection.rows if event else []
     return df.code.iloc[rows[0]] if rows and rows[0] < len(df) else None
 
@@ -225,6 +243,8 @@ def village_view(ctx: Context) -> None:
     event = st.dataframe(view.style.apply(row_style, axis=1), hide_index=True, width="stretch",
                          column_config=config, height=table_height(len(view), 40), key=f"warn_leads_{_nav()}",
                          on_select="rerun", selection_mode="single-row")
+    exports.table_download(view, ctx, f"{ctx.areas.village_name(ctx.f.village)}未解除预警（按户）", key="warn_leads",
+                           kinds={"户编号": "text"})
     rows = event.selection.rows if event else []
     if rows and rows[0] < len(df):
         open_household(ctx, df.household_code.iloc[rows[0]])

@@ -1,0 +1,289 @@
+"""会议模式: a presentation view for the projector. Large type, one chart at a time, 上一张/下一张
+(also the ← → keys), a page picker, and an optional automatic tour through the townships: each
+township's key numbers and its villages' open warnings.
+
+Numbers come from the same query-layer calls as the other pages and the briefing deck
+(dashboard.exporting.briefing.township_summary / village_warnings). The slide shown is kept in the
+session; the tour runs in a fragment (``st.fragment(run_every=...)``) so only the slide redraws.
+"""
+
+import time
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard.common import data, fmt, theme
+from dashboard.common.page import Context, empty_state, run_page
+from dashboard.exporting import briefing
+from queries import aid, factors, kpis, leads, targets
+from queries.codes import FACTOR_GROUPS, WARNING_LEVELS
+from queries.targets import BY_KEY
+
+IDX, AUTO, INTERVAL, LAST = "meet_idx", "meet_auto", "meet_interval", "meet_last"
+INTERVALS = [10, 20, 30, 60]
+BIG = 22  # chart font size on the projector
+CHART_HEIGHT = 600
+CSS = """
+<style>
+[data-testid="stMainBlockContainer"] {padding-top: 2.2rem;}
+[data-testid="stMain"] h1 {font-size: 1.6rem; padding-bottom: 0;}
+[data-testid="stMain"] h2 {font-size: 2.4rem;}
+[data-testid="stMain"] [data-testid="stMetric"] {min-height: 10.5rem;}
+[data-testid="stMain"] [data-testid="stMetricValue"],
+[data-testid="stMain"] [data-testid="stMetricValue"] p {font-size: 3.4rem; line-height: 1.15;}
+[data-testid="stMain"] [data-testid="stMetricLabel"] p {font-size: 1.35rem;}
+[data-testid="stMain"] [data-testid="stMetricDelta"] p {font-size: 1.25rem;}
+[data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.05rem;}
+[data-testid="stMain"] .stButton button p {font-size: 1.2rem;}
+.meet-counter {font-size: 1.3rem; color: #555; text-align: center; padding-top: .35rem;}
+</style>
+"""
+GROUP_COLORS = {"income": "#1F5FA8", "expense": "#8E44AD", "accident": "#00838F", "other": "#757575"}
+
+
+@dataclass(frozen=True)
+class View:
+    key: str
+    title: str
+    code: str | None = None
+
+
+def views(ctx: Context) -> list[View]:
+    where = "各村" if ctx.f.township else "各乡镇"
+    out = [View("kpis", "核心指标（较上季度）"), View("warnings", f"{where}未解除预警"), View("factors", "风险因子构成"),
+           View("coverage", f"{where}帮扶措施覆盖率"), View("targets", "目标考核")]
+    towns = ctx.areas.towns
+    if ctx.f.township:
+        towns = towns[towns.code == ctx.f.township]
+    return out + [View("township", str(r.name), r.code) for r in towns.itertuples()]
+
+
+def township_indices(vs: list[View]) -> list[int]:
+    return [i for i, v in enumerate(vs) if v.key == "township"]
+
+
+# -- navigation (callbacks run before the page is drawn) ------------------------------------------
+
+def step(delta: int, n: int) -> None:
+    st.session_state[IDX] = (st.session_state.get(IDX, 0) + delta) % n
+    st.session_state[LAST] = time.monotonic()
+
+
+def jump() -> None:
+    st.session_state[IDX] = st.session_state["meet_pick"]
+    st.session_state[LAST] = time.monotonic()
+
+
+def next_township(idx: int, towns: list[int]) -> int:
+    later = [i for i in towns if i > idx]
+    return later[0] if later else towns[0]
+
+
+def advance_if_due(vs: list[View], interval: int) -> None:
+    """On a timed rerun of the tour: the next township once `interval` seconds have passed."""
+    towns = township_indices(vs)
+    if not towns:
+        return
+    now = time.monotonic()
+    last = st.session_state.get(LAST)
+    if last is None:
+        st.session_state[LAST] = now
+        return
+    if now - last >= interval - 0.5:
+        st.session_state[IDX] = next_township(st.session_state.get(IDX, 0), towns)
+        st.session_state[LAST] = now
+
+
+# -- slides ----------------------------------------------------------------------------------------
+
+def big(fig: go.Figure, height: int = CHART_HEIGHT) -> go.Figure:
+    fig.update_layout(height=height, font=dict(size=BIG), legend=dict(font=dict(size=BIG - 2)),
+                      xaxis=dict(tickfont=dict(size=BIG - 2)), yaxis=dict(tickfont=dict(size=BIG - 2)),
+                      margin=dict(t=60))
+    return fig
+
+
+def kpi_view(ctx: Context) -> None:
+    k = data.query(kpis.headline_kpis, ctx.f).set_index("key")
+    colors = {"open_red": "inverse", "open_orange": "inverse", "open_yellow": "inverse", "overdue_leads": "inverse",
+              "no_measure": "inverse", "eliminated": "normal", "elimination_rate": "normal"}
+    for keys in briefing.KPI_ROWS:
+        cols = st.columns(4)
+        for col, key in zip(cols, keys):
+            r = k.loc[key]
+            col.metric(r["name"], fmt.value(r.value, r.unit), fmt.delta(r.change, r.unit),
+                       delta_color=colors.get(key, "off"), border=True)
+    st.caption(f"变化：与上季度同日（{ctx.f.previous_quarter.as_of:%Y-%m-%d}）相比。")
+
+
+def warnings_view(ctx: Context, v: View) -> None:
+    df = data.query(leads.leads_by_area, ctx.f, "village" if ctx.f.township else "township")
+    if df.open_total.sum() == 0:
+        return empty_state("未解除的预警")
+    warnings_bars(ctx, df, v.title, "meet_warnings")
+
+
+def warnings_bars(ctx: Context, df: pd.DataFrame, title: str, key: str, height: int = CHART_HEIGHT) -> None:
+    df = df.sort_values(["open_total", "code"], ascending=[True, False])
+    fig = go.Figure([go.Bar(y=df.name, x=df[f"open_{lv}"], name=WARNING_LEVELS[lv], orientation="h",
+                            marker_color=theme.level_color(lv), customdata=df.code,
+                            hovertemplate="%{y}：%{x}条<extra>" + WARNING_LEVELS[lv] + "</extra>")
+                     for lv in WARNING_LEVELS])
+    most = df.open_total.max()
+    fig.update_layout(barmode="stack", yaxis=dict(type="category"), legend=dict(traceorder="normal"),
+                      xaxis=dict(title="条", tickformat=",d", dtick=1 if most <= 8 else None))
+    n = len(df)  # a few areas get bars of a sensible thickness, many get room
+    theme.show(big(fig, max(34 * n + 140, min(height, 80 * n + 200))), key=key, ctx=ctx, title=title)
+
+
+def factors_view(ctx: Context, v: View) -> None:
+    ft = data.query(factors.factor_breakdown, ctx.f)
+    if ft.households.sum() == 0:
+        return empty_state("存在风险因子的监测户")
+    order = list(FACTOR_GROUPS)
+    df = ft.assign(g=ft.group.map(order.index)).sort_values(["g", "households", "factor_type"],
+                                                            ascending=[True, False, True])
+    fig = go.Figure()
+    for group, label in FACTOR_GROUPS.items():
+        part = df[df.group == group]
+        fig.add_bar(y=part.type_label, x=part.households, orientation="h", name=label, marker_color=GROUP_COLORS[group],
+                    text=[f"{fmt.count(n)}户 · {fmt.pct(s)}" for n, s in zip(part.households, part.share)],
+                    textposition="outside", cliponaxis=False, textfont=dict(size=BIG - 2),
+                    hovertemplate="%{y}：%{x}户<extra>" + label + "</extra>")
+    fig.update_layout(xaxis=dict(title="户", range=[0, df.households.max() * 1.3], tickformat=",d"),
+                      yaxis=dict(categoryorder="array", categoryarray=list(df.type_label)[::-1]))
+    theme.show(big(fig), key="meet_factors", ctx=ctx, title=v.title)
+
+
+def coverage_view(ctx: Context, v: View) -> None:
+    df = data.query(aid.measure_coverage, ctx.f, "village" if ctx.f.township else "township")
+    df = df[df.monitored > 0].sort_values(["coverage", "code"], ascending=[False, False])
+    if df.empty:
+        return empty_state("监测户")
+    colors = [theme.STATUS_COLORS["met" if c >= 100 - 1e-9 else "near" if c >= 98 else "behind"] for c in df.coverage]
+    fig = go.Figure(go.Bar(y=df.name, x=df.coverage, orientation="h", marker_color=colors,
+                           text=[fmt.pct(c) for c in df.coverage], textposition="outside", cliponaxis=False,
+                           textfont=dict(size=BIG - 2), customdata=df.code,
+                           hovertemplate="%{y}：%{x:.1f}%<extra></extra>"))
+    fig.update_layout(xaxis=dict(range=[0, 112], title="%"), showlegend=False)
+    theme.show(big(fig, max(CHART_HEIGHT, 34 * len(df) + 140)), key="meet_coverage", ctx=ctx, title=v.title)
+
+
+def targets_view(ctx: Context, v: View) -> None:
+    level = briefing.scope_level(ctx.f)
+    ts = data.query(targets.target_status, ctx.f, level)
+    rates = ts[(ts.unit == "%") & ts.value.notna()].iloc[::-1]
+    if rates.empty:
+        return empty_state("考核数据")
+    fig = go.Figure()
+    fig.add_bar(y=rates.indicator_name, x=rates.value, orientation="h", name="当前值",
+                marker_color=[theme.STATUS_COLORS[s] for s in rates.status],
+                text=[fmt.pct(x) for x in rates.value], textposition="inside", insidetextanchor="end",
+                textfont=dict(size=BIG - 2, color="white"), hovertemplate="%{y}：%{x:.1f}%<extra></extra>")
+    fig.add_scatter(y=rates.indicator_name, x=rates.target, mode="markers", name="目标值",
+                    marker=dict(symbol="line-ns", size=34, line=dict(width=5, color="#1F1F1F")),
+                    hovertemplate="目标 %{x:.0f}%<extra></extra>")
+    fig.update_layout(xaxis=dict(range=[0, 105], title="%"))
+    left, right = st.columns([3, 1])
+    with left:
+        theme.show(big(fig), key="meet_targets", ctx=ctx, title=v.title)
+    with right:
+        counts = ts[(ts.unit != "%") & ts.value.notna()]
+        n = ts[ts.value.notna()].status.value_counts()
+        st.metric("达标指标", f"{int(n.get('met', 0))} 项", f"未达标 {int(n.get('behind', 0))} 项", delta_color="off",
+                  delta_arrow="off", border=True)
+        for r in counts.itertuples():
+            st.metric(r.indicator_name, f"{fmt.count(r.value)}{BY_KEY[r.indicator].unit}", "目标 0",
+                      delta_color="off", delta_arrow="off", border=True)
+
+
+def township_view(ctx: Context, v: View) -> None:
+    summary = briefing.township_summary(data.query, ctx.f)
+    row = summary[summary.code == v.code]
+    if row.empty:
+        return empty_state("该乡镇的数据")
+    r = row.iloc[0]
+    left, right = st.columns([2, 3])
+    with left:
+        c = st.columns(2)
+        c[0].metric("监测户", f"{fmt.count(r.monitored)}", border=True)
+        c[1].metric("未解除预警", fmt.count(r.open_total),
+                    f"红{fmt.count(r.open_red)} 橙{fmt.count(r.open_orange)} 黄{fmt.count(r.open_yellow)}",
+                    delta_color="off", delta_arrow="off", border=True)
+        c = st.columns(2)
+        c[0].metric("超15天未研判", fmt.count(r.overdue), f"待研判 {fmt.count(r.pending)}", delta_color="off",
+                    delta_arrow="off", border=True)
+        c[1].metric("每百户预警", fmt.number(r.per_100, 2), border=True)
+        c = st.columns(2)
+        c[0].metric("帮扶措施覆盖率", fmt.pct(r.coverage), f"无措施 {fmt.count(r.without_measure)} 户",
+                    delta_color="off", delta_arrow="off", border=True)
+        c[1].metric("考核指标达标", f"{int(r.targets_met)}/{int(r.targets_total)}", border=True)
+    with right:
+        villages = briefing.village_warnings(data.query, ctx.f)
+        villages = villages[villages.township_code == v.code]
+        if villages.open_total.sum() == 0:
+            st.success("各村均没有未解除的预警。", icon=":material/check_circle:")
+        else:
+            warnings_bars(ctx, villages, f"{v.title}各村未解除预警", "meet_town_villages", height=560)
+
+
+def show_view(ctx: Context, v: View) -> None:
+    if v.key == "kpis":
+        kpi_view(ctx)
+    elif v.key == "warnings":
+        warnings_view(ctx, v)
+    elif v.key == "factors":
+        factors_view(ctx, v)
+    elif v.key == "coverage":
+        coverage_view(ctx, v)
+    elif v.key == "targets":
+        targets_view(ctx, v)
+    else:
+        township_view(ctx, v)
+
+
+# -- the page --------------------------------------------------------------------------------------
+
+def controls(vs: list[View], idx: int) -> None:
+    n = len(vs)
+    prev_col, mid, pick_col, next_col = st.columns([1, 1, 3, 1], vertical_alignment="center")
+    prev_col.button("上一张", key="meet_prev", icon=":material/arrow_back:", on_click=step, args=(-1, n),
+                    shortcut="Left", width="stretch", help="快捷键：←")
+    mid.markdown(f'<div class="meet-counter">{idx + 1} / {n}</div>', unsafe_allow_html=True)
+    st.session_state["meet_pick"] = idx
+    pick_col.selectbox("跳转到", range(n), key="meet_pick", format_func=lambda i: f"{i + 1}. {vs[i].title}",
+                       on_change=jump, label_visibility="collapsed")
+    next_col.button("下一张", key="meet_next", icon=":material/arrow_forward:", on_click=step, args=(1, n),
+                    shortcut="Right", width="stretch", type="primary", help="快捷键：→")
+
+
+def body(ctx: Context) -> None:
+    st.markdown(CSS, unsafe_allow_html=True)
+    vs = views(ctx)
+    towns = township_indices(vs)
+    with st.sidebar:
+        st.markdown("### 会议模式")
+        auto = st.toggle("自动轮播各乡镇", key=AUTO, disabled=not towns,
+                         help="按间隔依次显示每个乡镇的主要数字和各村预警图；按“上一张/下一张”可随时切换。")
+        interval = st.select_slider("轮播间隔（秒）", INTERVALS, value=20, key=INTERVAL, disabled=not auto)
+    every = f"{interval}s" if auto and towns else None
+
+    @st.fragment(run_every=every)
+    def stage() -> None:
+        if every:
+            advance_if_due(vs, interval)
+        idx = st.session_state.get(IDX, 0) % len(vs)
+        st.session_state[IDX] = idx
+        controls(vs, idx)
+        v = vs[idx]
+        st.header(v.title + (f"（{ctx.scope}）" if v.key != "township" else ""), divider="blue")
+        show_view(ctx, v)
+        if every:
+            st.caption(f"自动轮播中：每 {interval} 秒切换到下一个乡镇。")
+
+    stage()
+
+
+run_page("会议模式", body)
