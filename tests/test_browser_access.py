@@ -169,3 +169,47 @@ def test_masked_role_never_receives_full_id_numbers(fresh, browser, demo_db_url)
     assert not any(i.encode() in received for i in ids)
     assert not any(p.encode() in received for p in phones)
     context.close()
+
+
+def test_township_user_exports_only_their_township(fresh, browser, demo_db_url, tmp_path):
+    """A download from the browser (Excel of the warnings table) holds the user's township only."""
+    import openpyxl
+    base, _ = fresh
+    names = township_names(demo_db_url)
+    own = names.pop(DEMO_TOWNSHIP)
+    other_code = sorted(names)[4]
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    login(page, base, "township_demo", TEST_PASSWORD, f"/warnings?town={other_code}")
+    button = page.get_by_role("button", name="下载Excel").first
+    button.wait_for(timeout=30_000)
+    with page.expect_download(timeout=60_000) as dl:
+        button.click()
+    path = tmp_path / "export.xlsx"
+    dl.value.save_as(path)
+    cells = " ".join(str(c.value) for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row
+                     if c.value is not None)
+    assert own in cells
+    assert not any(n in cells for n in names.values())
+    context.close()
+
+
+def test_query_layer_export_frames_are_scoped(app_db):
+    """The frames pages hand to the Excel builder come from scoped filters: a foreign township asked
+    for by a township user yields the user's own township."""
+    import io
+
+    import openpyxl
+
+    from dashboard.exporting.meta import ExportMeta
+    from dashboard.exporting.xlsx import table_xlsx
+    from queries import aid
+    from queries.filters import Filter
+    from tests.fixture_db import AS_OF, T1, T2
+    with sa.create_engine(app_db).connect() as conn:
+        frame = aid.funds_by_area(conn, Filter(as_of=AS_OF, township=T2, scope=T1), "township")
+    assert frame.code.tolist() == [T1]
+    data = table_xlsx(frame[["name", "budget"]], ExportMeta(title="资金", county="测试县", scope="城关镇", stamp="数据截至"))
+    text = " ".join(str(c.value) for ws in openpyxl.load_workbook(io.BytesIO(data)) for r in ws.iter_rows()
+                    for c in r if c.value is not None)
+    assert "城关镇" in text and "青山镇" not in text
