@@ -26,8 +26,10 @@ stamp=.venv/.requirements.sha
 want="$(sha256sum requirements.txt | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   echo "[setup] pip install -r requirements.txt"
-  .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -r requirements.txt
+  # (the machine's pip.conf names local package folders that may not exist: drop those warnings)
+  quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
+  quiet .venv/bin/pip install -q --upgrade pip
+  quiet .venv/bin/pip install -q -r requirements.txt
   echo "$want" > "$stamp"
 fi
 echo "[setup] ready"
