@@ -196,8 +196,13 @@ def rule_counts(conn, f: Filter) -> pd.DataFrame:
 
 def rule_summary(conn, f: Filter) -> pd.DataFrame:
     """Every rule with its total count in scope (zeros included)."""
-    counts = rule_counts(conn, f).groupby("rule").households.sum()
-    return pd.DataFrame([(r.key, r.name, r.definition, int(counts.get(r.key, 0))) for r in RULES],
+    return summary_from_counts(rule_counts(conn, f))
+
+
+def summary_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
+    """The per-rule totals of rule_counts' rows (lets a page run the rules once for both views)."""
+    totals = counts.groupby("rule").households.sum()
+    return pd.DataFrame([(r.key, r.name, r.definition, int(totals.get(r.key, 0))) for r in RULES],
                         columns=["rule", "name", "definition", "households"])
 
 
