@@ -13,7 +13,7 @@ from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.schema import (aid_measures, helpers, household_income, households, members, monitoring_lines,
                             risk_factors, townships, villages, visits, warnings)
-from queries.sql import count_if, frame, in_scope, monitored_on, on, open_on, warning_open_on
+from queries.sql import count_if, frame, head_name, in_scope, monitored_on, on, open_on, warning_open_on
 
 LIST_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "hh_type", "monitor_category",
                 "status", "worst_open_level", "open_factors", "measures", "helper_name", "last_visit"]
@@ -28,8 +28,7 @@ def household_list(conn, f: Filter, search: str | None = None, monitored_only: b
                    limit: int = 200) -> pd.DataFrame:
     """Households in scope, optionally matching a household code (prefix) or head's name (part)."""
     d, hh = f.as_of, households
-    head = sa.select(members.c.household_id, sa.func.min(members.c.name).label("name")).where(
-        members.c.relation == "head").group_by(members.c.household_id).subquery()
+    head = head_name()
     w = warnings
     level_rank = sa.case({lv: i for i, lv in enumerate(WARNING_LEVELS)}, value=w.c.level, else_=9)
     worst = sa.select(w.c.household_id, sa.func.min(level_rank).label("rank")).where(
@@ -50,13 +49,12 @@ def household_list(conn, f: Filter, search: str | None = None, monitored_only: b
     if search:
         text = search.strip()[:SEARCH_MAX]
         where.append(sa.or_(hh.c.code.like(_like_escape(text) + "%", escape="\\"),
-                            head.c.name.like("%" + _like_escape(text) + "%", escape="\\")))
-    stmt = (sa.select(hh.c.id, hh.c.code, head.c.name, townships.c.name, villages.c.name, hh.c.hh_type,
+                            head.like("%" + _like_escape(text) + "%", escape="\\")))
+    stmt = (sa.select(hh.c.id, hh.c.code, head, townships.c.name, villages.c.name, hh.c.hh_type,
                       hh.c.monitor_category, status, worst.c.rank, sa.func.coalesce(nf.c.n, 0),
                       sa.func.coalesce(nm.c.n, 0), helpers.c.name, lv.c.last)
             .select_from(hh.join(villages, villages.c.code == hh.c.village_code)
                          .join(townships, townships.c.code == hh.c.township_code)
-                         .outerjoin(head, head.c.household_id == hh.c.id)
                          .outerjoin(worst, worst.c.household_id == hh.c.id)
                          .outerjoin(nf, nf.c.household_id == hh.c.id)
                          .outerjoin(nm, nm.c.household_id == hh.c.id)

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
-from queries.schema import households, members, villages, warnings
-from queries.sql import (area_key, count_if, days_between, frame, in_scope, median_by, on, overdue_on,
+from queries.schema import households, villages, warnings
+from queries.sql import (area_key, count_if, days_between, frame, head_name, in_scope, median_by, on, overdue_on,
                          per_area, ratio, undecided_on, warning_open_on)
 
 T = "预警"
@@ -60,18 +60,15 @@ LIST_COLUMNS = ["warning_id", "household_id", "household_code", "head_name", "vi
 def open_lead_list(conn, f: Filter, limit: int = 1000) -> pd.DataFrame:
     """Open warnings in scope, overdue first, then by level and age: the drill-down to households."""
     d, hh, w = f.as_of, households, warnings
-    head = sa.select(members.c.household_id, sa.func.min(members.c.name).label("name")).where(
-        members.c.relation == "head").group_by(members.c.household_id).subquery()
     decided_by_d = sa.and_(w.c.decision_date.is_not(None), w.c.decision_date <= on(d))
     days_waiting = sa.case((decided_by_d, days_between(w.c.raised_date, w.c.decision_date)),
                            else_=days_between(w.c.raised_date, on(d)))
     overdue = sa.case((overdue_on(f), 1), else_=0)
     level_rank = sa.case({lv: i for i, lv in enumerate(WARNING_LEVELS)}, value=w.c.level, else_=9)
-    stmt = (sa.select(w.c.id, hh.c.id, hh.c.code, head.c.name, villages.c.name, w.c.level, w.c.source,
+    stmt = (sa.select(w.c.id, hh.c.id, hh.c.code, head_name(), villages.c.name, w.c.level, w.c.source,
                       w.c.raised_date, sa.case((decided_by_d, w.c.decision), else_=None),
                       sa.case((decided_by_d, w.c.decision_date), else_=None), days_waiting, overdue)
-            .select_from(w.join(hh, hh.c.id == w.c.household_id).join(villages, villages.c.code == hh.c.village_code)
-                         .outerjoin(head, head.c.household_id == hh.c.id))
+            .select_from(w.join(hh, hh.c.id == w.c.household_id).join(villages, villages.c.code == hh.c.village_code))
             .where(warning_open_on(d), *in_scope(f))
             .order_by(overdue.desc(), level_rank, w.c.raised_date, w.c.id).limit(limit))
     out = frame(conn, stmt, LIST_COLUMNS)

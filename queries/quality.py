@@ -18,7 +18,7 @@ from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, household_income, households, members, monitoring_lines, risk_factors, \
     townships, villages, visits, warnings
-from queries.sql import days_between, frame, in_scope, monitored_on, on, overdue_on
+from queries.sql import days_between, frame, head_name, in_scope, monitored_on, on, overdue_on
 
 QUICK_ELIMINATION_DAYS = 30      # eliminated this soon after identification looks like a "paper" elimination
 STALE_DAYS = 90                  # no visit and no update for more than a quarter
@@ -212,16 +212,13 @@ FLAGGED_COLUMNS = ["household_id", "code", "head_name", "township_name", "villag
 def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataFrame:
     """The households one rule flags, with where they are (names in full: mask before showing)."""
     flagged = _scoped(key, f).subquery()
-    head = sa.select(m.c.household_id, sa.func.min(m.c.name).label("name")).where(
-        m.c.relation == "head").group_by(m.c.household_id).subquery()
-    detail = list(flagged.c)[1]
-    stmt = (sa.select(hh.c.id, hh.c.code, head.c.name, townships.c.name, villages.c.name, hh.c.monitor_category,
-                      sa.func.min(detail))
-            .select_from(hh.join(flagged, list(flagged.c)[0] == hh.c.id)
+    hid, detail = list(flagged.c)[:2]
+    per_hh = sa.select(hid.label("hid"), sa.func.min(detail).label("detail")).group_by(hid).subquery()
+    stmt = (sa.select(hh.c.id, hh.c.code, head_name(), townships.c.name, villages.c.name, hh.c.monitor_category,
+                      per_hh.c.detail)
+            .select_from(hh.join(per_hh, per_hh.c.hid == hh.c.id)
                          .join(villages, villages.c.code == hh.c.village_code)
-                         .join(townships, townships.c.code == hh.c.township_code)
-                         .outerjoin(head, head.c.household_id == hh.c.id))
-            .group_by(hh.c.id, hh.c.code, head.c.name, townships.c.name, villages.c.name, hh.c.monitor_category)
+                         .join(townships, townships.c.code == hh.c.township_code))
             .order_by(hh.c.code).limit(limit))
     out = frame(conn, stmt, FLAGGED_COLUMNS)
     out["category_label"] = out.monitor_category.map(MONITOR_CATEGORIES).fillna("—")

@@ -10,7 +10,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from queries.filters import Filter
-from queries.schema import households, warnings
+from queries.schema import households, members, warnings
 
 
 class days_between(FunctionElement):
@@ -90,6 +90,14 @@ def overdue_on(f: Filter, w=warnings):
 
 def open_on(d: date, start_col, end_col):
     return sa.and_(start_col <= on(d), sa.or_(end_col.is_(None), end_col > on(d)))
+
+
+def head_name(hh=households):
+    """The household head's name, as a subquery evaluated only for the rows a query returns (by the
+    members' household index) instead of grouping every member of the county first."""
+    m = members
+    return (sa.select(sa.func.min(m.c.name)).where(m.c.household_id == hh.c.id, m.c.relation == "head")
+            .scalar_subquery())
 
 
 def count_if(cond):
