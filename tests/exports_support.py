@@ -15,6 +15,7 @@ from typing import Callable
 import openpyxl
 import pytest
 import sqlalchemy as sa
+from tests.pages_support import q  # noqa: F401  (re-exported for the export tests)
 
 
 @dataclass
@@ -46,15 +47,6 @@ def offered(monkeypatch) -> Captured:
 
     monkeypatch.setattr(exports, "_button", recording)
     return got
-
-
-def q(url: str, fn, *args):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return fn(conn, *args)
-    finally:
-        engine.dispose()
 
 
 def fixture_id_numbers(url: str) -> list[str]:

@@ -57,3 +57,23 @@ def _decode(obj):
     if isinstance(obj, list):
         return [_decode(v) for v in obj]
     return obj
+
+
+def q(url: str, fn, *args):
+    """Call a query-layer function on the database at `url` (what a page should show)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return fn(conn, *args)
+    finally:
+        engine.dispose()
+
+
+def chart(at: AppTest, title_part: str) -> dict:
+    """The page's Plotly figure whose title contains `title_part`."""
+    for spec in chart_specs(at):
+        if title_part in spec["layout"].get("title", {}).get("text", ""):
+            return spec
+    raise AssertionError(f"no chart titled ~{title_part!r}")

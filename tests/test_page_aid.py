@@ -1,31 +1,18 @@
 """帮扶进度 in AppTest on the hand-built fixture: every number shown equals the query layer's."""
 
 import pytest
-import sqlalchemy as sa
 
 from dashboard.common import fmt
 from queries import aid
 from queries.filters import Filter
 from tests.fixture_db import AS_OF, T1, T2, T3, V12, V21
-from tests.pages_support import chart_specs, run_page
+from tests.pages_support import chart, chart_specs, q, run_page
 
 GREEN, RED = "#2E7D32", "#D7263D"
 
 
-def q(url, fn, *args):
-    with sa.create_engine(url).connect() as conn:
-        return fn(conn, *args)
-
-
 def cards(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def chart(at, title_part):
-    for spec in chart_specs(at):
-        if title_part in spec["layout"].get("title", {}).get("text", ""):
-            return spec
-    raise AssertionError(f"no chart titled ~{title_part!r}")
 
 
 def bars(trace) -> dict:

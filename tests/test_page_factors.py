@@ -1,30 +1,17 @@
 """风险因子 in AppTest on the hand-built fixture: every number shown equals the query layer's."""
 
 import pytest
-import sqlalchemy as sa
 
 from dashboard.common import fmt
 from queries import factors
 from queries.codes import FACTOR_GROUPS, FACTOR_TYPES
 from queries.filters import Filter
 from tests.fixture_db import AS_OF, T1, T2, T3, V12
-from tests.pages_support import chart_specs, run_page
-
-
-def q(url, fn, *args):
-    with sa.create_engine(url).connect() as conn:
-        return fn(conn, *args)
+from tests.pages_support import chart, chart_specs, q, run_page
 
 
 def cards(at) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
-
-
-def chart(at, title_part):
-    for spec in chart_specs(at):
-        if title_part in spec["layout"].get("title", {}).get("text", ""):
-            return spec
-    raise AssertionError(f"no chart titled ~{title_part!r}")
 
 
 def check_page(at, url, f):

@@ -1,32 +1,19 @@
 """总览 in AppTest on the hand-built fixture: every number shown equals the query layer's."""
 
 import pytest
-import sqlalchemy as sa
 
 from dashboard.common import fmt
 from queries import kpis, leads, ranking, targets, trends
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from tests.fixture_db import AS_OF
-from tests.pages_support import chart_specs, run_app, run_page
+from tests.pages_support import chart, q, run_app, run_page
 
 T1, T2, T3 = "439901101", "439901102", "439901103"
 
 
-def q(url, fn, *args):
-    with sa.create_engine(url).connect() as conn:
-        return fn(conn, *args)
-
-
 def cards(at) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, m.delta) for m in at.metric}
-
-
-def chart(at, title_part):
-    for spec in chart_specs(at):
-        if title_part in spec["layout"].get("title", {}).get("text", ""):
-            return spec
-    raise AssertionError(f"no chart titled ~{title_part!r}")
 
 
 def check_kpis(at, url, f):

@@ -7,25 +7,15 @@ from datetime import date
 
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from queries import inspection as insp
 from queries import schema as s
 from queries.db import make_engine
 from queries.filters import Filter
 from tests.fixture_db import AS_OF, T2, V11, V12, V13, V21, V22, V31, build_fixture
-from tests.pages_support import run_page
+from tests.pages_support import q, run_page
 
 NAMES = {V11: "东山村", V12: "西岭村", V13: "南溪村", V21: "北坪村", V22: "桃园村", V31: "石门村"}
-
-
-def q(url, fn, *args):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return fn(conn, *args)
-    finally:
-        engine.dispose()
 
 
 def expected(url, township=None, weights=None):

@@ -4,32 +4,19 @@ chosen indicator lives in the URL as ``ind``."""
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
 from dashboard.common import fmt
 from queries import targets
 from queries.filters import Filter
 from tests.fixture_db import AS_OF, T1, T2, T3, V13
-from tests.pages_support import chart_specs, run_page
+from tests.pages_support import chart, chart_specs, q, run_page
 
 GREEN, AMBER, RED = "#2E7D32", "#F2A93B", "#D7263D"
 COLORS = {"met": GREEN, "near": AMBER, "behind": RED}
 
 
-def q(url, fn, *args):
-    with sa.create_engine(url).connect() as conn:
-        return fn(conn, *args)
-
-
 def cards(at) -> dict[str, tuple[str, str]]:
     return {m.label: (m.value, m.delta) for m in at.metric}
-
-
-def chart(at, title_part):
-    for spec in chart_specs(at):
-        if title_part in spec["layout"].get("title", {}).get("text", ""):
-            return spec
-    raise AssertionError(f"no chart titled ~{title_part!r}")
 
 
 def check_cards(at, url, f, level):

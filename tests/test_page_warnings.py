@@ -6,14 +6,13 @@ import base64
 import numpy as np
 import pandas as pd
 import pytest
-import sqlalchemy as sa
 
 from dashboard.common import fmt
 from queries import leads
 from queries.codes import LEAD_SOURCES, WARNING_LEVELS
 from queries.filters import Filter
 from tests.fixture_db import AS_OF, T1, T2, T3, V12, V13, V21, V31, household_code
-from tests.pages_support import ROOT, chart_specs, run_page
+from tests.pages_support import ROOT, chart_specs, q, run_page
 
 LEVEL_COLORS = {"red": "#D7263D", "orange": "#F28C28", "yellow": "#F2C14E"}
 AREA_COLUMNS = {"households": "农户数", "open_red": "红色", "open_orange": "橙色", "open_yellow": "黄色",
@@ -22,13 +21,6 @@ AREA_COLUMNS = {"households": "农户数", "open_red": "红色", "open_orange": 
 
 
 # --- helpers -------------------------------------------------------------------------------------
-def q(url, fn, *args):
-    engine = sa.create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return fn(conn, *args)
-    finally:
-        engine.dispose()
 
 
 def arr(v) -> list:

@@ -1,7 +1,6 @@
 """Bad input never shows a traceback: missing, empty, foreign or unreachable databases, odd values in
 the data, hostile URL parameters, and a PostgreSQL server that goes away and comes back."""
 
-import shutil
 from datetime import date
 
 import pytest
