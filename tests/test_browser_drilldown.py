@@ -144,98 +144,97 @@ def test_drill_down_to_household_and_copied_link(demo_url, browser):
 
     SHOTS.mkdir(exist_ok=True)
     with streamlit_server(demo_url) as base:
-        if True:  # (kept for indentation) one Playwright per session: the `browser` fixture
-            ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-            page = ctx.new_page()
+        ctx = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        page = ctx.new_page()
 
-            # 1. the county: one bar per township, stacked by level
-            open_view(page, base, "/warnings")
-            settle(page)
-            expect(page.get_by_role("heading", name="预警", exact=True)).to_be_visible()
-            page.wait_for_function(f"document.querySelectorAll('{BARS}').length > 0", timeout=30_000)
-            no_exception(page)
-            expect_metrics(page, expected_cards(demo_url, _filter(demo_url)))
-            page.screenshot(path=str(SHOTS / "drilldown_1_county.png"))
+        # 1. the county: one bar per township, stacked by level
+        open_view(page, base, "/warnings")
+        settle(page)
+        expect(page.get_by_role("heading", name="预警", exact=True)).to_be_visible()
+        page.wait_for_function(f"document.querySelectorAll('{BARS}').length > 0", timeout=30_000)
+        no_exception(page)
+        expect_metrics(page, expected_cards(demo_url, _filter(demo_url)))
+        page.screenshot(path=str(SHOTS / "drilldown_1_county.png"))
 
-            # 2. click a township's bar → its villages
-            town = click_widest_bar(page)
-            page.wait_for_url(re.compile(rf"town={town}"), timeout=30_000)
-            settle(page)
-            f_town = _filter(demo_url, township=town)
-            expect_metrics(page, expected_cards(demo_url, f_town))
-            page.wait_for_function(f"document.querySelectorAll('{BARS}').length > 0", timeout=30_000)
-            no_exception(page)
-            towns = q(demo_url, _township_names)
-            assert sidebar_select(page, "乡镇") == towns[town]
-            assert sidebar_select(page, "行政村") == "全部村"
-            expect(page.get_by_text("各村未解除预警（按级别）")).to_be_visible()
-            page.screenshot(path=str(SHOTS / "drilldown_2_township.png"))
+        # 2. click a township's bar → its villages
+        town = click_widest_bar(page)
+        page.wait_for_url(re.compile(rf"town={town}"), timeout=30_000)
+        settle(page)
+        f_town = _filter(demo_url, township=town)
+        expect_metrics(page, expected_cards(demo_url, f_town))
+        page.wait_for_function(f"document.querySelectorAll('{BARS}').length > 0", timeout=30_000)
+        no_exception(page)
+        towns = q(demo_url, _township_names)
+        assert sidebar_select(page, "乡镇") == towns[town]
+        assert sidebar_select(page, "行政村") == "全部村"
+        expect(page.get_by_text("各村未解除预警（按级别）")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "drilldown_2_township.png"))
 
-            # 3. select the first village in the table → that village's open warnings, household by household
-            # the page lists villages with the most open warnings first
-            by_village = q(demo_url, leads.leads_by_area, f_town, "village").sort_values(
-                ["open_total", "overdue", "code"], ascending=[False, False, True]).reset_index(drop=True)
-            village = by_village.code.iloc[0]
-            click_table_row(page, 0, 0)
-            page.wait_for_url(re.compile(rf"village={village}"), timeout=30_000)
-            settle(page)
-            f_village = _filter(demo_url, township=town, village=village)
-            expect_metrics(page, expected_cards(demo_url, f_village))
-            no_exception(page)
-            assert sidebar_select(page, "行政村") == by_village.name.iloc[0]
-            lead_list = q(demo_url, leads.open_lead_list, f_village)
-            assert len(lead_list) > 0
-            expect(page.get_by_text(f"共 {len(lead_list):,} 条未解除预警")).to_be_visible()
-            page.screenshot(path=str(SHOTS / "drilldown_3_village.png"))
+        # 3. select the first village in the table → that village's open warnings, household by household
+        # the page lists villages with the most open warnings first
+        by_village = q(demo_url, leads.leads_by_area, f_town, "village").sort_values(
+            ["open_total", "overdue", "code"], ascending=[False, False, True]).reset_index(drop=True)
+        village = by_village.code.iloc[0]
+        click_table_row(page, 0, 0)
+        page.wait_for_url(re.compile(rf"village={village}"), timeout=30_000)
+        settle(page)
+        f_village = _filter(demo_url, township=town, village=village)
+        expect_metrics(page, expected_cards(demo_url, f_village))
+        no_exception(page)
+        assert sidebar_select(page, "行政村") == by_village.name.iloc[0]
+        lead_list = q(demo_url, leads.open_lead_list, f_village)
+        assert len(lead_list) > 0
+        expect(page.get_by_text(f"共 {len(lead_list):,} 条未解除预警")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "drilldown_3_village.png"))
 
-            # 4. select the first household → 户情, with the filter and the household in the URL
-            hh = lead_list.household_code.iloc[0]
-            click_table_row(page, 0, 0)
-            page.wait_for_url(re.compile(rf"/household\?.*hh={hh}"), timeout=30_000)
-            settle(page)
-            expect(page.get_by_role("heading", name="户情", exact=True)).to_be_visible()
-            expect(page.get_by_text(hh).first).to_be_visible()
-            settle(page)
-            no_exception(page)
-            assert param(page, "town") == town and param(page, "village") == village
-            assert sidebar_select(page, "乡镇") == towns[town]
-            main = page.locator('[data-testid="stMain"]').inner_text()
-            assert not re.search(r"\d{17}[\dX]", main), "an unmasked ID number is on the page"
-            page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=30_000)
-            page.screenshot(path=str(SHOTS / "drilldown_4_household.png"))
+        # 4. select the first household → 户情, with the filter and the household in the URL
+        hh = lead_list.household_code.iloc[0]
+        click_table_row(page, 0, 0)
+        page.wait_for_url(re.compile(rf"/household\?.*hh={hh}"), timeout=30_000)
+        settle(page)
+        expect(page.get_by_role("heading", name="户情", exact=True)).to_be_visible()
+        expect(page.get_by_text(hh).first).to_be_visible()
+        settle(page)
+        no_exception(page)
+        assert param(page, "town") == town and param(page, "village") == village
+        assert sidebar_select(page, "乡镇") == towns[town]
+        main = page.locator('[data-testid="stMain"]').inner_text()
+        assert not re.search(r"\d{17}[\dX]", main), "an unmasked ID number is on the page"
+        page.wait_for_function("document.querySelectorAll('.js-plotly-plot').length >= 1", timeout=30_000)
+        page.screenshot(path=str(SHOTS / "drilldown_4_household.png"))
 
-            # 5. a filtered view in the first browser: this is the link a user would copy
-            link = f"/warnings?town={town}&cat=unstable"
-            page.goto(base + link)
-            settle(page)
-            expect_metrics(page, expected_cards(demo_url, _filter(demo_url, township=town, category="unstable")))
-            no_exception(page)
-            first_view = metrics(page)
-            ctx.close()
+        # 5. a filtered view in the first browser: this is the link a user would copy
+        link = f"/warnings?town={town}&cat=unstable"
+        page.goto(base + link)
+        settle(page)
+        expect_metrics(page, expected_cards(demo_url, _filter(demo_url, township=town, category="unstable")))
+        no_exception(page)
+        first_view = metrics(page)
+        ctx.close()
 
-            # 6. the copied link in a NEW browser context (no session, no cookies) shows the same view
-            ctx2 = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
-            page2 = ctx2.new_page()
-            open_view(page2, base, link)
-            settle(page2)
-            expect_metrics(page2, first_view)  # the same numbers as in the first browser
-            no_exception(page2)
-            assert sidebar_select(page2, "乡镇") == towns[town]
-            assert sidebar_select(page2, "监测类别") == "脱贫不稳定户"
-            assert param(page2, "town") == town and param(page2, "cat") == "unstable"
-            crumbs = page2.locator(".st-key-warn_crumbs").inner_text()
-            assert "全县" in crumbs and towns[town] in crumbs
-            page2.screenshot(path=str(SHOTS / "drilldown_5_copied_link.png"))
+        # 6. the copied link in a NEW browser context (no session, no cookies) shows the same view
+        ctx2 = browser.new_context(viewport=VIEWPORT, locale="zh-CN")
+        page2 = ctx2.new_page()
+        open_view(page2, base, link)
+        settle(page2)
+        expect_metrics(page2, first_view)  # the same numbers as in the first browser
+        no_exception(page2)
+        assert sidebar_select(page2, "乡镇") == towns[town]
+        assert sidebar_select(page2, "监测类别") == "脱贫不稳定户"
+        assert param(page2, "town") == town and param(page2, "cat") == "unstable"
+        crumbs = page2.locator(".st-key-warn_crumbs").inner_text()
+        assert "全县" in crumbs and towns[town] in crumbs
+        page2.screenshot(path=str(SHOTS / "drilldown_5_copied_link.png"))
 
-            # 7. the breadcrumb 全县 goes back up, keeping the category
-            page2.locator(".st-key-warn_crumbs").get_by_role("button", name="全县").click()
-            page2.wait_for_url(re.compile(r"/warnings\?cat=unstable$"), timeout=30_000)
-            settle(page2)
-            expect_metrics(page2, expected_cards(demo_url, _filter(demo_url, category="unstable")))
-            no_exception(page2)
-            assert sidebar_select(page2, "乡镇") == "全县"
-            page2.screenshot(path=str(SHOTS / "drilldown_6_back_to_county.png"))
-            ctx2.close()
+        # 7. the breadcrumb 全县 goes back up, keeping the category
+        page2.locator(".st-key-warn_crumbs").get_by_role("button", name="全县").click()
+        page2.wait_for_url(re.compile(r"/warnings\?cat=unstable$"), timeout=30_000)
+        settle(page2)
+        expect_metrics(page2, expected_cards(demo_url, _filter(demo_url, category="unstable")))
+        no_exception(page2)
+        assert sidebar_select(page2, "乡镇") == "全县"
+        page2.screenshot(path=str(SHOTS / "drilldown_6_back_to_county.png"))
+        ctx2.close()
 
 
 def _filter(url, **kwargs) -> Filter:
