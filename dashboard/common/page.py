@@ -4,8 +4,8 @@ Every page file ends with ``run_page(title, body)``. Page files can be opened by
 entry script runs, so nothing here may rely on app.py having run.
 """
 
+import functools
 import logging
-from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable
 
@@ -18,7 +18,6 @@ from queries.filters import Filter
 
 log = logging.getLogger("dashboard")
 APP_TITLE = "防返贫动态监测"
-FAVICON = Path(__file__).resolve().parent.parent / "assets" / "favicon.png"
 
 HIDE_CHROME = """
 <style>
@@ -46,10 +45,23 @@ class Context:
 
 
 def configure(title: str) -> None:
-    # A local image: a :material/...: page icon makes the browser fetch it from a font CDN.
-    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=str(FAVICON), layout="wide",
+    # An image drawn here: a :material/...: page icon makes the browser fetch it from a font CDN.
+    st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=favicon(), layout="wide",
                        initial_sidebar_state="expanded")
     st.markdown(HIDE_CHROME, unsafe_allow_html=True)
+
+
+@functools.cache
+def favicon():
+    """A small bar-chart icon in the app's red (drawn once, so no binary asset is kept in git)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    d = ImageDraw.Draw(img)
+    d.rounded_rectangle([2, 2, 62, 62], radius=12, fill=(178, 34, 34, 255))
+    for i, h in enumerate([18, 30, 42]):
+        d.rectangle([14 + i * 14, 52 - h, 22 + i * 14, 52], fill=(255, 255, 255, 255))
+    return img
 
 
 def load_areas(scope: str | None) -> filters.Areas:
