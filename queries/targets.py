@@ -212,6 +212,11 @@ def project_to_deadline(trend: pd.DataFrame, deadline: date, points: int = 4) ->
 
 def lagging_villages(conn, f: Filter, indicator: str, limit: int = 20) -> pd.DataFrame:
     """Villages furthest behind the target on one indicator."""
-    s = target_status(conn, f, "village")
-    s = s[(s.indicator == indicator) & (s.status.isin(["behind", "near"]))]
+    return lagging_from_status(target_status(conn, f, "village"), indicator, limit)
+
+
+def lagging_from_status(village_status: pd.DataFrame, indicator: str, limit: int = 20) -> pd.DataFrame:
+    """The lagging villages out of an already computed village-level target_status (lets a page reuse
+    its cached village status for every indicator instead of recomputing it)."""
+    s = village_status[(village_status.indicator == indicator) & (village_status.status.isin(["behind", "near"]))]
     return s.sort_values(["gap", "code"]).head(limit).reset_index(drop=True)

@@ -166,9 +166,9 @@ def area_chart(ctx: Context, ind: targets.Indicator) -> None:
 
 def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
     st.subheader("差距最大的村", help=f"{help_for(ind)}\n\n列出未达标和接近目标的村，差距最大的排在最前（最多{LAGGING_LIMIT}个）。")
-    lag = data.query(targets.lagging_villages, ctx.f, ind.key, LAGGING_LIMIT)
+    s = data.query(targets.target_status, ctx.f, "village")  # cached once for every indicator
+    lag = targets.lagging_from_status(s, ind.key, LAGGING_LIMIT)
     if lag.empty:
-        s = data.query(targets.target_status, ctx.f, "village")
         if s[(s.indicator == ind.key) & s.value.notna()].empty:
             empty_state(f"{ind.name}的村级数据")
         else:
