@@ -45,8 +45,10 @@ def _snapshot(conn, f: Filter) -> dict[str, float]:
     w = warnings
     wcols = [count_if(sa.and_(warning_open_on(d), w.c.level == c)).label(f"open_{c}") for c in WARNING_LEVELS]
     wcols.append(count_if(overdue_on(f)).label("overdue_leads"))
-    wstmt = sa.select(*wcols).select_from(w.join(hh, hh.c.id == w.c.household_id)).where(
-        w.c.raised_date <= on(d), *in_scope(f))
+    scope = in_scope(f)
+    # households are joined only for an area or category filter: county-wide, the warnings alone answer
+    wstmt = sa.select(*wcols).select_from(w.join(hh, hh.c.id == w.c.household_id) if scope else w).where(
+        w.c.raised_date <= on(d), *scope)
     values |= dict(conn.execute(wstmt).one()._mapping)
     ever = values.pop("ever")
     values["elimination_rate"] = values["eliminated"] / ever * 100 if ever else float("nan")

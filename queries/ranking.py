@@ -22,10 +22,10 @@ MEASURES = {"per_100": True, "overdue": True, "coverage": False, "targets_met_sh
 COLUMNS = ["code", "name", *MEASURES, *[f"{m}_change" for m in MEASURES], "rank_level", "rank_improvement"]
 
 
-def _measures(conn, f: Filter) -> pd.DataFrame:
-    ld = leads.leads_by_area(conn, f, "township")[["code", "name", "per_100", "overdue"]]
-    cov = aid.measure_coverage(conn, f, "township")[["code", "coverage"]]
-    ts = targets.target_status(conn, f, "township")
+def _measures(q, f: Filter) -> pd.DataFrame:
+    ld = q(leads.leads_by_area, f, "township")[["code", "name", "per_100", "overdue"]]
+    cov = q(aid.measure_coverage, f, "township")[["code", "coverage"]]
+    ts = q(targets.target_status, f, "township")
     ts = ts[ts.status != "none"]
     met = ts.assign(met=(ts.status == "met").astype(float)).groupby("code", as_index=False).met.mean()
     met["targets_met_share"] = met.met * 100
@@ -38,7 +38,13 @@ def _mean_rank(df: pd.DataFrame, cols: dict[str, bool]) -> pd.Series:
 
 
 def township_ranking(conn, f: Filter) -> pd.DataFrame:
-    now, before = _measures(conn, f), _measures(conn, f.previous_quarter)
+    return ranking_from(lambda fn, *args: fn(conn, *args), f)
+
+
+def ranking_from(q, f: Filter) -> pd.DataFrame:
+    """The ranking built from per-township results fetched through ``q(fn, *args)`` (a page passes its
+    cached query, so the pieces it also shows elsewhere are computed once)."""
+    now, before = _measures(q, f), _measures(q, f.previous_quarter)
     out = now.merge(before.drop(columns="name"), on="code", how="left", suffixes=("", "_prev"))
     for m in MEASURES:
         out[f"{m}_change"] = out[m] - out[f"{m}_prev"]

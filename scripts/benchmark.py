@@ -468,8 +468,10 @@ def count_households(url: str) -> int | None:
         with e.connect() as conn:
             n = conn.execute(sa.text("SELECT count(*) FROM households")).scalar()
             as_of = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'as_of'")).scalar()
+            version = conn.execute(sa.text("SELECT value FROM meta WHERE key = 'schema_version'")).scalar()
         e.dispose()
-        return n, as_of
+        from queries.schema import SCHEMA_VERSION
+        return (n, as_of) if version == SCHEMA_VERSION else (None, None)  # an older schema: seed again
     except Exception:  # noqa: BLE001 - unusable file: seed again
         return None, None
 

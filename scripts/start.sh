@@ -7,9 +7,10 @@ cd "$ROOT"
 
 bash scripts/setup.sh
 export PYTHONPATH="$ROOT${PYTHONPATH:+:$PYTHONPATH}"
-if [ -z "${MONITOR_DB_URL:-}" ] && [ ! -f data/monitor.db ]; then
-  echo "[start] 生成演示数据库 data/monitor.db"
-  .venv/bin/python -m seed
+if [ -z "${MONITOR_DB_URL:-}" ]; then
+  # seeds data/monitor.db when missing or an older schema's demo database; keeps a current one
+  [ -f data/monitor.db ] || echo "[start] 生成演示数据库 data/monitor.db"
+  .venv/bin/python -m seed --if-needed
 fi
 echo "[start] 防返贫监测看板: http://localhost:${PORT:-8501}"
 exec .venv/bin/python -m streamlit run dashboard/server.py --server.port "${PORT:-8501}" "$@"

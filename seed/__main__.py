@@ -71,12 +71,36 @@ def parse_args(argv=None) -> argparse.Namespace:
     target.add_argument("--out", type=Path, help=f"SQLite 文件路径（默认 {DEFAULT_SQLITE}）")
     target.add_argument("--url", type=url_arg, help="数据库地址，例如 postgresql+psycopg://user@host/db")
     p.add_argument("--quiet", action="store_true", help="不输出进度")
+    p.add_argument("--if-needed", action="store_true",
+                   help="SQLite 文件已存在且结构版本为当前版本时不再生成；旧版本的演示库重新生成")
     return p.parse_args(argv)
+
+
+def _existing_version(path: Path) -> tuple[str | None, bool]:
+    """(schema version, is demo) of an existing SQLite file; (None, False) if it has none."""
+    import sqlite3
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as c:
+            meta = dict(c.execute("SELECT key, value FROM meta").fetchall())
+        return meta.get("schema_version"), meta.get("is_demo") == "1"
+    except sqlite3.Error:
+        return None, False
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     say = (lambda *_: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr, flush=True))
+    if args.if_needed and not args.url:
+        from queries.schema import SCHEMA_VERSION
+        path = args.out or DEFAULT_SQLITE
+        if path.exists():
+            version, demo = _existing_version(path)
+            if version == SCHEMA_VERSION:
+                return 0
+            if not demo:  # never overwrite real data
+                print(f"{path} 不是当前结构版本（{version}，需要 {SCHEMA_VERSION}）且不是演示库，未做更改", file=sys.stderr)
+                return 1
+            say(f"{path} 是旧版本（{version}）的演示库，重新生成")
     cfg = Config(households=args.households, seed=args.seed, as_of=args.as_of)
     t0 = time.perf_counter()
     tables = generate(cfg)

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOLS
+from queries.schema import SCHEMA_VERSION
 from seed import geo, people
 from seed.defects import plant_defects
 
@@ -570,7 +571,7 @@ class CountyGenerator:
                 for y in range(2023, self.cfg.as_of.year + 1) for ind, v in DEFAULT_TARGETS.items()]
         self.tables["targets"] = pd.DataFrame(rows, columns=["indicator", "year", "scope", "value", "deadline"])
         self.tables["meta"] = pd.DataFrame({"key": ["schema_version", "as_of", "is_demo", "seed", "households", "county_code"],
-                                            "value": ["1", self.cfg.as_of.isoformat(), "1", str(self.cfg.seed),
+                                            "value": [SCHEMA_VERSION, self.cfg.as_of.isoformat(), "1", str(self.cfg.seed),
                                                       str(self.cfg.households), COUNTY_CODE]})
 
     def inspections(self):

@@ -14,6 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from queries.schema import metadata
+from seed import derive
 
 CHUNK = 250_000
 
@@ -25,6 +26,10 @@ def _checked(tables: dict[str, pd.DataFrame]):
         if df is None:
             continue
         names = [c.name for c in table.columns]
+        derived = {c.name: c.default.arg for c in table.columns
+                   if c.name not in df.columns and c.default is not None and c.default.is_scalar}
+        if derived:  # derived columns start at their default; seed/derive.py fills them after the load
+            df = df.assign(**derived)
         missing = set(names) - set(df.columns)
         if missing:
             raise ValueError(f"table {table.name}: missing columns {sorted(missing)}")
@@ -81,6 +86,7 @@ def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> None:
         engine = sa.create_engine(f"sqlite:///{tmp}")
         with engine.begin() as conn:
             create_indexes(conn)
+            derive.refresh(conn)
             conn.exec_driver_sql("ANALYZE")
         engine.dispose()
         os.replace(tmp, path)
@@ -105,8 +111,9 @@ def write_postgres(tables: dict[str, pd.DataFrame], url: str) -> None:
                     for start in range(0, len(df), CHUNK):
                         copy.write(_csv(df.iloc[start:start + CHUNK]))
             create_indexes(conn)
+            derive.refresh(conn)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.exec_driver_sql("ANALYZE")
+            conn.exec_driver_sql("VACUUM ANALYZE")  # the derived-column updates left dead row versions
     finally:
         engine.dispose()
 

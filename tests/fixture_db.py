@@ -372,7 +372,7 @@ def _rows():
     targets += [dict(indicator="tap_water", year=2026, scope=T2, value=0.98, deadline=date(2026, 12, 31)),
                 dict(indicator="tap_water", year=2025, scope="county", value=0.90, deadline=date(2025, 12, 31))]
     return [
-        (s.meta, [dict(key="schema_version", value="1"), dict(key="as_of", value=AS_OF.isoformat()),
+        (s.meta, [dict(key="schema_version", value=s.SCHEMA_VERSION), dict(key="as_of", value=AS_OF.isoformat()),
                   dict(key="is_demo", value="0")]),
         (s.county, [dict(code=COUNTY, name="测试县", province="测试省")]),
         (s.townships, [dict(code=c, county_code=COUNTY, name=n, centroid_lon=lon, centroid_lat=lat,
@@ -411,9 +411,11 @@ def _rows():
 
 def build_fixture(engine) -> None:
     """Insert the hand-built county into an engine whose schema exists (metadata.create_all) and is empty."""
+    from seed import derive
     with engine.begin() as conn:
         for table, rows in _rows():
             conn.execute(table.insert(), rows)
+        derive.refresh(conn)
 
 
 def household_code(hid: int) -> str:

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
-from queries import aid, areas, factors, households, kpis, leads, targets, trends
+from queries import aid, areas, factors, households, kpis, leads, schema, targets, trends
 from queries.db import make_engine
 from queries.filters import Filter
 from queries.schema import metadata
@@ -961,7 +961,7 @@ def test_household_record_missing_or_out_of_scope(conn):
 # --- areas -----------------------------------------------------------------------------------------------
 
 def test_areas(conn):
-    assert areas.database_meta(conn) == {"schema_version": "1", "as_of": "2026-06-30", "is_demo": "0"}
+    assert areas.database_meta(conn) == {"schema_version": schema.SCHEMA_VERSION, "as_of": "2026-06-30", "is_demo": "0"}
     assert areas.data_as_of(conn) == date(2026, 6, 30)
     assert areas.county_info(conn) == {"code": "439901", "name": "测试县", "province": "测试省"}
     t = areas.township_list(conn)

@@ -132,7 +132,7 @@ def collect(q: Q, f: Filter, towns: pd.DataFrame, per_township: bool = False) ->
         funds_total=funds_total.iloc[0] if len(funds_total) else pd.Series(dtype=float),
         targets=q(targets.target_status, f, scope_level(f)), villages_status=q(targets.target_status, f, "village"))
     if not f.township:
-        b.ranking = q(ranking.township_ranking, f)
+        b.ranking = ranking.ranking_from(q, f)
     if per_township:
         b.townships = township_summary(q, f)
         b.village_warnings = village_warnings(q, f)

@@ -94,7 +94,7 @@ def target_summary(ctx: Context) -> None:
 
 def township_table(ctx: Context) -> None:
     st.subheader("乡镇排名", help=metric("rank_level").definition + "\n\n" + metric("rank_improvement").definition)
-    r = data.query(ranking.township_ranking, ctx.f)
+    r = ranking.ranking_from(data.query, ctx.f)  # pieces cached one by one, shared with the other charts
     if r.empty:
         empty_state("乡镇")
         return

@@ -18,6 +18,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from queries import schema
+from seed import derive
 from seed.importer.read import ReadError, locate, read_file
 from seed.importer.result import ImportResult, Issue
 from seed.importer.template import build_template, export_database
@@ -78,6 +79,7 @@ def import_files(paths, engine: sa.Engine, *, report: str | Path | None = None, 
                 conn.rollback()
             else:
                 result.counts, result.changes = apply(conn, batch, state, as_of or date.today())
+                derive.refresh(conn)
                 conn.commit()
                 result.ok = True
         except BaseException:
