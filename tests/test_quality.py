@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from queries import quality
+from queries import quality, schema
 from queries.filters import Filter
 from seed.defects import PLANTED_RULES
 from tests.conftest import DEMO_AS_OF, ROOT
@@ -70,3 +70,23 @@ def test_quality_page_shows_the_query_numbers_masked(app_db):
     at.selectbox(key="dq_rule").set_value("overdue_lead")
     at = at.run()
     assert all(name.endswith("*") for name in at.dataframe[0].value["户主"])
+
+
+def test_derived_id_flags_follow_the_data(empty_db):
+    """seed/derive.py keeps members.id_invalid / id_duplicate equal to the SQL checks after a change."""
+    from seed import derive
+    from tests.fixture_db import build_fixture
+    build_fixture(empty_db)
+    f = Filter(as_of=AS_OF)
+    m = schema.members
+    with empty_db.begin() as conn:
+        before = quality.flagged_ids(conn, f, "invalid_id"), quality.flagged_ids(conn, f, "duplicate_id")
+        target, other = conn.execute(sa.select(m.c.household_id, m.c.id_number).order_by(m.c.id).limit(2)).all()
+        conn.execute(m.update().where(m.c.household_id == target.household_id).values(id_number="12345"))
+        assert derive.refresh(conn)["id_invalid"] >= 1
+        assert quality.flagged_ids(conn, f, "invalid_id") == before[0] | {target.household_id}
+        conn.execute(m.update().where(m.c.household_id == target.household_id).values(id_number=other.id_number))
+        derive.refresh(conn)
+        assert quality.flagged_ids(conn, f, "invalid_id") == before[0]
+        assert {target.household_id, other.household_id} <= quality.flagged_ids(conn, f, "duplicate_id")
+        assert derive.refresh(conn) == {"id_invalid": 0, "id_duplicate": 0}   # nothing left to change

@@ -238,6 +238,9 @@ def completion_chart(ctx: Context, funds: pd.DataFrame) -> None:
     theme.show(fig, key="aid_completion", ctx=ctx, title=f"{where}项目完工情况")
 
 
+PROJECT_ROWS_SHOWN = 500
+
+
 def project_table(ctx: Context) -> None:
     st.subheader("项目清单", help=metric("projects_overdue").definition)
     p = data.query(aid.project_list, ctx.f)
@@ -259,15 +262,19 @@ def project_table(ctx: Context) -> None:
         "实际完工": pd.to_datetime(p.actual_completion).dt.strftime("%Y-%m-%d").fillna("—"),
         "项目编号": p.code,
     })
-    styled = view.style.apply(
+    # A province has tens of thousands of projects: the table shows the first rows (overdue first) and
+    # the download carries them all; styling every row would cost seconds on each rerun.
+    shown = view.head(PROJECT_ROWS_SHOWN)
+    styled = shown.style.apply(
         lambda r: [GAP_LIGHT + "; font-weight: 600" if r["状态"] == "逾期未完工" else ""] * len(r), axis=1).format(
         {"预算(万元)": "{:,.1f}", "已支付(万元)": "{:,.1f}", "支出进度%": "{:.1f}"})
-    st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(view) + 1) + 3, 528))
+    st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 528))
     exports.table_download(view, ctx, "衔接资金项目清单", key="aid_projects",
                            note="项目按乡镇、村筛选，不按监测类别筛选", kinds={"预算(万元)": "num1", "已支付(万元)": "num1"})
     late = int(p.overdue.sum())
-    st.caption(f"共 {len(view)} 个当年项目，其中逾期未完工 {late} 个" + ("（标红，排在最前）" if late else "") +
-               "。项目按乡镇、村筛选，不按监测类别筛选。")
+    more = f"表中列出前 {len(shown):,} 个，完整清单请下载。" if len(shown) < len(view) else ""
+    st.caption(f"共 {len(view):,} 个当年项目，其中逾期未完工 {late:,} 个" + ("（标红，排在最前）" if late else "") +
+               f"。{more}项目按乡镇、村筛选，不按监测类别筛选。")
 
 
 def body(ctx: Context) -> None:

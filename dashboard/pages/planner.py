@@ -102,8 +102,14 @@ def view_state(fc: dict, points: pd.DataFrame) -> pdk.ViewState:
     return pdk.ViewState(longitude=lon_c, latitude=lat_c, zoom=round(min(max(zoom, 3), 14), 2), pitch=0, bearing=0)
 
 
+MAP_MAX_POINTS = 1500  # a province-wide scope has ~16,000 villages: the map shows the highest scored
+
+
 def map_points(scored: pd.DataFrame, excluded: set[str], chosen: list[str], towns: dict, exclude_days: int) -> pd.DataFrame:
-    pts = scored.dropna(subset=["lon", "lat"]).copy()
+    pts = scored.dropna(subset=["lon", "lat"])
+    if len(pts) > MAP_MAX_POINTS:  # scored is sorted by score: keep the first ones and every chosen village
+        pts = pts[(pts.index < MAP_MAX_POINTS) | pts.code.isin(chosen)]
+    pts = pts.copy()
     open_ = scored[~scored.code.isin(excluded)]
     top = float(open_.score.max()) if len(open_) and open_.score.max() > 0 else 100.0
     # colours relative to the highest score among the villages that may be chosen (red = the first to visit)
@@ -115,17 +121,17 @@ def map_points(scored: pd.DataFrame, excluded: set[str], chosen: list[str], town
     pts["l1"] = [f"风险评分 {s:.1f}（第{r}名）· 农户 {h:,} 户 · 监测户 {m:,} 户"
                  for s, r, h, m in zip(pts.score, pts["rank"], pts.households, pts.monitored)]
     pts["l2"] = [f"主要原因：{x}" for x in pts.reasons]
-    pts["l3"] = [(f"近{exclude_days}天内已巡查：{last_text(r)}" if c in excluded else
-                  (f"最近巡查：{last_text(r)}" if pd.notna(r.get("last_inspected")) else "未有巡查记录"))
-                 for c, r in zip(pts.code, pts.to_dict("records"))]
+    pts["l3"] = [(f"近{exclude_days}天内已巡查：{last}" if c in excluded else
+                  (f"最近巡查：{last}" if pd.notna(d) else "未有巡查记录"))
+                 for c, d, last in zip(pts.code, pts.last_inspected, last_texts(pts))]
     return pts[["code", "lon", "lat", "color", "radius", "line", "line_color", "title", "l1", "l2", "l3"]]
 
 
-def last_text(r: dict) -> str:
-    d = r.get("last_inspected")
-    if d is None or pd.isna(d):
-        return "无"
-    return f"{pd.Timestamp(d):%Y-%m-%d} {insp.INSPECTION_KINDS.get(r.get('last_kind'), r.get('last_kind') or '')}"
+def last_texts(villages: pd.DataFrame) -> pd.Series:
+    """'2026-05-12 回头看' per village (last inspection and its kind), '无' when never inspected."""
+    when = pd.to_datetime(villages.last_inspected, errors="coerce")
+    kind = villages.last_kind.map(lambda k: insp.INSPECTION_KINDS.get(k, k) if isinstance(k, str) else "")
+    return (when.dt.strftime("%Y-%m-%d") + " " + kind).where(when.notna(), "无")
 
 
 def lit(text: str) -> str:
@@ -133,13 +139,36 @@ def lit(text: str) -> str:
     return "'" + text.replace("'", "") + "'"
 
 
-def deck(ctx: Context, scored: pd.DataFrame, excluded: set[str], chosen: list[str], exclude_days: int) -> pdk.Deck:
-    towns = dict(zip(ctx.areas.towns.code, ctx.areas.towns.name))
-    bounds = data.query(areas_q.township_boundaries, ctx.f.township)
+TOOLTIP = {"html": "<b>{title}</b><br/>{l1}<br/>{l2}<br/>{l3}",
+           "style": {"fontFamily": "Noto Sans CJK SC, sans-serif", "fontSize": "14px", "maxWidth": "460px",
+                     "backgroundColor": "white", "color": "#1F1F1F", "border": "1px solid #999"}}
+
+
+class BuiltDeck(pdk.Deck):
+    """A deck whose JSON was built before: st.pydeck_chart serialises its deck on every rerun, which costs
+    most of a second for a province's township boundaries, so the JSON comes from a cache instead."""
+
+    def __init__(self, spec: str):
+        super().__init__(map_provider=None, tooltip=TOOLTIP)
+        self._spec = spec
+
+    def to_json(self) -> str:
+        return self._spec
+
+
+@st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False, max_entries=100)
+def deck_json(township: str | None, towns: dict, scored: pd.DataFrame, excluded: frozenset, chosen: tuple,
+              exclude_days: int) -> str:
+    return deck(township, towns, scored, set(excluded), list(chosen), exclude_days).to_json()
+
+
+def deck(township: str | None, towns: dict, scored: pd.DataFrame, excluded: set[str], chosen: list[str],
+         exclude_days: int) -> pdk.Deck:
+    bounds = data.query(areas_q.township_boundaries, township)
     counts = scored.groupby("township_code").size().to_dict()
     fc = feature_collection(bounds, counts)
     pts = map_points(scored, excluded, chosen, towns, exclude_days)
-    labels = data.query(areas_q.township_list, ctx.f.township).dropna(subset=["lon", "lat"])
+    labels = data.query(areas_q.township_list, township).dropna(subset=["lon", "lat"])
     layers = [
         pdk.Layer("GeoJsonLayer", fc, id="townships", stroked=True, filled=True, pickable=True,
                   get_fill_color=[226, 232, 240, 140], get_line_color=[70, 80, 95, 255], line_width_min_pixels=1.5,
@@ -155,18 +184,19 @@ def deck(ctx: Context, scored: pd.DataFrame, excluded: set[str], chosen: list[st
                   font_family=lit("Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"),
                   get_alignment_baseline="'bottom'", get_pixel_offset=[0, -14]),
     ]
-    tooltip = {"html": "<b>{title}</b><br/>{l1}<br/>{l2}<br/>{l3}",
-               "style": {"fontFamily": "Noto Sans CJK SC, sans-serif", "fontSize": "14px", "maxWidth": "460px",
-                         "backgroundColor": "white", "color": "#1F1F1F", "border": "1px solid #999"}}
     # No basemap: map_provider=None and map_style left out (map_style=None would bring Carto's back).
-    return pdk.Deck(map_provider=None, layers=layers, initial_view_state=view_state(fc, pts), tooltip=tooltip)
+    return pdk.Deck(map_provider=None, layers=layers, initial_view_state=view_state(fc, pts), tooltip=TOOLTIP)
 
 
 def map_view(ctx, scored, excluded, chosen, exclude_days) -> None:
     st.subheader("各村风险分布", help="底图为数据库中的乡镇边界（不加载在线地图）。圆点为行政村：颜色表示风险评分"
                  "（绿低、红高，灰色为近期已巡查），大小表示农户数，黑框为已选入抽样的村。鼠标移到圆点上查看原因。")
-    st.pydeck_chart(deck(ctx, scored, excluded, chosen, exclude_days), height=MAP_HEIGHT, key="plan_map")
-    st.caption("颜色：绿色低 → 橙色 → 红色为可推荐的村中评分最高；灰色：近期已巡查；圆点大小：农户数；黑框：已选入抽样。")
+    towns = dict(zip(ctx.areas.towns.code, ctx.areas.towns.name))
+    spec = deck_json(ctx.f.township, towns, scored, frozenset(excluded), tuple(chosen), exclude_days)
+    st.pydeck_chart(BuiltDeck(spec), height=MAP_HEIGHT, key="plan_map")
+    st.caption("颜色：绿色低 → 橙色 → 红色为可推荐的村中评分最高；灰色：近期已巡查；圆点大小：农户数；黑框：已选入抽样。" +
+               (f"本范围村数较多，地图只画评分最高的 {MAP_MAX_POINTS:,} 个村（及已选入抽样的村）；选择乡镇可看全部。"
+                if len(scored) > MAP_MAX_POINTS else ""))
 
 
 # -- the ranking -----------------------------------------------------------------------------------------
@@ -194,7 +224,7 @@ def ranking(scored: pd.DataFrame, excluded: set[str], towns: dict, exclude_days:
         view = pd.DataFrame({
             "排名": shown["rank"].astype(int), "乡镇": shown.township_code.map(towns).fillna("—"), "村": shown.name,
             "风险评分": shown.score.astype(float), "主要原因": shown.reasons,
-            "最近巡查": [last_text(r) for r in shown.to_dict("records")],
+            "最近巡查": last_texts(shown),
             "农户数": shown.households.astype(int), "监测户数": shown.monitored.astype(int)})
         st.dataframe(view, hide_index=True, width="stretch", height=min(35 * (len(view) + 1) + 3, 600), key="plan_rank",
                      column_config={
@@ -208,7 +238,7 @@ def ranking(scored: pd.DataFrame, excluded: set[str], towns: dict, exclude_days:
         with st.expander(f"近{exclude_days}天内已巡查、本次不推荐的村（{len(gone)}个）", icon=":material/event_busy:"):
             st.dataframe(pd.DataFrame({"乡镇": gone.township_code.map(towns).fillna("—"), "村": gone.name,
                                        "风险评分": gone.score.astype(float),
-                                       "最近巡查": [last_text(r) for r in gone.to_dict("records")],
+                                       "最近巡查": last_texts(gone),
                                        "巡查组": gone.last_team.fillna("")}),
                          hide_index=True, width="stretch", key="plan_excluded")
     with st.expander("评分明细（各分项原始数值）", icon=":material/table_chart:"):
@@ -357,7 +387,7 @@ def body(ctx: Context) -> None:
         empty_state("行政村")
         return
     area_word = "全镇" if ctx.f.township else "全县"
-    scored = insp.score_villages(comps, weights, area_word)
+    scored = data.computed(insp.score_villages, comps, weights, area_word)
     scored = scored.merge(data.query(insp.last_inspections, ctx.f), on="code", how="left")
     scored = scored.merge(ctx.areas.villages[["code", "lon", "lat"]], on="code", how="left")
     excluded = insp.recently_inspected(scored[["code", "last_inspected"]].dropna(), ctx.f.as_of, int(exclude_days))
