@@ -1,0 +1,1 @@
+"""Scale-out deployment: several Streamlit replicas behind nginx (see docs/DEPLOYMENT.md)."""
