@@ -7,8 +7,8 @@ from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import households, villages, warnings
-from queries.sql import (area_key, count_if, days_between, frame, head_name, in_scope, median_by, on, overdue_on,
-                         per_area, ratio, undecided_on, warning_open_on)
+from queries.sql import (area_key, count_if, days_between, frame, head_name, households_by_area, leads_in_scope,
+                         median_by, on, overdue_on, per_area, ratio, undecided_on, warning_open_on)
 
 T = "预警"
 define("open_warnings", "未解除预警", "截至日期时已发出、尚未解除的预警线索数（红、橙、黄合计，含待研判）。", unit="条", topic=T)
@@ -26,20 +26,19 @@ AREA_COLUMNS = ["households", "open_red", "open_orange", "open_yellow", "open_to
 def leads_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Per area: households, open warnings by level, per 100 households, pending, overdue,
     decided in the period and the median days to decision."""
-    d, hh, w = f.as_of, households, warnings
-    key = area_key(by)
-    hh_count = sa.select(key.label("code"), sa.func.count().label("households")).select_from(hh).where(
-        *in_scope(f, category=False)).group_by(key).subquery()
-    joined = w.join(hh, hh.c.id == w.c.household_id)
+    d, w = f.as_of, warnings
+    key = area_key(by, w)   # the leads' own area columns: no lookup of every household
+    hh_count = households_by_area(f, by).subquery()
+    leads, scope = leads_in_scope(f)
     cols = [count_if(sa.and_(warning_open_on(d), w.c.level == lv)).label(f"open_{lv}") for lv in WARNING_LEVELS]
     cols += [count_if(warning_open_on(d)).label("open_total"), count_if(undecided_on(d)).label("pending"),
              count_if(overdue_on(f)).label("overdue"),
              count_if(sa.and_(w.c.decision_date >= on(f.period_start), w.c.decision_date <= on(d))).label("decided")]
-    wcount = sa.select(key.label("code"), *cols).select_from(joined).where(
-        w.c.raised_date <= on(d), *in_scope(f)).group_by(key).subquery()
+    wcount = sa.select(key.label("code"), *cols).select_from(leads).where(
+        w.c.raised_date <= on(d), *scope).group_by(key).subquery()
     decided = sa.select(key.label("code"), days_between(w.c.raised_date, w.c.decision_date).label("days")
-                        ).select_from(joined).where(w.c.decision_date >= on(f.period_start),
-                                                    w.c.decision_date <= on(d), *in_scope(f)).subquery()
+                        ).select_from(leads).where(w.c.decision_date >= on(f.period_start),
+                                                   w.c.decision_date <= on(d), *scope).subquery()
     med = median_by(decided, ["code"], "days").subquery()
     codes = sa.union(sa.select(hh_count.c.code), sa.select(wcount.c.code)).subquery()
     stmt = (sa.select(codes.c.code, hh_count.c.households,
@@ -65,12 +64,20 @@ def open_lead_list(conn, f: Filter, limit: int = 1000) -> pd.DataFrame:
                            else_=days_between(w.c.raised_date, on(d)))
     overdue = sa.case((overdue_on(f), 1), else_=0)
     level_rank = sa.case({lv: i for i, lv in enumerate(WARNING_LEVELS)}, value=w.c.level, else_=9)
-    stmt = (sa.select(w.c.id, hh.c.id, hh.c.code, head_name(), villages.c.name, w.c.level, w.c.source,
-                      w.c.raised_date, sa.case((decided_by_d, w.c.decision), else_=None),
-                      sa.case((decided_by_d, w.c.decision_date), else_=None), days_waiting, overdue)
-            .select_from(w.join(hh, hh.c.id == w.c.household_id).join(villages, villages.c.code == hh.c.village_code))
-            .where(warning_open_on(d), *in_scope(f))
-            .order_by(overdue.desc(), level_rank, w.c.raised_date, w.c.id).limit(limit))
+    leads, scope = leads_in_scope(f)
+    # the first `limit` open leads from the leads alone; households and names only for those
+    first = (sa.select(w.c.id, w.c.household_id, w.c.level, w.c.source, w.c.raised_date,
+                       sa.case((decided_by_d, w.c.decision), else_=None).label("decision"),
+                       sa.case((decided_by_d, w.c.decision_date), else_=None).label("decision_date"),
+                       days_waiting.label("days_waiting"), overdue.label("overdue"), level_rank.label("level_rank"))
+             .select_from(leads).where(warning_open_on(d), *scope)
+             .order_by(overdue.desc(), level_rank, w.c.raised_date, w.c.id).limit(limit).subquery())
+    stmt = (sa.select(first.c.id, hh.c.id, hh.c.code, head_name(), villages.c.name, first.c.level, first.c.source,
+                      first.c.raised_date, first.c.decision, first.c.decision_date, first.c.days_waiting,
+                      first.c.overdue)
+            .select_from(first.join(hh, hh.c.id == first.c.household_id)
+                         .join(villages, villages.c.code == hh.c.village_code))
+            .order_by(first.c.overdue.desc(), first.c.level_rank, first.c.raised_date, first.c.id))
     out = frame(conn, stmt, LIST_COLUMNS)
     out["overdue"] = out.overdue.astype(bool)
     return out

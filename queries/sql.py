@@ -117,6 +117,31 @@ def in_scope(f: Filter, hh=households, *, category: bool = True) -> list:
     return clauses
 
 
+def leads_in_scope(f: Filter, w=warnings):
+    """(FROM, WHERE) for the leads in the filter's scope. The area comes from the leads' own township and
+    village columns (copied from the household at load, seed/derive.py), so only a category filter needs
+    the households table."""
+    clauses = in_scope(f, w, category=False)
+    if f.category:
+        return (w.join(households, households.c.id == w.c.household_id),
+                [*clauses, households.c.monitor_category == f.category])
+    return w, clauses
+
+
+def households_by_area(f: Filter, by: str):
+    """SELECT code, households: households per area in scope, from the villages' stored counts (whatever the
+    category: the denominator of the per-100 figures is every household in the area)."""
+    from queries.schema import villages
+    v = villages
+    key = {"county": sa.literal("county"), "township": v.c.township_code, "village": v.c.code}[by]
+    where = []
+    if f.township:
+        where.append(v.c.township_code == f.township)
+    if f.village:
+        where.append(v.c.code == f.village)
+    return sa.select(key.label("code"), sa.func.sum(v.c.household_count).label("households")).where(*where).group_by(key)
+
+
 def frame(conn, stmt, columns: list[str]) -> pd.DataFrame:
     """Run a statement; the result always has exactly these columns, even when empty."""
     rows = conn.execute(stmt).all()

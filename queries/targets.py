@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, households, members, risk_factors, targets, village_facts, villages, warnings
-from queries.sql import area_key, count_if, days_between, frame, in_scope, monitored_on, on, open_on, per_area
+from queries.sql import area_key, count_if, days_between, frame, in_scope, leads_in_scope, monitored_on, on, open_on, per_area
 
 
 @dataclass(frozen=True)
@@ -125,10 +125,11 @@ def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
                     sa.func.count().label("measure_coverage__d")).where(monitored_on(d), *in_scope(f)).group_by(key)
     w = warnings
     in_year = sa.and_(w.c.decision_date >= on(date(d.year, 1, 1)), w.c.decision_date <= on(d))
-    timely = sa.select(key.label("code"),
+    leads, lead_scope = leads_in_scope(f)
+    timely = sa.select(area_key(by, w).label("code"),
                        count_if(days_between(w.c.raised_date, w.c.decision_date) <= 15).label("lead_timeliness__n"),
-                       sa.func.count().label("lead_timeliness__d")).select_from(
-        w.join(hh, hh.c.id == w.c.household_id)).where(in_year, *in_scope(f)).group_by(key)
+                       sa.func.count().label("lead_timeliness__d")).select_from(leads).where(
+        in_year, *lead_scope).group_by(area_key(by, w))
     drop = sa.select(key.label("code"), sa.func.count().label("dropouts__n")).select_from(
         members.join(hh, hh.c.id == members.c.household_id)).where(
         members.c.dropout == sa.true(), *in_scope(f, category=False)).group_by(key)  # partial index: dropouts only

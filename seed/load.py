@@ -26,8 +26,8 @@ def _checked(tables: dict[str, pd.DataFrame]):
         if df is None:
             continue
         names = [c.name for c in table.columns]
-        derived = {c.name: c.default.arg for c in table.columns
-                   if c.name not in df.columns and c.default is not None and c.default.is_scalar}
+        derived = {c.name: c.default.arg if c.default is not None else None for c in table.columns
+                   if c.info.get("derived") and c.name not in df.columns}
         if derived:  # derived columns start at their default; seed/derive.py fills them after the load
             df = df.assign(**derived)
         missing = set(names) - set(df.columns)

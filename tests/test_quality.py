@@ -89,4 +89,4 @@ def test_derived_id_flags_follow_the_data(empty_db):
         derive.refresh(conn)
         assert quality.flagged_ids(conn, f, "invalid_id") == before[0]
         assert {target.household_id, other.household_id} <= quality.flagged_ids(conn, f, "duplicate_id")
-        assert derive.refresh(conn) == {"id_invalid": 0, "id_duplicate": 0}   # nothing left to change
+        assert set(derive.refresh(conn).values()) == {0}   # nothing left to change
