@@ -8,8 +8,8 @@ from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, households, project_payments, projects, risk_factors, visits
-from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_on, on, open_on, per_area,
-                         ratio)
+from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
+                         open_on, per_area, ratio)
 
 T = "帮扶进度"
 define("measure_coverage", "帮扶措施覆盖率", "截至日期时处于监测状态的户中，已登记至少一项帮扶措施的户数占比。目标100%。",
@@ -44,7 +44,11 @@ def measure_coverage(conn, f: Filter, by: str = "township") -> pd.DataFrame:
 
 def _measures_in_scope(f: Filter):
     m, hh = aid_measures, households
-    return m.join(hh, hh.c.id == m.c.household_id), [m.c.registered_date <= on(f.as_of), *in_scope(f)]
+    where = [m.c.registered_date <= on(f.as_of)]
+    scope = in_scope(f)
+    if scope:  # county-wide, the measures alone answer: no household lookup for each of them
+        where.append(m.c.household_id.in_(sa.select(hh.c.id).where(*scope)))
+    return m, where
 
 
 def measures_by_tool(conn, f: Filter) -> pd.DataFrame:
@@ -68,14 +72,13 @@ def measures_by_tool(conn, f: Filter) -> pd.DataFrame:
 
 def factor_tool_gaps(conn, f: Filter) -> pd.DataFrame:
     """Per factor type: monitored households with it open, and those without any matching measure."""
-    rf, m, hh, d = risk_factors, aid_measures, households, f.as_of
+    rf, m, d = risk_factors, aid_measures, f.as_of
     matches = sa.or_(*[sa.and_(rf.c.factor_type == t, m.c.tool.in_(sorted(tools)))
                        for t, tools in FACTOR_TOOL_MATCH.items()])
     has_match = sa.exists().where(m.c.household_id == rf.c.household_id, m.c.registered_date <= on(d), matches)
     stmt = (sa.select(rf.c.factor_type, sa.func.count(sa.distinct(rf.c.household_id)),
                       sa.func.count(sa.distinct(sa.case((~has_match, rf.c.household_id)))))
-            .select_from(rf.join(hh, hh.c.id == rf.c.household_id))
-            .where(open_on(d, rf.c.identified_date, rf.c.resolved_date), monitored_on(d), *in_scope(f))
+            .where(open_on(d, rf.c.identified_date, rf.c.resolved_date), rf.c.household_id.in_(monitored_households(f)))
             .group_by(rf.c.factor_type))
     got = {r[0]: r[1:] for r in conn.execute(stmt).all()}
     rows = [(t, label, *got.get(t, (0, 0))) for t, (label, _) in FACTOR_TYPES.items()]
@@ -90,14 +93,15 @@ VISIT_BUCKETS = {"within_30": "30天内", "d31_90": "31-90天", "over_90": "超�
 def visit_recency(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Monitored households by days since their last visit on or before the as-of day."""
     d, hh, v = f.as_of, households, visits
-    last = sa.select(v.c.household_id, sa.func.max(v.c.visit_date).label("last")).where(
-        v.c.visit_date <= on(d)).group_by(v.c.household_id).subquery()
-    age = days_between(last.c.last, on(d))
-    key = area_key(by)
-    stmt = (sa.select(key.label("code"), count_if(sa.and_(last.c.last.is_not(None), age <= 30)),
-                      count_if(sa.and_(age > 30, age <= 90)), count_if(age > 90), count_if(last.c.last.is_(None)))
-            .select_from(hh.outerjoin(last, last.c.household_id == hh.c.id))
-            .where(monitored_on(d), *in_scope(f)).group_by(key))
+    # each monitored household's last visit by index (household, date): not every visit of the province grouped
+    last_visit = sa.select(sa.func.max(v.c.visit_date)).where(v.c.household_id == hh.c.id,
+                                                              v.c.visit_date <= on(d)).scalar_subquery()
+    per_hh = sa.select(area_key(by).label("code"), last_visit.label("last")).where(
+        monitored_on(d), *in_scope(f)).subquery()
+    age = days_between(per_hh.c.last, on(d))
+    stmt = (sa.select(per_hh.c.code, count_if(sa.and_(per_hh.c.last.is_not(None), age <= 30)),
+                      count_if(sa.and_(age > 30, age <= 90)), count_if(age > 90), count_if(per_hh.c.last.is_(None)))
+            .group_by(per_hh.c.code))
     return per_area(conn, f, by, stmt, list(VISIT_BUCKETS))
 
 

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from queries.codes import FACTOR_GROUPS, FACTOR_TYPES
 from queries.filters import Filter
 from queries.metrics import define
-from queries.schema import households, risk_factors
-from queries.sql import frame, in_scope, monitored_on, on, open_on, per_area, period_key
+from queries.schema import risk_factors
+from queries.sql import frame, monitored_households, on, open_on, per_area, period_key, scoped_rows
 from queries.trends import TREND_START
 
 T = "风险因子"
@@ -19,11 +19,11 @@ define("new_factors", "新识别风险", "本期（月或季度）内新识别�
 
 
 def _open_factors(f: Filter):
-    rf, hh = risk_factors, households
-    return (sa.select(rf.c.household_id, rf.c.factor_type, rf.c.factor_group, hh.c.township_code, hh.c.village_code)
-            .select_from(rf.join(hh, hh.c.id == rf.c.household_id))
-            .where(open_on(f.as_of, rf.c.identified_date, rf.c.resolved_date), monitored_on(f.as_of),
-                   *in_scope(f)))
+    """Open factors of the households monitored on the as-of day (the factors' own area columns)."""
+    rf = risk_factors
+    return (sa.select(rf.c.household_id, rf.c.factor_type, rf.c.factor_group, rf.c.township_code, rf.c.village_code)
+            .where(open_on(f.as_of, rf.c.identified_date, rf.c.resolved_date),
+                   rf.c.household_id.in_(monitored_households(f))))
 
 
 def factor_breakdown(conn, f: Filter) -> pd.DataFrame:
@@ -62,11 +62,12 @@ def multi_factor_households(conn, f: Filter) -> pd.DataFrame:
 
 def factor_trend(conn, f: Filter) -> pd.DataFrame:
     """New factors identified per period (month or quarter) and group, up to the as-of day."""
-    rf, hh = risk_factors, households
+    rf = risk_factors
     key = period_key(rf.c.identified_date, f.period)
+    factors_from, scope = scoped_rows(f, rf)
     stmt = (sa.select(key, rf.c.factor_group, sa.func.count())
-            .select_from(rf.join(hh, hh.c.id == rf.c.household_id))
-            .where(rf.c.identified_date <= on(f.as_of), rf.c.identified_date >= on(TREND_START), *in_scope(f))
+            .select_from(factors_from)
+            .where(rf.c.identified_date <= on(f.as_of), rf.c.identified_date >= on(TREND_START), *scope)
             .group_by(key, rf.c.factor_group).order_by(key, rf.c.factor_group))
     out = frame(conn, stmt, ["period", "group", "new_factors"])
     out["group_label"] = out.group.map(FACTOR_GROUPS).fillna("未知")

@@ -13,7 +13,7 @@ from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.schema import (aid_measures, helpers, household_income, households, members, monitoring_lines,
                             risk_factors, townships, villages, visits, warnings)
-from queries.sql import count_if, frame, head_name, in_scope, monitored_on, on, open_on, warning_open_on
+from queries.sql import frame, head_name, in_scope, monitored_on, on, open_on, warning_open_on
 
 LIST_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "hh_type", "monitor_category",
                 "status", "worst_open_level", "open_factors", "measures", "helper_name", "last_visit"]
@@ -33,16 +33,6 @@ def household_list(conn, f: Filter, search: str | None = None, monitored_only: b
     level_rank = sa.case({lv: i for i, lv in enumerate(WARNING_LEVELS)}, value=w.c.level, else_=9)
     worst = sa.select(w.c.household_id, sa.func.min(level_rank).label("rank")).where(
         warning_open_on(d)).group_by(w.c.household_id).subquery()
-    rf = risk_factors
-    nf = sa.select(rf.c.household_id, sa.func.count().label("n")).where(
-        open_on(d, rf.c.identified_date, rf.c.resolved_date)).group_by(rf.c.household_id).subquery()
-    nm = sa.select(aid_measures.c.household_id, sa.func.count().label("n")).where(
-        aid_measures.c.registered_date <= on(d)).group_by(aid_measures.c.household_id).subquery()
-    lv = sa.select(visits.c.household_id, sa.func.max(visits.c.visit_date).label("last")).where(
-        visits.c.visit_date <= on(d)).group_by(visits.c.household_id).subquery()
-    status = sa.case((monitored_on(d), "monitoring"),
-                     (sa.and_(hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d)), "eliminated"),
-                     else_="not_monitored")
     where = list(in_scope(f))
     if monitored_only:
         where.append(monitored_on(d))
@@ -50,17 +40,29 @@ def household_list(conn, f: Filter, search: str | None = None, monitored_only: b
         text = search.strip()[:SEARCH_MAX]
         where.append(sa.or_(hh.c.code.like(_like_escape(text) + "%", escape="\\"),
                             head.like("%" + _like_escape(text) + "%", escape="\\")))
+    # the first `limit` households (worst open warning first); their details are looked up afterwards,
+    # by household, instead of counting every household's factors, measures and visits first
+    rank = sa.func.coalesce(worst.c.rank, 9)
+    first = (sa.select(hh.c.id, rank.label("rank")).select_from(hh.outerjoin(worst, worst.c.household_id == hh.c.id))
+             .where(*where).order_by(rank, hh.c.code).limit(limit).subquery())
+    rf, m, v = risk_factors, aid_measures, visits
+    n_factors = sa.select(sa.func.count()).where(rf.c.household_id == hh.c.id,
+                                                 open_on(d, rf.c.identified_date, rf.c.resolved_date)).scalar_subquery()
+    n_measures = sa.select(sa.func.count()).where(m.c.household_id == hh.c.id,
+                                                  m.c.registered_date <= on(d)).scalar_subquery()
+    last_visit = sa.select(sa.func.max(v.c.visit_date)).where(v.c.household_id == hh.c.id,
+                                                              v.c.visit_date <= on(d)).scalar_subquery()
+    status = sa.case((monitored_on(d), "monitoring"),
+                     (sa.and_(hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d)), "eliminated"),
+                     else_="not_monitored")
     stmt = (sa.select(hh.c.id, hh.c.code, head, townships.c.name, villages.c.name, hh.c.hh_type,
-                      hh.c.monitor_category, status, worst.c.rank, sa.func.coalesce(nf.c.n, 0),
-                      sa.func.coalesce(nm.c.n, 0), helpers.c.name, lv.c.last)
-            .select_from(hh.join(villages, villages.c.code == hh.c.village_code)
+                      hh.c.monitor_category, status, sa.case((first.c.rank < 9, first.c.rank), else_=None),
+                      n_factors, n_measures, helpers.c.name, last_visit)
+            .select_from(first.join(hh, hh.c.id == first.c.id)
+                         .join(villages, villages.c.code == hh.c.village_code)
                          .join(townships, townships.c.code == hh.c.township_code)
-                         .outerjoin(worst, worst.c.household_id == hh.c.id)
-                         .outerjoin(nf, nf.c.household_id == hh.c.id)
-                         .outerjoin(nm, nm.c.household_id == hh.c.id)
-                         .outerjoin(lv, lv.c.household_id == hh.c.id)
                          .outerjoin(helpers, helpers.c.id == hh.c.helper_id))
-            .where(*where).order_by(sa.func.coalesce(worst.c.rank, 9), hh.c.code).limit(limit))
+            .order_by(first.c.rank, hh.c.code))
     out = frame(conn, stmt, LIST_COLUMNS)
     levels = list(WARNING_LEVELS)
     out["worst_open_level"] = [levels[int(r)] if pd.notna(r) and int(r) < len(levels) else None

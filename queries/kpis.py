@@ -7,8 +7,7 @@ from queries.codes import MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, households, warnings
-from queries.sql import count_if, eliminated_by, in_scope, leads_in_scope, monitored_on, on, overdue_on, warning_open_on
-
+from queries.sql import count_if, eliminated_by, in_scope, monitored_on, on, overdue_on, scoped_rows, warning_open_on
 T = "总览"
 define("monitored", "监测户数", "截至日期时已识别纳入监测、且尚未标注风险消除的农户数。", topic=T)
 for code, name in MONITOR_CATEGORIES.items():
@@ -45,7 +44,7 @@ def _snapshot(conn, f: Filter) -> dict[str, float]:
     w = warnings
     wcols = [count_if(sa.and_(warning_open_on(d), w.c.level == c)).label(f"open_{c}") for c in WARNING_LEVELS]
     wcols.append(count_if(overdue_on(f)).label("overdue_leads"))
-    leads, scope = leads_in_scope(f)
+    leads, scope = scoped_rows(f)
     wstmt = sa.select(*wcols).select_from(leads).where(w.c.raised_date <= on(d), *scope)
     values |= dict(conn.execute(wstmt).one()._mapping)
     ever = values.pop("ever")

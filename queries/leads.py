@@ -7,8 +7,8 @@ from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import households, villages, warnings
-from queries.sql import (area_key, count_if, days_between, frame, head_name, households_by_area, leads_in_scope,
-                         median_by, on, overdue_on, per_area, ratio, undecided_on, warning_open_on)
+from queries.sql import (area_key, count_if, days_between, frame, head_name, households_by_area, median_by, on,
+                         overdue_on, per_area, ratio, scoped_rows, undecided_on, warning_open_on)
 
 T = "预警"
 define("open_warnings", "未解除预警", "截至日期时已发出、尚未解除的预警线索数（红、橙、黄合计，含待研判）。", unit="条", topic=T)
@@ -29,7 +29,7 @@ def leads_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     d, w = f.as_of, warnings
     key = area_key(by, w)   # the leads' own area columns: no lookup of every household
     hh_count = households_by_area(f, by).subquery()
-    leads, scope = leads_in_scope(f)
+    leads, scope = scoped_rows(f)
     cols = [count_if(sa.and_(warning_open_on(d), w.c.level == lv)).label(f"open_{lv}") for lv in WARNING_LEVELS]
     cols += [count_if(warning_open_on(d)).label("open_total"), count_if(undecided_on(d)).label("pending"),
              count_if(overdue_on(f)).label("overdue"),
@@ -64,7 +64,7 @@ def open_lead_list(conn, f: Filter, limit: int = 1000) -> pd.DataFrame:
                            else_=days_between(w.c.raised_date, on(d)))
     overdue = sa.case((overdue_on(f), 1), else_=0)
     level_rank = sa.case({lv: i for i, lv in enumerate(WARNING_LEVELS)}, value=w.c.level, else_=9)
-    leads, scope = leads_in_scope(f)
+    leads, scope = scoped_rows(f)
     # the first `limit` open leads from the leads alone; households and names only for those
     first = (sa.select(w.c.id, w.c.household_id, w.c.level, w.c.source, w.c.raised_date,
                        sa.case((decided_by_d, w.c.decision), else_=None).label("decision"),

@@ -157,7 +157,11 @@ risk_factors = sa.Table(
     col("disaster_kind", sa.String(12), "灾害类别（仅因灾）"),
     col("identified_date", sa.Date, "风险识别日期", nullable=False),
     col("resolved_date", sa.Date, "风险消除日期（空=未消除）"),
-    sa.Index("ix_factors_household", "household_id"),
+    derived("township_code", sa.String(9), "所在乡镇代码（同农户，装载/导入后计算）"),
+    derived("village_code", sa.String(12), "所在行政村代码（同农户，装载/导入后计算）"),
+    # covering: a monitored household's open factors and their area come from the index alone
+    sa.Index("ix_factors_household", "household_id", "identified_date", "resolved_date", "factor_type", "factor_group",
+             "township_code", "village_code"),
     sa.Index("ix_factors_type", "factor_type", "identified_date"),
     comment="致贫返贫风险因子",
 )
@@ -195,7 +199,7 @@ aid_measures = sa.Table(
     col("planned_date", sa.Date, "计划完成日期"),
     col("completed_date", sa.Date, "实际完成日期（空=未完成）"),
     col("amount", Money, "帮扶金额（元）"),
-    sa.Index("ix_measures_household", "household_id"),
+    sa.Index("ix_measures_household", "household_id", "registered_date", "tool"),  # covers "has a measure by day d"
     sa.Index("ix_measures_tool", "tool"),
     comment="帮扶措施",
 )

@@ -15,9 +15,8 @@ import sqlalchemy as sa
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, households, members, risk_factors, targets, village_facts, villages, warnings
-from queries.sql import area_key, count_if, days_between, frame, in_scope, leads_in_scope, monitored_on, on, open_on, per_area
-
-
+from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
+                         open_on, per_area, scoped_rows)
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -125,7 +124,7 @@ def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
                     sa.func.count().label("measure_coverage__d")).where(monitored_on(d), *in_scope(f)).group_by(key)
     w = warnings
     in_year = sa.and_(w.c.decision_date >= on(date(d.year, 1, 1)), w.c.decision_date <= on(d))
-    leads, lead_scope = leads_in_scope(f)
+    leads, lead_scope = scoped_rows(f)
     timely = sa.select(area_key(by, w).label("code"),
                        count_if(days_between(w.c.raised_date, w.c.decision_date) <= 15).label("lead_timeliness__n"),
                        sa.func.count().label("lead_timeliness__d")).select_from(leads).where(
@@ -134,10 +133,10 @@ def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
         members.join(hh, hh.c.id == members.c.household_id)).where(
         members.c.dropout == sa.true(), *in_scope(f, category=False)).group_by(key)  # partial index: dropouts only
     rf = risk_factors
-    unsafe = sa.select(key.label("code"), sa.func.count(sa.distinct(hh.c.id)).label("unsafe_houses__n")).select_from(
-        rf.join(hh, hh.c.id == rf.c.household_id)).where(
-        rf.c.factor_type == "housing", open_on(d, rf.c.identified_date, rf.c.resolved_date), monitored_on(d),
-        *in_scope(f)).group_by(key)
+    unsafe = sa.select(area_key(by, rf).label("code"),
+                       sa.func.count(sa.distinct(rf.c.household_id)).label("unsafe_houses__n")).where(
+        rf.c.factor_type == "housing", open_on(d, rf.c.identified_date, rf.c.resolved_date),
+        rf.c.household_id.in_(monitored_households(f))).group_by(area_key(by, rf))
     wide = pd.DataFrame({"code": pd.Series(_populated_areas(conn, f, by), dtype=object)})
     for stmt in (cov, timely, drop, unsafe):
         part = frame(conn, stmt, ["code", *[c.name for c in stmt.selected_columns][1:]])

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import households, warnings
-from queries.sql import frame, in_scope, leads_in_scope, on, period_key
+from queries.sql import frame, in_scope, on, period_key, scoped_rows
 
 TREND_START = date(2023, 1, 1)  # history in the demo database starts here
 T = "趋势"
@@ -33,7 +33,7 @@ def monthly_trend(conn, f: Filter) -> pd.DataFrame:
     """Wide frame: one row per period (every period from 2023 to the as-of day, zeros included)."""
     hh, w = households, warnings
     parts = [
-        _counts(conn, f, w.c.raised_date, *leads_in_scope(f), "new_leads"),
+        _counts(conn, f, w.c.raised_date, *scoped_rows(f), "new_leads"),
         _counts(conn, f, hh.c.identified_date, hh, in_scope(f), "new_identified"),
         _counts(conn, f, hh.c.eliminated_date, hh, in_scope(f), "new_eliminated"),
     ]

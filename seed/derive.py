@@ -1,9 +1,9 @@
 """Derived data, refreshed after every load or import in the same transaction.
 
 Facts about the records that do not depend on the as-of day and would otherwise be recomputed over
-millions of rows on every page view: members' ID checks (6.5 million rows at province scale; the
-rules themselves stay in queries/quality.py, this only stores their per-row results), each lead's
-township and village (counting leads by area without looking up 2 million households), and each
+millions of rows on every page view: members' ID checks (6.5 million rows at province scale; the rules
+stay in queries/quality.py, this only stores their per-row results), the township and village of each
+lead and risk factor (counting them by area without looking up 2 million households), and each
 village's number of households (the per-100 denominators).
 
     .venv/bin/python -m seed.derive --url URL   # after writing to the database by other means
@@ -14,7 +14,7 @@ import argparse
 import sqlalchemy as sa
 
 from queries.quality import id_duplicate_expr, id_invalid_expr
-from queries.schema import households, members, villages, warnings
+from queries.schema import households, members, risk_factors, villages, warnings
 
 
 def refresh(conn) -> dict[str, int]:
@@ -23,12 +23,13 @@ def refresh(conn) -> dict[str, int]:
     for column, expr in ((members.c.id_invalid, id_invalid_expr()), (members.c.id_duplicate, id_duplicate_expr())):
         stmt = members.update().where(column != expr).values({column.name: expr})
         changed[column.name] = conn.execute(stmt).rowcount
-    # leads carry their household's township and village
-    hh, w = households, warnings
-    stmt = (w.update().values(township_code=hh.c.township_code, village_code=hh.c.village_code)
-            .where(hh.c.id == w.c.household_id, sa.or_(w.c.township_code.is_distinct_from(hh.c.township_code),
-                                                         w.c.village_code.is_distinct_from(hh.c.village_code))))
-    changed["warnings_area"] = conn.execute(stmt).rowcount
+    # leads and risk factors carry their household's township and village
+    hh = households
+    for t in (warnings, risk_factors):
+        stmt = (t.update().values(township_code=hh.c.township_code, village_code=hh.c.village_code)
+                .where(hh.c.id == t.c.household_id, sa.or_(t.c.township_code.is_distinct_from(hh.c.township_code),
+                                                             t.c.village_code.is_distinct_from(hh.c.village_code))))
+        changed[f"{t.name}_area"] = conn.execute(stmt).rowcount
     count = (sa.select(sa.func.count()).where(hh.c.township_code == villages.c.township_code,
                                               hh.c.village_code == villages.c.code).scalar_subquery())
     changed["household_count"] = conn.execute(

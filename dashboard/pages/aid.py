@@ -70,7 +70,7 @@ def kpi_rows(ctx: Context, cov: pd.Series, tools: pd.DataFrame, funds: pd.Series
                 delta=f"已支付 {fmt.yuan_wan(funds.disbursed)}", delta_color="off", delta_arrow="off")
     ok = funds.industry_share >= INDUSTRY_RULE
     c[1].metric("产业项目资金占比", fmt.pct(funds.industry_share), border=True, help=metric("industry_share").definition,
-                delta=("达到" if ok else "低于") + f"60%要求", delta_color="normal" if ok else "inverse",
+                delta=("达到" if ok else "低于") + "60%要求", delta_color="normal" if ok else "inverse",
                 delta_arrow="up" if ok else "down")
     c[2].metric("当年项目预算", fmt.yuan_wan(funds.budget), border=True,
                 help=BUDGET_HELP,
