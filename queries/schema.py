@@ -7,7 +7,7 @@ Codes are explained in queries/codes.py.
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "2"  # 2: derived member flags (id_invalid, id_duplicate) and indexes for the quality rules
+SCHEMA_VERSION = "3"  # 3: derived columns (seed/derive.py) and the indexes that use them
 
 metadata = sa.MetaData()
 
