@@ -8,7 +8,7 @@ from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import households, villages, warnings
 from queries.sql import (area_key, count_if, days_between, frame, head_name, households_by_area, median_by, on,
-                         overdue_on, per_area, ratio, scoped_rows, undecided_on, warning_open_on)
+                         overdue_on, ratio, scoped_rows, undecided_on, warning_open_on, with_areas)
 
 T = "预警"
 define("open_warnings", "未解除预警", "截至日期时已发出、尚未解除的预警线索数（红、橙、黄合计，含待研判）。", unit="条", topic=T)
@@ -28,26 +28,21 @@ def leads_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     decided in the period and the median days to decision."""
     d, w = f.as_of, warnings
     key = area_key(by, w)   # the leads' own area columns: no lookup of every household
-    hh_count = households_by_area(f, by).subquery()
     leads, scope = scoped_rows(f)
     cols = [count_if(sa.and_(warning_open_on(d), w.c.level == lv)).label(f"open_{lv}") for lv in WARNING_LEVELS]
     cols += [count_if(warning_open_on(d)).label("open_total"), count_if(undecided_on(d)).label("pending"),
              count_if(overdue_on(f)).label("overdue"),
              count_if(sa.and_(w.c.decision_date >= on(f.period_start), w.c.decision_date <= on(d))).label("decided")]
     wcount = sa.select(key.label("code"), *cols).select_from(leads).where(
-        w.c.raised_date <= on(d), *scope).group_by(key).subquery()
+        w.c.raised_date <= on(d), *scope).group_by(key)
     decided = sa.select(key.label("code"), days_between(w.c.raised_date, w.c.decision_date).label("days")
                         ).select_from(leads).where(w.c.decision_date >= on(f.period_start),
                                                    w.c.decision_date <= on(d), *scope).subquery()
-    med = median_by(decided, ["code"], "days").subquery()
-    codes = sa.union(sa.select(hh_count.c.code), sa.select(wcount.c.code)).subquery()
-    stmt = (sa.select(codes.c.code, hh_count.c.households,
-                      *[wcount.c[f"open_{lv}"] for lv in WARNING_LEVELS], wcount.c.open_total,
-                      wcount.c.pending, wcount.c.overdue, wcount.c.decided, med.c.median)
-            .select_from(codes.outerjoin(hh_count, hh_count.c.code == codes.c.code)
-                         .outerjoin(wcount, wcount.c.code == codes.c.code)
-                         .outerjoin(med, med.c.code == codes.c.code)))
-    out = per_area(conn, f, by, stmt, AREA_COLUMNS)
+    # three small statements merged here: one statement joining them made SQLite evaluate the counts twice
+    data = (frame(conn, households_by_area(f, by), ["code", "households"])
+            .merge(frame(conn, wcount, ["code", *AREA_COLUMNS[1:-1]]), on="code", how="outer")
+            .merge(frame(conn, median_by(decided, ["code"], "days"), ["code", "median_days"]), on="code", how="left"))
+    out = with_areas(conn, f, by, data, AREA_COLUMNS)
     out["per_100"] = ratio(out.open_total, out.households, 100).round(2)
     return out[["code", "name", "township_code", *AREA_COLUMNS[:5], "per_100", *AREA_COLUMNS[5:]]]
 

@@ -204,7 +204,11 @@ def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:
 def per_area(conn, f: Filter, by: str, stmt, columns: list[str]) -> pd.DataFrame:
     """Run a statement grouped by area (first column 'code') and attach every area in scope,
     filling areas without rows with 0."""
-    data = frame(conn, stmt, ["code", *columns])
+    return with_areas(conn, f, by, frame(conn, stmt, ["code", *columns]), columns)
+
+
+def with_areas(conn, f: Filter, by: str, data: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
+    """Attach every area in scope to per-area results (column 'code'), filling areas without rows with 0."""
     areas = areas_in_scope(conn, f, by)
     out = areas.merge(data, on="code", how="left")
     counts = [c for c in columns if c not in ("median_days",)]

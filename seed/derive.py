@@ -3,8 +3,9 @@
 Facts about the records that do not depend on the as-of day and would otherwise be recomputed over
 millions of rows on every page view: members' ID checks (6.5 million rows at province scale; the rules
 stay in queries/quality.py, this only stores their per-row results), the township and village of each
-lead and risk factor (counting them by area without looking up 2 million households), and each
-village's number of households (the per-100 denominators).
+lead and risk factor (counting them by area without looking up 2 million households), each village's
+number of households (the per-100 denominators), and then the stored results of the county-wide
+default views (queries/precomputed.py).
 
     .venv/bin/python -m seed.derive --url URL   # after writing to the database by other means
 """
@@ -13,6 +14,8 @@ import argparse
 
 import sqlalchemy as sa
 
+from queries import precomputed
+from queries.areas import data_as_of
 from queries.quality import id_duplicate_expr, id_invalid_expr
 from queries.schema import households, members, risk_factors, villages, warnings
 
@@ -34,6 +37,8 @@ def refresh(conn) -> dict[str, int]:
                                               hh.c.village_code == villages.c.code).scalar_subquery())
     changed["household_count"] = conn.execute(
         villages.update().values(household_count=count).where(villages.c.household_count != count)).rowcount
+    # last: the stored county-wide views are computed from the data and derived columns above
+    changed["precomputed"] = precomputed.rebuild(conn, data_as_of(conn))
     return changed
 
 
