@@ -10,7 +10,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from queries.filters import Filter
-from queries.schema import households, members, warnings
+from queries.schema import households, members, villages, warnings
 
 
 class days_between(FunctionElement):
@@ -137,7 +137,6 @@ def monitored_households(f: Filter):
 def households_by_area(f: Filter, by: str):
     """SELECT code, households: households per area in scope, from the villages' stored counts (whatever the
     category: the denominator of the per-100 figures is every household in the area)."""
-    from queries.schema import villages
     v = villages
     key = {"county": sa.literal("county"), "township": v.c.township_code, "village": v.c.code}[by]
     where = []
@@ -145,7 +144,8 @@ def households_by_area(f: Filter, by: str):
         where.append(v.c.township_code == f.township)
     if f.village:
         where.append(v.c.code == f.village)
-    return sa.select(key.label("code"), sa.func.sum(v.c.household_count).label("households")).where(*where).group_by(key)
+    return (sa.select(key.label("code"), sa.func.sum(v.c.household_count).label("households"))
+            .where(*where).group_by(key))
 
 
 def frame(conn, stmt, columns: list[str]) -> pd.DataFrame:

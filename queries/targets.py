@@ -14,9 +14,12 @@ import sqlalchemy as sa
 
 from queries.filters import Filter
 from queries.metrics import define
-from queries.schema import aid_measures, households, members, risk_factors, targets, village_facts, villages, warnings
+from queries.schema import (aid_measures, households, members, risk_factors, targets, townships, village_facts, villages,
+                            warnings)
 from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
                          open_on, per_area, scoped_rows)
+
+
 @dataclass(frozen=True)
 class Indicator:
     key: str
@@ -104,7 +107,6 @@ def _fact_values(conn, f: Filter, by: str, period) -> pd.DataFrame:
 
 def _populated_areas(conn, f: Filter, by: str) -> list[str]:
     """Areas in scope that have households (an index probe per area, not a count of every household)."""
-    from queries.schema import townships
     hh, scope = households, in_scope(f, category=False)
     if by == "county":
         stmt = sa.select(sa.literal("county")).where(sa.exists(sa.select(hh.c.id).where(*scope)))
