@@ -52,7 +52,7 @@ def default_calls(as_of: date) -> list[tuple]:
              (aid.measures_by_tool, f), (aid.factor_tool_gaps, f), (aid.visit_recency, f, "township"),
              (aid.funds_by_area, f, "county"), (aid.funds_by_area, f, "township"), (aid.project_list, f),
              (quality.rule_counts, f), (quality.flagged_households, f, quality.RULES[0].key),
-             (inspection.village_components, f), (inspection.last_inspections, f)]
+             (inspection.village_components, f)]
     calls += [(leads.leads_by_area, f, by) for by in ("county", "township", "village")]
     calls += [(targets.target_status, f, by) for by in ("county", "township", "village")]
     calls += [(aid.measure_coverage, f, by) for by in ("county", "township")]

@@ -300,6 +300,15 @@ inspections = sa.Table(
 )
 
 
+precomputed = sa.Table(
+    "precomputed", metadata,
+    col("key", sa.String(64), "调用键（查询函数与参数的 SHA-256）", primary_key=True),
+    col("call", sa.Text, "查询函数与参数（便于查看）", nullable=False),
+    col("payload", sa.LargeBinary, "结果表（Parquet）", nullable=False),
+    comment="派生：全县默认视图在数据截至日期的预计算结果（queries/precomputed.py；装载/导入后在同一事务中重算）",
+)
+
+
 def data_dictionary_markdown() -> str:
     """Human-readable data dictionary generated from the column comments."""
     out = ["# 数据字典 Data dictionary", "",
@@ -326,12 +335,3 @@ def data_dictionary_markdown() -> str:
 
 if __name__ == "__main__":
     print(data_dictionary_markdown())
-
-precomputed = sa.Table(
-    "precomputed", metadata,
-    col("key", sa.String(64), "调用键（查询函数与参数的 SHA-256）", primary_key=True),
-    col("call", sa.Text, "查询函数与参数（便于查看）", nullable=False),
-    col("payload", sa.LargeBinary, "结果表（Parquet）", nullable=False),
-    comment="派生：全县默认视图在数据截至日期的预计算结果（queries/precomputed.py；装载/导入后在同一事务中重算）",
-)
-
