@@ -802,6 +802,29 @@ def summarize(navs: list[Nav], http_errors: list[str], js_errors: list[str], sam
             "memory": mem}
 
 
+def run_coroutine(make):
+    """asyncio.run(make()), in a thread of its own when this thread already runs an event loop (a caller
+    using Playwright's sync API, as the test suite's shared browser does)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(make())
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(make())
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    t = threading.Thread(target=target, name="load-test-client")
+    t.start()
+    t.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def run_load(base_url: str, db_url: str, *, sessions: int = 20, duration: float = 60, users: list[str] | None = None,
              think: float = 1.0, url_share: float = 0.3, ramp: float = 5.0, timeout: float = 30.0,
              sample_every: float = 2.0, settle: float = 5.0, server_pid: int | None = None, seed: int = 1,
@@ -832,7 +855,7 @@ def run_load(base_url: str, db_url: str, *, sessions: int = 20, duration: float 
         finally:
             sampler.stop()
 
-    client_info = asyncio.run(go())
+    client_info = run_coroutine(go)
     sampler.sample("end")
     time.sleep(settle)
     sampler.sample("settled")
