@@ -184,7 +184,7 @@ def area_key(by: str, hh=households):
 def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:
     """Every area of the level inside the filter's scope (code, name, township_code), so that an
     area with nothing to count still shows with zeros."""
-    from queries.schema import county, townships, villages
+    from queries.schema import county, townships
     if by == "county":
         name = conn.execute(sa.select(county.c.name)).scalar() or "全县"
         return pd.DataFrame({"code": ["county"], "name": [name], "township_code": [None]})

@@ -213,27 +213,24 @@ def worker_app(url: str, repeat: int, tracemem: bool, only_pages: list[str] | No
     # warm-up: imports (plotly, pydeck, ...) and the engine (cache_resource) are not part of a page's time
     st.cache_data.clear()
     run_page("definitions", timeout=900)
-    for page in pages:
+    def cold_run(page: str):
+        """A first run with an empty cache: (AppTest, seconds, SQL counters, query-layer counters)."""
         st.cache_data.clear()
         sql.update(n=0, seconds=0.0)
         qlayer.update(n=0, seconds=0.0)
         t = time.perf_counter()
         at = run_page(page, params.get(page), timeout=900)
-        cold = time.perf_counter() - t
-        cold_sql, cold_q = dict(sql), dict(qlayer)
+        return at, time.perf_counter() - t, dict(sql), dict(qlayer)
+
+    for page in pages:
+        at, cold, cold_sql, cold_q = cold_run(page)
         t = time.perf_counter()
         at.run(timeout=900)
         warm = time.perf_counter() - t
         problems = [str(e.value)[:200] for e in at.exception] + [str(e.value)[:200] for e in at.error]
         # the same page cold with the stored default views ignored: every query live, as for any other view
         os.environ["MONITOR_PRECOMPUTED"] = "off"
-        st.cache_data.clear()
-        sql.update(n=0, seconds=0.0)
-        qlayer.update(n=0, seconds=0.0)
-        t = time.perf_counter()
-        run_page(page, params.get(page), timeout=900)
-        cold_live = time.perf_counter() - t
-        live_sql, live_q = dict(sql), dict(qlayer)
+        _, cold_live, live_sql, live_q = cold_run(page)
         del os.environ["MONITOR_PRECOMPUTED"]
         rec = {"cold": cold, "warm": warm, "cold_live": cold_live, "problems": problems, "maxrss_mb": maxrss_mb(),
                "cold_sql_statements": cold_sql["n"], "cold_sql_seconds": cold_sql["seconds"],
@@ -704,17 +701,17 @@ def write_report(results: list[dict], machine: dict, note: str) -> str:
           "`data.query` a cache hit); cold live: the cache cleared again and `MONITOR_PRECOMPUTED=off`, so every "
           "query runs its SQL, as for any view that is not stored. `sq` = SQLite, `pg` = PostgreSQL.", "",
           f"| page | {head} |", "|---|" + "---|" * len(combos)]
-    for p in pages:
-        cells = []
-        for c in combos:
-            rec = by[c].get("app", {}).get("pages", {}).get(p)
-            if not rec:
-                cells.append("—")
-                continue
-            bad = " ⚠" if rec.get("problems") else ""
-            live = f" / {_fmt_s(rec['cold_live'])}" if "cold_live" in rec else ""
-            cells.append(f"{_fmt_s(rec['cold'])} / {_fmt_s(rec['warm'])}{live}{bad}")
-        L.append(f"| {p} | " + " | ".join(cells) + " |")
+    def page_rows(cell) -> list[str]:
+        """One row per page, one cell per size/backend: cell(record) or '—' where there is no record."""
+        return [f"| {p} | " + " | ".join(
+            cell(rec) if (rec := by[c].get("app", {}).get("pages", {}).get(p)) else "—" for c in combos) + " |"
+            for p in pages]
+
+    def times(rec) -> str:
+        live = f" / {_fmt_s(rec['cold_live'])}" if "cold_live" in rec else ""
+        return f"{_fmt_s(rec['cold'])} / {_fmt_s(rec['warm'])}{live}" + (" ⚠" if rec.get("problems") else "")
+
+    L += page_rows(times)
     probs = [(c, p, rec["problems"]) for c in combos for p, rec in by[c].get("app", {}).get("pages", {}).items()
              if rec.get("problems")]
     if probs:
@@ -731,30 +728,21 @@ def write_report(results: list[dict], machine: dict, note: str) -> str:
               "so it is a lower bound). Everything else in the cold time is page code: Plotly, pandas, Streamlit. "
               "Format: `query layer s (calls) · execute s (statements)`.", "",
               f"| page | {head} |", "|---|" + "---|" * len(combos)]
-        for p in pages:
-            cells = []
-            for c in combos:
-                rec = by[c].get("app", {}).get("pages", {}).get(p)
-                if not rec or "cold_sql_seconds" not in rec:
-                    cells.append("—")
-                    continue
-                k = "live" if "live_sql_seconds" in rec else "cold"
-                q = (f"{rec[f'{k}_query_seconds']:.2f} ({rec[f'{k}_query_calls']}) · "
-                     if f"{k}_query_seconds" in rec else "")
-                cells.append(f"{q}{rec[f'{k}_sql_seconds']:.2f} ({rec[f'{k}_sql_statements']})")
-            L.append(f"| {p} | " + " | ".join(cells) + " |")
+        def share(rec) -> str:
+            if "cold_sql_seconds" not in rec:
+                return "—"
+            k = "live" if "live_sql_seconds" in rec else "cold"
+            q = f"{rec[f'{k}_query_seconds']:.2f} ({rec[f'{k}_query_calls']}) · " if f"{k}_query_seconds" in rec else ""
+            return f"{q}{rec[f'{k}_sql_seconds']:.2f} ({rec[f'{k}_sql_statements']})"
+
+        L += page_rows(share)
 
     # memory per page
     L += ["", "## Memory", "",
           "Peak Python allocations during one cold page run (`tracemalloc`, MB) and the measuring process's peak RSS "
           "(`ru_maxrss`, MB) after all queries and pages of that size/backend (one process per size and backend).", "",
           f"| page | {head} |", "|---|" + "---|" * len(combos)]
-    for p in pages:
-        cells = []
-        for c in combos:
-            rec = by[c].get("app", {}).get("pages", {}).get(p)
-            cells.append(f"{rec['tracemalloc_peak_mb']:.0f}" if rec and "tracemalloc_peak_mb" in rec else "—")
-        L.append(f"| {p} | " + " | ".join(cells) + " |")
+    L += page_rows(lambda rec: f"{rec['tracemalloc_peak_mb']:.0f}" if "tracemalloc_peak_mb" in rec else "—")
     L.append("| **process peak RSS (ru_maxrss)** | " + " | ".join(
         f"{by[c]['app'].get('maxrss_mb', float('nan')):,.0f}" if "app" in by[c] and "maxrss_mb" in by[c]["app"] else "—"
         for c in combos) + " |")
