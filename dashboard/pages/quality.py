@@ -30,11 +30,12 @@ def township_chart(ctx: Context, s: pd.DataFrame) -> None:
     wide = counts.pivot_table(index="township_code", columns="rule", values="households", aggfunc="sum").fillna(0)
     wide = wide.reindex(columns=[r for r in s.rule if r in wide.columns])
     rule_names = dict(zip(s.rule, s.name))
-    fig = go.Figure(go.Heatmap(z=wide.to_numpy(), x=[rule_names[c].replace("：", "：<br>") for c in wide.columns],
+    fig = go.Figure(go.Heatmap(z=wide.to_numpy(), x=[rule_names[c] for c in wide.columns],
                                y=[names.get(c, c) for c in wide.index], colorscale="Reds", text=wide.to_numpy(),
                                texttemplate="%{text:.0f}", hovertemplate="%{y} · %{x}：%{z:.0f}户<extra></extra>"))
-    fig.update_layout(title="各乡镇被标记的农户数", height=max(360, 34 * len(wide) + 220),
-                      xaxis=dict(tickangle=0, tickfont=dict(size=12)))
+    # 13 long rule names side by side overlap: slanted, with room below for them
+    fig.update_layout(title="各乡镇被标记的农户数", height=max(360, 34 * len(wide) + 360),
+                      xaxis=dict(tickangle=-35, tickfont=dict(size=12), automargin=True))
     st.subheader("按乡镇分布")
     theme.show(fig, key="dq_heatmap")
     exports.chart_download(fig, ctx, key="dq_heatmap")
