@@ -105,6 +105,17 @@ def visit_recency(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     return per_area(conn, f, by, stmt, list(VISIT_BUCKETS))
 
 
+def _projects_in_scope(f: Filter) -> list:
+    """Projects of the as-of year in the filter's area (projects have no monitoring category)."""
+    p = projects
+    where = [p.c.year == f.as_of.year]
+    if f.township:
+        where.append(p.c.township_code == f.township)
+    if f.village:
+        where.append(p.c.village_code == f.village)
+    return where
+
+
 FUND_COLUMNS = ["projects", "budget", "disbursed", "industry_budget", "due", "completed", "completed_on_time", "overdue"]
 
 
@@ -116,11 +127,7 @@ def funds_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
         pay.c.pay_date <= on(d)).group_by(pay.c.project_id).subquery()
     done = sa.and_(p.c.actual_completion.is_not(None), p.c.actual_completion <= on(d))
     key = {"county": sa.literal("county"), "township": p.c.township_code, "village": p.c.village_code}[by]
-    where = [p.c.year == d.year]
-    if f.township:
-        where.append(p.c.township_code == f.township)
-    if f.village:
-        where.append(p.c.village_code == f.village)
+    where = _projects_in_scope(f)
     stmt = (sa.select(key.label("code"), sa.func.count(), sa.func.sum(p.c.budget),
                       sa.func.coalesce(sa.func.sum(paid.c.paid), 0),
                       sa.func.coalesce(sa.func.sum(sa.case((p.c.category == "industry", p.c.budget), else_=0)), 0),
@@ -144,11 +151,7 @@ def project_list(conn, f: Filter) -> pd.DataFrame:
         pay.c.pay_date <= on(d)).group_by(pay.c.project_id).subquery()
     done = sa.and_(p.c.actual_completion.is_not(None), p.c.actual_completion <= on(d))
     overdue = sa.case((sa.and_(sa.not_(done), p.c.planned_completion < on(d)), 1), else_=0)
-    where = [p.c.year == d.year]
-    if f.township:
-        where.append(p.c.township_code == f.township)
-    if f.village:
-        where.append(p.c.village_code == f.village)
+    where = _projects_in_scope(f)
     stmt = (sa.select(p.c.code, p.c.name, p.c.township_code, p.c.village_code, p.c.category, p.c.budget,
                       sa.func.coalesce(paid.c.paid, 0), p.c.batch, p.c.planned_completion,
                       sa.case((done, p.c.actual_completion), else_=None), overdue)

@@ -260,14 +260,20 @@ def reason_text(r: dict, area_word: str = "全县", limit: int = 3) -> str:
 
 
 # -- past inspections ------------------------------------------------------------------------------------
-def last_inspections(conn, f: Filter) -> pd.DataFrame:
-    """Per village in scope: the latest inspection on or before the as-of day (date, kind, team) and the count."""
-    i, d = inspections, f.as_of
-    where = [i.c.inspected_on <= on(d)]
+def _inspections_in_scope(f: Filter) -> list:
+    """Inspections up to the as-of day in the filter's area (with villages joined for the township)."""
+    i = inspections
+    where = [i.c.inspected_on <= on(f.as_of)]
     if f.township:
         where.append(villages.c.township_code == f.township)
     if f.village:
         where.append(i.c.village_code == f.village)
+    return where
+
+
+def last_inspections(conn, f: Filter) -> pd.DataFrame:
+    """Per village in scope: the latest inspection on or before the as-of day (date, kind, team) and the count."""
+    i, where = inspections, _inspections_in_scope(f)
     ranked = (sa.select(i.c.village_code, i.c.inspected_on, i.c.kind, i.c.team,
                         sa.func.row_number().over(partition_by=i.c.village_code,
                                                   order_by=(i.c.inspected_on.desc(), i.c.id.desc())).label("rn"),
@@ -281,12 +287,7 @@ def last_inspections(conn, f: Filter) -> pd.DataFrame:
 
 
 def inspection_list(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
-    i, d = inspections, f.as_of
-    where = [i.c.inspected_on <= on(d)]
-    if f.township:
-        where.append(villages.c.township_code == f.township)
-    if f.village:
-        where.append(i.c.village_code == f.village)
+    i, where = inspections, _inspections_in_scope(f)
     stmt = (sa.select(i.c.inspected_on, townships.c.name, villages.c.name, i.c.kind, i.c.team, i.c.note)
             .select_from(i.join(villages, villages.c.code == i.c.village_code)
                          .join(townships, townships.c.code == villages.c.township_code))
