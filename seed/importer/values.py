@@ -291,23 +291,24 @@ def number_reader(col: Col):
             if x < 0:
                 raise Bad(f"金额不能为负数（{x:g}）")
             x = round(x, 2)
-        if col.lo is not None and x < col.lo:
-            raise Bad(f"数值 {x:g} 小于允许的最小值 {col.lo:g}")
-        if col.hi is not None and x > col.hi:
-            raise Bad(f"数值 {x:g} 大于允许的最大值 {col.hi:g}")
-        return x
+        return in_range(x, col, f"{x:g}")
     return read
 
 
 def int_reader(col: Col):
     def read(v, col=col):
         x = to_int(v)
-        if col.lo is not None and x < col.lo:
-            raise Bad(f"数值 {x} 小于允许的最小值 {col.lo:g}")
-        if col.hi is not None and x > col.hi:
-            raise Bad(f"数值 {x} 大于允许的最大值 {col.hi:g}")
-        return x
+        return in_range(x, col, str(x))
     return read
+
+
+def in_range(x, col: Col, shown: str):
+    """x if it is within the column's bounds, else Bad naming the bound (`shown`: x as the message writes it)."""
+    if col.lo is not None and x < col.lo:
+        raise Bad(f"数值 {shown} 小于允许的最小值 {col.lo:g}")
+    if col.hi is not None and x > col.hi:
+        raise Bad(f"数值 {shown} 大于允许的最大值 {col.hi:g}")
+    return x
 
 
 def ratio_reader(col: Col):

@@ -175,6 +175,16 @@ def _present(table: sa.Table, rec) -> frozenset:
     return frozenset(k for k in rec.v if k in table.c and k not in pk)
 
 
+def _assign_ids(recs, ids: dict, next_id: int) -> None:
+    """Each record gets the id of its code: the existing one, else the next free one (ids is updated)."""
+    for rec in recs:
+        code = rec.v["code"]
+        if code not in ids:
+            ids[code] = next_id
+            next_id += 1
+        rec.v["id"] = ids[code]
+
+
 def apply(conn: sa.Connection, batch: Batch, state: State, as_of: date) -> tuple[dict, dict]:
     w = Writer(conn)
     counts: dict[str, int] = {}
@@ -212,13 +222,8 @@ def apply(conn: sa.Connection, batch: Batch, state: State, as_of: date) -> tuple
         towns = dict(state.village_towns())
         towns.update({r.v["code"]: r.v["township_code"] for r in batch.rows("villages")})
         existing = set(hh_ids.values())
-        next_id = state.max_id(schema.households) + 1
+        _assign_ids(batch.rows("households"), hh_ids, state.max_id(schema.households) + 1)
         for rec in batch.rows("households"):
-            code = rec.v["code"]
-            if code not in hh_ids:
-                hh_ids[code] = next_id
-                next_id += 1
-            rec.v["id"] = hh_ids[code]
             rec.v["township_code"] = towns[rec.v["village_code"]]
         upsert_keyed(schema.households, batch.rows("households"), {(i,) for i in existing}, pk_of(schema.households))
 
@@ -232,13 +237,7 @@ def apply(conn: sa.Connection, batch: Batch, state: State, as_of: date) -> tuple
     proj_ids = dict(state.project_ids())
     if batch.has("projects"):
         existing = set(proj_ids.values())
-        next_id = state.max_id(schema.projects) + 1
-        for rec in batch.rows("projects"):
-            code = rec.v["code"]
-            if code not in proj_ids:
-                proj_ids[code] = next_id
-                next_id += 1
-            rec.v["id"] = proj_ids[code]
+        _assign_ids(batch.rows("projects"), proj_ids, state.max_id(schema.projects) + 1)
         upsert_keyed(schema.projects, batch.rows("projects"), {(i,) for i in existing}, pk_of(schema.projects))
     if batch.has("project_payments"):
         _replace(w, state, batch, schema.project_payments, "project_id", "project_code", proj_ids, counts, changes)
