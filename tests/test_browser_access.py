@@ -182,20 +182,28 @@ def test_township_user_exports_only_their_township(fresh, browser, demo_db_url, 
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     login(page, base, "township_demo", TEST_PASSWORD, f"/warnings?town={other_code}")
-    wait_for_app(page)  # the foreign township in the URL is replaced by the user's own: one more rerun
     path = tmp_path / "export.xlsx"
-    for attempt in range(3):  # a click that lands while a rerun replaces the button is lost: click again
+    # The Excel is built when clicked (a deferred download). In the full suite, on a loaded machine, a click now
+    # and then starts no download (under investigation, see the closing note of session 2): open the page again
+    # and click again, at most three times.
+    for attempt in range(3):
+        if attempt:
+            page.close()
+            page = context.new_page()
+            page.goto(f"{base}/warnings?town={other_code}")
+        wait_for_app(page)  # the foreign township in the URL is replaced by the user's own: one more rerun
+        page.wait_for_timeout(1000)
         button = page.get_by_role("button", name="下载Excel").first
         button.wait_for(timeout=30_000)
         try:
-            with page.expect_download(timeout=20_000) as dl:
+            with page.expect_download(timeout=30_000) as dl:
                 button.click()
             dl.value.save_as(path)
             break
         except PlaywrightTimeout:
-            wait_for_app(page)
+            page.screenshot(path=str(tmp_path / f"no_download_{attempt}.png"))
     else:
-        raise AssertionError("the Excel download never started")
+        raise AssertionError(f"the Excel download never started (screenshots in {tmp_path})")
     cells = " ".join(str(c.value) for ws in openpyxl.load_workbook(path) for row in ws.iter_rows() for c in row
                      if c.value is not None)
     assert own in cells
