@@ -5,6 +5,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS
+from queries.deadlines import QUARTER_DAYS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, households, project_payments, projects, risk_factors, visits
@@ -20,7 +21,7 @@ define("measures_in_progress", "实施中措施", "已登记、未完成、且�
 define("factor_tool_gap", "风险与措施不匹配户",
        "存在某类未消除风险、但没有任何与之对应的帮扶措施的监测户数（如因病户无医保资助、医疗救助或防贫保等措施）。"
        "对应关系见 queries/codes.py 的 FACTOR_TOOL_MATCH。", topic=T)
-define("visit_recency", "最近走访间隔", "监测户最近一次走访（截至日期前）距截至日期的天数，分为30天内、31-90天、超过90天和从未走访。",
+define("visit_recency", "最近走访间隔", "监测户最近一次走访（截至日期前）距截至日期的天数，分为30天内、31-90天、超过90天和从未走访（恰好90天计入31-90天，即未超过一个季度）。",
        unit="户", topic=T)
 define("no_helper", "未落实帮扶责任人", "截至日期时处于监测状态、但没有帮扶责任人的户数。", topic=T)
 define("disbursement_rate", "资金支出进度", "截至日期已支付的衔接资金 ÷ 当年项目预算总额。", unit="%", topic=T)
@@ -100,7 +101,7 @@ def visit_recency(conn, f: Filter, by: str = "township") -> pd.DataFrame:
         monitored_on(d), *in_scope(f)).subquery()
     age = days_between(per_hh.c.last, on(d))
     stmt = (sa.select(per_hh.c.code, count_if(sa.and_(per_hh.c.last.is_not(None), age <= 30)),
-                      count_if(sa.and_(age > 30, age <= 90)), count_if(age > 90), count_if(per_hh.c.last.is_(None)))
+                      count_if(sa.and_(age > 30, age <= QUARTER_DAYS)), count_if(age > QUARTER_DAYS), count_if(per_hh.c.last.is_(None)))
             .group_by(per_hh.c.code))
     return per_area(conn, f, by, stmt, list(VISIT_BUCKETS))
 

@@ -13,7 +13,7 @@ from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.schema import (aid_measures, helpers, household_income, households, members, monitoring_lines,
                             risk_factors, townships, villages, visits, warnings)
-from queries.sql import frame, head_name, in_scope, monitored_on, on, open_on, warning_open_on
+from queries.sql import frame, head_name, in_scope, monitored_on, on, open_on, warning_closed_by, warning_open_on
 
 LIST_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "hh_type", "monitor_category",
                 "status", "worst_open_level", "open_factors", "measures", "helper_name", "last_visit"]
@@ -121,7 +121,7 @@ def household_record(conn, household_id: int, as_of: date, f: Filter | None = No
                                             sa.case((decided, w.c.decision), else_=None),
                                             sa.case((decided, w.c.decision_date), else_=None),
                                             sa.case((decided, w.c.dismiss_reason), else_=None),
-                                            sa.case((w.c.closed_date <= on(as_of), w.c.closed_date), else_=None))
+                                            warning_closed_by(as_of))
                             .where(w.c.household_id == household_id, w.c.raised_date <= on(as_of))
                             .order_by(w.c.raised_date, w.c.id),
                             ["level", "source", "raised_date", "decision", "decision_date", "dismiss_reason", "closed_date"])

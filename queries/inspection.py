@@ -46,12 +46,11 @@ from queries.codes import FACTOR_TYPES, MONITOR_CATEGORIES, TOOLS
 from queries.filters import Filter
 from queries.schema import (aid_measures, helpers, household_income, households, inspections, members,
                             monitoring_lines, risk_factors, townships, village_facts, villages, visits, warnings)
+from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words
 from queries.sql import (count_if, days_between, eliminated_by, frame, in_scope, monitored_on, on, open_on,
                          overdue_on, per_area, warning_open_on)
 
 INSPECTION_KINDS = {"review": "回头看", "covert": "暗访", "evaluation": "后评估", "supervision": "督查"}
-STALE_VISIT_DAYS = 90
-QUICK_ELIMINATION_DAYS = 30
 DEFAULT_EXCLUDE_DAYS = 90
 
 
@@ -67,13 +66,15 @@ COMPONENTS = [
     Component("warn_per_100", "红橙预警每百户", "截至日期未解除的红色、橙色预警数 ÷ 该村农户数 × 100。", 20),
     Component("overdue", "超期未研判线索", "线索产生超过15天仍未研判的条数。", 15),
     Component("no_measure", "无帮扶措施监测户", "处于监测状态、但没有登记任何帮扶措施的户数。", 15),
-    Component("stale_visit", "超90天未走访占比",
-              f"处于监测状态的户中，最近{STALE_VISIT_DAYS}天内没有走访记录（含从未走访）的户数占比。", 10),
+    Component("stale_visit", f"超{QUARTER_DAYS}天未走访占比",
+              f"最近一次走访距截至日期超过{QUARTER_DAYS}天（恰好{QUARTER_DAYS}天不算）或从未走访的监测户数 ÷ "
+              "处于监测状态的户数。", 10),
     Component("water_gap", "自来水普及率差距", "自来水普及率低于目标值的百分点数（达标为0）。", 10),
     Component("clinic_gap", "村卫生室未达标", "村卫生室未达到标准化建设标准记为1，达标记为0。", 5),
     Component("employment_gap", "务工就业率差距", "脱贫人口务工就业率低于目标值的百分点数（达标为0）。", 5),
     Component("data_quality", "数据疑点",
-              "疑点条数：监测户无帮扶责任人、识别后30天内即标注风险消除、风险消除但最近一年收入仍低于监测线。", 20),
+              f"疑点条数：监测户无帮扶责任人、识别后不足{quick_elimination_words()}即标注风险消除、"
+              "风险消除但最近一年收入仍低于监测线。", 20),
 ]
 BY_KEY = {c.key: c for c in COMPONENTS}
 DEFAULT_WEIGHTS = {c.key: c.weight for c in COMPONENTS}
@@ -102,13 +103,13 @@ def _household_counts(conn, f: Filter) -> pd.DataFrame:
                                    monitoring_lines.c.year == inc.c.year,
                                    inc.c.per_capita_income < monitoring_lines.c.yuan)
     mon = monitored_on(d)
-    stale = sa.and_(mon, sa.or_(last.c.last.is_(None), last.c.last < on(d - timedelta(days=STALE_VISIT_DAYS))))
+    stale = sa.and_(mon, sa.or_(last.c.last.is_(None), beyond_quarter(last.c.last, d)))
     elim = eliminated_by(d)
     stmt = (sa.select(hh.c.village_code.label("code"), sa.func.count().label("households"),
                       count_if(mon), count_if(sa.and_(mon, ~has_measure)), count_if(stale),
                       count_if(sa.and_(mon, hh.c.helper_id.is_(None))),
                       count_if(sa.and_(elim, days_between(hh.c.identified_date, hh.c.eliminated_date)
-                                       <= QUICK_ELIMINATION_DAYS)),
+                                       < quick_elimination_days())),
                       count_if(sa.and_(elim, low_income)))
             .select_from(hh.outerjoin(last, last.c.household_id == hh.c.id))
             .where(*in_scope(f, category=False)).group_by(hh.c.village_code))
@@ -237,7 +238,7 @@ def describe(r: dict, key: str, area_word: str = "全县") -> str:
     if key == "no_measure":
         return f"无帮扶措施监测户 {int(r['no_measure'])} 户{rk}"
     if key == "stale_visit":
-        return f"超{STALE_VISIT_DAYS}天未走访监测户占 {r['stale_visit'] * 100:.0f}%（{int(r['stale_visit_hh'])}户）"
+        return f"超{QUARTER_DAYS}天未走访监测户占 {r['stale_visit'] * 100:.0f}%（{int(r['stale_visit_hh'])}户）"
     if key == "water_gap":
         return f"自来水普及率 {r['water_value']:.1f}%，低于目标 {r['water_gap']:.1f} 个百分点{rk}"
     if key == "clinic_gap":
@@ -245,7 +246,7 @@ def describe(r: dict, key: str, area_word: str = "全县") -> str:
     if key == "employment_gap":
         return f"务工就业率 {r['employment_value']:.1f}%，低于目标 {r['employment_gap']:.1f} 个百分点{rk}"
     if key == "data_quality":
-        parts = [(n, int(r[c])) for n, c in (("无帮扶责任人", "no_helper"), ("识别30天内即消除", "quick_elimination"),
+        parts = [(n, int(r[c])) for n, c in (("无帮扶责任人", "no_helper"), (f"识别后不足{quick_elimination_words()}即消除", "quick_elimination"),
                                              ("消除但收入低于监测线", "low_income_elimination")) if r[c]]
         return f"数据疑点 {int(r['data_quality'])} 处（" + "、".join(f"{n} {k}" for n, k in parts) + "）"
     raise KeyError(key)

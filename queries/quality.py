@@ -6,22 +6,24 @@ not scattered through the SQL.
 """
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from queries.codes import LABOUR_CAPABLE, MONITOR_CATEGORIES
+from queries import grading
+from queries.codes import LABOUR_CAPABLE, MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, household_income, households, members, monitoring_lines, risk_factors, \
     townships, villages, visits, warnings
-from queries.sql import days_between, frame, head_name, in_scope, monitored_on, on, overdue_on
+from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words, within_quarter
+from queries.sql import days_between, frame, head_name, in_scope, monitored_on, on, overdue_on, warning_open_on
 
-QUICK_ELIMINATION_DAYS = 30      # eliminated this soon after identification looks like a "paper" elimination
-STALE_DAYS = 90                  # no visit and no update for more than a quarter
+# Time limits come from queries/deadlines.py (one boundary for "more than a quarter"; the shortest credible
+# time to elimination from the policy file).
 MAX_AGE = 110
 STUDENT_AGES = {"preschool": (2, 7), "primary": (5, 15), "junior": (10, 19), "senior": (13, 23),
                 "vocational": (13, 25), "college": (15, 40)}
@@ -44,7 +46,8 @@ RULES = [
     Rule("exit_income", "错退：消除后收入仍低于监测范围", "已标注风险消除、但最近一年家庭人均纯收入仍低于当年监测范围的农户。"),
     Rule("exit_no_measure", "错退：从未落实帮扶措施即消除", "已标注风险消除、但从未登记任何帮扶措施的农户（可能是“数字脱贫”）。"),
     Rule("quick_elimination", "识别后短期内即消除",
-         f"从识别纳入监测到标注风险消除不足{QUICK_ELIMINATION_DAYS}天的农户（风险消除一般需收入稳定半年以上）。"),
+         f"已标注风险消除、且从识别纳入监测到标注风险消除不足{quick_elimination_words()}的农户"
+         "（风险消除一般需收入稳定半年以上）。"),
     Rule("work_no_labour", "因务工就业不稳但无劳动力", "存在“因务工就业不稳”风险因子、但家庭成员中没有任何有劳动能力者的农户（逻辑矛盾）。"),
     Rule("negative_factor", "监测户存在负面清单情形", "处于监测状态、但登记有赌博、吸毒、偷盗、诈骗、懒惰、高消费等负面情形的农户。"),
     Rule("impossible_age", "年龄或在校信息不合理",
@@ -53,8 +56,12 @@ RULES = [
     Rule("invalid_id", "身份证号无效", "身份证号不是18位、含非法字符，或校验码不符合 GB 11643 的农户。"),
     Rule("no_helper", "未落实帮扶责任人", "处于监测状态、但没有帮扶责任人的农户。"),
     Rule("stale", "超过一个季度未走访未更新",
-         f"处于监测状态、识别已超过{STALE_DAYS}天，且最近{STALE_DAYS}天内既无走访记录也无信息更新的农户。"),
+         f"处于监测状态、识别纳入监测已超过{QUARTER_DAYS}天，且最近{QUARTER_DAYS}天内（含第{QUARTER_DAYS}天）"
+         "既无走访记录也无信息更新的农户。"),
     Rule("overdue_lead", "线索超15天未研判", "截至日期时产生已超过15天、仍未作出研判的线索所在农户。"),
+    Rule("level_mismatch", "预警级别与分级规则不符",
+         "截至日期未解除的预警线索中，按分级规则（见指标说明“预警分级”）由线索产生时的农户情况得出的级别"
+         "与台账所填级别不同的线索所在农户。农户情况不满足任何一级条件的线索不作判断。"),
 ]
 BY_KEY = {r.key: r for r in RULES}
 for _r in RULES:
@@ -148,7 +155,7 @@ def rule_statement(key: str, f: Filter):
     if key == "quick_elimination":
         days = days_between(hh.c.identified_date, hh.c.eliminated_date)
         return sa.select(hh.c.id, sa.literal("识别后") + sa.cast(days, sa.String) + sa.literal("天即消除")).where(
-            eliminated, days < QUICK_ELIMINATION_DAYS)
+            eliminated, days < quick_elimination_days())
     if key == "work_no_labour":
         rf = risk_factors
         work = sa.select(rf.c.household_id).where(rf.c.factor_type == "work", rf.c.identified_date <= on(d))
@@ -175,17 +182,32 @@ def rule_statement(key: str, f: Filter):
     if key == "no_helper":
         return sa.select(hh.c.id, sa.literal("无帮扶责任人")).where(monitored_on(d), hh.c.helper_id.is_(None))
     if key == "stale":
-        cutoff = on(d - timedelta(days=STALE_DAYS))
-        recent_visit = sa.exists().where(visits.c.household_id == hh.c.id, visits.c.visit_date > cutoff,
+        recent_visit = sa.exists().where(visits.c.household_id == hh.c.id, within_quarter(visits.c.visit_date, d),
                                          visits.c.visit_date <= on(d))
-        return sa.select(hh.c.id, sa.literal(f"{STALE_DAYS}天内无走访、无更新")).where(
-            monitored_on(d), hh.c.identified_date <= cutoff, ~recent_visit,
-            sa.or_(hh.c.updated_date.is_(None), hh.c.updated_date <= cutoff, hh.c.updated_date > on(d)))
+        return sa.select(hh.c.id, sa.literal(f"{QUARTER_DAYS}天内无走访、无更新")).where(
+            monitored_on(d), beyond_quarter(hh.c.identified_date, d), ~recent_visit,
+            sa.or_(hh.c.updated_date.is_(None), beyond_quarter(hh.c.updated_date, d), hh.c.updated_date > on(d)))
     if key == "overdue_lead":
         w = warnings
         return (sa.select(hh.c.id, sa.literal("线索超15天未研判")).where(
             hh.c.id.in_(sa.select(w.c.household_id).where(overdue_on(f, w)))))
+    if key == "level_mismatch":
+        return _level_mismatch(d)
     raise KeyError(key)
+
+
+def _level_label(col):
+    return sa.case(WARNING_LEVELS, value=col, else_=col)
+
+
+def _level_mismatch(d: date):
+    """Households with an open lead whose typed level differs from the grading rules' (queries/grading.py)."""
+    w = warnings
+    graded = sa.select(w.c.household_id.label("hid"), w.c.level, grading.grade_sql(w).label("rule")).where(
+        warning_open_on(d, w)).subquery()
+    detail = sa.literal("台账为") + _level_label(graded.c.level) + sa.literal("，按规则应为") + _level_label(graded.c.rule)
+    return (sa.select(hh.c.id, detail).select_from(hh.join(graded, graded.c.hid == hh.c.id))
+            .where(graded.c.rule.is_not(None), graded.c.rule != graded.c.level))
 
 
 def _scoped(key: str, f: Filter):

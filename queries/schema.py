@@ -7,7 +7,8 @@ Codes are explained in queries/codes.py.
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "3"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
+SCHEMA_VERSION = "4"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
+# 4: warnings.closed_on, the day a lead is closed (解除) whatever column records it
 
 metadata = sa.MetaData()
 
@@ -176,7 +177,11 @@ warnings = sa.Table(
     col("decision", sa.String(12), "研判结果：identified 纳入监测 / dismissed 不予纳入；空=待研判"),
     col("decision_date", sa.Date, "研判日期"),
     col("dismiss_reason", sa.String(80), "不予纳入原因"),
-    col("closed_date", sa.Date, "预警解除日期（风险消除后不再显示）"),
+    col("closed_date", sa.Date, "预警解除日期（台账所填；空时按研判结论和风险消除推定，见派生列“预警解除日”）"),
+    # a lead closes on whichever comes first: its own close date, a 不予纳入 decision, or (纳入监测) its
+    # household's risk elimination. A real 台账 often leaves the close date blank; every query uses this.
+    derived("closed_on", sa.Date, "预警解除日（预警解除日期、不予纳入的研判日期、纳入监测户的风险消除日期中最早者；"
+            "装载/导入后计算）"),
     # the household's area copied onto the lead (seed/derive.py): counting leads by township or village
     # then needs no lookup of 2 million households
     derived("township_code", sa.String(9), "所在乡镇代码（同农户，装载/导入后计算）"),
@@ -184,9 +189,9 @@ warnings = sa.Table(
     sa.Index("ix_warnings_household", "household_id"),
     # covering: the per-area lead counts read this index only (284k leads at province scale)
     sa.Index("ix_warnings_area", "township_code", "village_code", "raised_date", "level", "decision_date",
-             "closed_date"),
+             "closed_on"),
     sa.Index("ix_warnings_raised", "raised_date"),
-    sa.Index("ix_warnings_open", "decision", "decision_date", "closed_date"),
+    sa.Index("ix_warnings_open", "decision", "decision_date", "closed_on"),
     comment="预警线索（从线索产生、研判到预警解除）",
 )
 

@@ -74,9 +74,35 @@ def eliminated_by(d: date, hh=households):
     return sa.and_(hh.c.monitor_category.is_not(None), hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d))
 
 
+# -- a lead's life: raised -> decided (纳入监测 / 不予纳入) -> closed (解除) ---------------------------
+def earliest(*dates):
+    """SQL: the earliest of these nullable dates (NULL only when all are NULL). SQLite's min() and
+    PostgreSQL's LEAST disagree on NULLs, so it is spelled out."""
+    first, *rest = dates
+    for d in rest:
+        first = sa.case((first.is_(None), d), (sa.or_(d.is_(None), first <= d), first), else_=d)
+    return first
+
+
+def lead_closed_on(w=warnings, hh=households):
+    """SQL: the day a lead is closed (解除): the earliest of its own close date (预警解除日期), its 不予纳入
+    decision date, and - decided 纳入监测 - its household's risk-elimination date (an elimination before
+    the lead was raised belongs to an earlier spell and does not close it). Stored as warnings.closed_on
+    by seed/derive.py at every load and import; queries read the stored column."""
+    elim = sa.select(hh.c.eliminated_date).where(hh.c.id == w.c.household_id).scalar_subquery()
+    return earliest(w.c.closed_date,
+                    sa.case((w.c.decision == "dismissed", w.c.decision_date), else_=None),
+                    sa.case((sa.and_(w.c.decision == "identified", elim >= w.c.raised_date), elim), else_=None))
+
+
 def warning_open_on(d: date, w=warnings):
-    """Raised and not yet closed (pending, or identified and the risk not yet eliminated)."""
-    return sa.and_(w.c.raised_date <= on(d), sa.or_(w.c.closed_date.is_(None), w.c.closed_date > on(d)))
+    """Raised and not yet closed on day d (pending, or 纳入监测 and the household's risk not yet eliminated)."""
+    return sa.and_(w.c.raised_date <= on(d), sa.or_(w.c.closed_on.is_(None), w.c.closed_on > on(d)))
+
+
+def warning_closed_by(d: date, w=warnings):
+    """Closed on or before day d (the close day shown on a household's record)."""
+    return sa.case((w.c.closed_on <= on(d), w.c.closed_on), else_=None)
 
 
 def undecided_on(d: date, w=warnings):

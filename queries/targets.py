@@ -12,12 +12,12 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
-from queries.filters import Filter
+from queries.filters import LEAD_DECISION_DAYS, Filter
 from queries.metrics import define
 from queries.schema import (aid_measures, households, members, risk_factors, targets, townships, village_facts, villages,
                             warnings)
 from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
-                         open_on, per_area, scoped_rows)
+                         open_on, overdue_on, per_area, scoped_rows)
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,9 @@ INDICATORS = [
     Indicator("tekun_care", "特困人员集中供养率", "集中供养的生活不能自理特困人员 ÷ 生活不能自理特困人员。",
               vf.c.tekun_centralized, vf.c.tekun_need_care, source="民政"),
     Indicator("measure_coverage", "帮扶措施覆盖率", "处于监测状态的户中已登记至少一项帮扶措施的户数占比。", source="监测系统"),
-    Indicator("lead_timeliness", "线索15天内研判率", "当年1月1日至截至日期作出研判的线索中，15天内完成研判的占比。",
+    Indicator("lead_timeliness", "线索15天内研判率",
+              "产生后15天内作出研判的线索数 ÷ 应研判线索数。应研判线索数 = 当年1月1日至截至日期作出研判的线索数 "
+              "+ 截至日期仍未研判、且产生已超过15天的线索数（不论产生于哪一年，均计为未按时研判）。",
               source="监测系统"),
     Indicator("dropouts", "义务教育辍学人数", "家庭成员中义务教育阶段辍学的人数（系统内农户），目标为0。", unit="人",
               source="监测系统"),
@@ -127,10 +129,12 @@ def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
     w = warnings
     in_year = sa.and_(w.c.decision_date >= on(date(d.year, 1, 1)), w.c.decision_date <= on(d))
     leads, lead_scope = scoped_rows(f)
+    # undecided leads past the deadline are late work: in the denominator, never in the numerator
     timely = sa.select(area_key(by, w).label("code"),
-                       count_if(days_between(w.c.raised_date, w.c.decision_date) <= 15).label("lead_timeliness__n"),
+                       count_if(sa.and_(in_year, days_between(w.c.raised_date, w.c.decision_date)
+                                        <= LEAD_DECISION_DAYS)).label("lead_timeliness__n"),
                        sa.func.count().label("lead_timeliness__d")).select_from(leads).where(
-        in_year, *lead_scope).group_by(area_key(by, w))
+        sa.or_(in_year, overdue_on(f)), *lead_scope).group_by(area_key(by, w))
     drop = sa.select(key.label("code"), sa.func.count().label("dropouts__n")).select_from(
         members.join(hh, hh.c.id == members.c.household_id)).where(
         members.c.dropout == sa.true(), *in_scope(f, category=False)).group_by(key)  # partial index: dropouts only

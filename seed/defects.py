@@ -11,10 +11,12 @@ import json
 import numpy as np
 import pandas as pd
 
+from queries.deadlines import QUARTER_DAYS
+from queries.filters import LEAD_DECISION_DAYS
+
 PLANTED_RULES = ["missed_income", "missed_guarantee", "exit_income", "exit_no_measure", "quick_elimination",
                  "work_no_labour", "negative_factor", "impossible_age", "duplicate_id", "invalid_id"]
 CHECK = "10X98765432"
-STALE_DAYS = 90
 
 
 def per_rule(households: int) -> int:
@@ -120,15 +122,48 @@ def designed_neglect(g) -> dict[str, list[int]]:
     elim = hh.eliminated_date.values.astype("datetime64[D]")
     monitored = hh.monitor_category.notna().values & (ident <= as_of) & (np.isnat(elim) | (elim > as_of))
     no_helper = hh.id.values[monitored & hh.helper_id.isna().values]
-    cutoff = as_of - STALE_DAYS
+    cutoff = as_of - QUARTER_DAYS   # a day before this one is more than a quarter ago (queries/deadlines.py)
     v = t["visits"]
-    recent = set(v.household_id[(v.visit_date.values.astype("datetime64[D]") > cutoff)
+    recent = set(v.household_id[(v.visit_date.values.astype("datetime64[D]") >= cutoff)
                                 & (v.visit_date.values.astype("datetime64[D]") <= as_of)])
     upd = hh.updated_date.values.astype("datetime64[D]")
-    stale_mask = monitored & (ident <= cutoff) & ~hh.id.isin(recent).values & (np.isnat(upd) | (upd <= cutoff) | (upd > as_of))
+    stale_mask = monitored & (ident < cutoff) & ~hh.id.isin(recent).values & (np.isnat(upd) | (upd < cutoff) | (upd > as_of))
     w = t["warnings"]
     raised = w.raised_date.values.astype("datetime64[D]")
     decided = w.decision_date.values.astype("datetime64[D]")
-    overdue = w.household_id[(raised < as_of - 15) & (np.isnat(decided) | (decided > as_of))].unique()
+    overdue = w.household_id[(raised < as_of - LEAD_DECISION_DAYS) & (np.isnat(decided) | (decided > as_of))].unique()
     return {"no_helper": sorted(no_helper.tolist()), "stale": sorted(hh.id.values[stale_mask].tolist()),
             "overdue_lead": sorted(int(x) for x in overdue)}
+
+
+LEVEL_SHIFT = {"red": "yellow", "orange": "red", "yellow": "orange"}   # a wrong level for each true one
+
+
+def grade_demo_leads(conn) -> None:
+    """After the demo county is written: give every lead the level the grading rules give it (where they
+    give one; queries/grading.py), then type a known few open leads with a wrong level, and add those
+    households to the manifest as ``level_mismatch``. Run in the load transaction, before derive.refresh."""
+    import sqlalchemy as sa
+
+    from queries import grading
+    from queries.schema import meta, warnings as w
+    from queries.sql import warning_open_on
+    from seed import derive
+
+    derive.close_leads(conn)   # which leads are open depends on the stored close day
+    rule = grading.grade_sql(w)
+    conn.execute(w.update().values(level=rule).where(rule.is_not(None), w.c.level != rule))
+    values = dict(conn.execute(sa.select(meta.c.key, meta.c.value)).all())
+    as_of = pd.Timestamp(values["as_of"]).date()
+    manifest = json.loads(values["quality_manifest"])
+    rows = conn.execute(sa.select(w.c.id, w.c.household_id, w.c.level)
+                        .where(warning_open_on(as_of), rule.is_not(None)).order_by(w.c.id)).all()
+    rng = np.random.default_rng(int(values.get("seed", 0)) + 104729)
+    households = sorted({r[1] for r in rows})
+    k = min(per_rule(int(values["households"])), len(households))
+    chosen = set(rng.choice(households, k, replace=False).tolist()) if k else set()
+    for wid, hid, level in rows:
+        if hid in chosen:
+            conn.execute(w.update().values(level=LEVEL_SHIFT[level]).where(w.c.id == wid))
+    manifest["level_mismatch"] = sorted(int(h) for h in chosen)
+    conn.execute(meta.update().values(value=json.dumps(manifest, sort_keys=True)).where(meta.c.key == "quality_manifest"))

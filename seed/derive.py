@@ -4,7 +4,8 @@ Facts about the records that do not depend on the as-of day and would otherwise 
 millions of rows on every page view: members' ID checks (6.5 million rows at province scale; the rules
 stay in queries/quality.py, this only stores their per-row results), the township and village of each
 lead and risk factor (counting them by area without looking up 2 million households), each village's
-number of households (the per-100 denominators), and then the stored results of the county-wide
+number of households (the per-100 denominators), the day each lead is closed (a blank 预警解除日期 is
+common in real 台账: the decision or the household's elimination closes it, queries/sql.lead_closed_on), and then the stored results of the county-wide
 default views (queries/precomputed.py).
 
     .venv/bin/python -m seed.derive --url URL   # after writing to the database by other means
@@ -17,6 +18,7 @@ import sqlalchemy as sa
 from queries import precomputed
 from queries.areas import data_as_of
 from queries.quality import id_duplicate_expr, id_invalid_expr
+from queries.sql import lead_closed_on
 from queries.schema import households, members, risk_factors, villages, warnings
 
 
@@ -33,6 +35,7 @@ def refresh(conn) -> dict[str, int]:
                 .where(hh.c.id == t.c.household_id, sa.or_(t.c.township_code.is_distinct_from(hh.c.township_code),
                                                              t.c.village_code.is_distinct_from(hh.c.village_code))))
         changed[f"{t.name}_area"] = conn.execute(stmt).rowcount
+    changed["closed_on"] = close_leads(conn)
     count = (sa.select(sa.func.count()).where(hh.c.township_code == villages.c.township_code,
                                               hh.c.village_code == villages.c.code).scalar_subquery())
     changed["household_count"] = conn.execute(
@@ -42,9 +45,16 @@ def refresh(conn) -> dict[str, int]:
     return changed
 
 
+def close_leads(conn) -> int:
+    """Store each lead's close day (warnings.closed_on); returns the rows changed."""
+    closed = lead_closed_on()
+    return conn.execute(warnings.update().values(closed_on=closed)
+                        .where(warnings.c.closed_on.is_distinct_from(closed))).rowcount
+
+
 def main(argv=None) -> int:
     from queries.db import make_engine
-    p = argparse.ArgumentParser(prog="python -m seed.derive", description="刷新派生数据（身份证号校验与重复标记、线索所在乡镇村、各村户数）")
+    p = argparse.ArgumentParser(prog="python -m seed.derive", description="刷新派生数据（身份证号校验与重复标记、线索所在乡镇村、各村户数、线索解除日）")
     p.add_argument("--url", required=True, help="数据库地址（SQLAlchemy URL，需可写）")
     args = p.parse_args(argv)
     engine = make_engine(args.url, read_only=False)

@@ -14,7 +14,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from queries.schema import metadata
-from seed import derive
+from seed import defects, derive
 
 CHUNK = 250_000
 
@@ -47,6 +47,14 @@ def _values(s: pd.Series) -> list:
         return s.to_numpy().tolist()  # numpy scalars -> Python int/float/bool
     return [None if v is None or v is pd.NA or v != v else (v.item() if hasattr(v, "item") else v)
             for v in s.to_numpy(dtype=object)]
+
+
+def _finish(conn, tables: dict[str, pd.DataFrame]) -> None:
+    """Indexes, then (the demo county) the graded levels, then the derived data, in the load transaction."""
+    create_indexes(conn)
+    if "quality_manifest" in set(tables["meta"].key):
+        defects.grade_demo_leads(conn)
+    derive.refresh(conn)
 
 
 def _create(conn, with_indexes: bool):
@@ -85,8 +93,7 @@ def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> None:
         raw.close()
         engine = sa.create_engine(f"sqlite:///{tmp}")
         with engine.begin() as conn:
-            create_indexes(conn)
-            derive.refresh(conn)
+            _finish(conn, tables)
             conn.exec_driver_sql("ANALYZE")
         engine.dispose()
         os.replace(tmp, path)
@@ -110,8 +117,7 @@ def write_postgres(tables: dict[str, pd.DataFrame], url: str) -> None:
                 with cursor.copy(f"COPY {table.name} ({', '.join(df.columns)}) FROM STDIN (FORMAT csv)") as copy:
                     for start in range(0, len(df), CHUNK):
                         copy.write(_csv(df.iloc[start:start + CHUNK]))
-            create_indexes(conn)
-            derive.refresh(conn)
+            _finish(conn, tables)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.exec_driver_sql("VACUUM ANALYZE")  # the derived-column updates left dead row versions
     finally:

@@ -16,6 +16,7 @@ import streamlit as st
 from dashboard.common import auth, data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import households as hh_q
+from queries.deadlines import QUARTER_DAYS, is_beyond_quarter
 from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYPES, GENDERS, HEALTH, HOUSEHOLD_TYPES,
                            LABOUR, LEAD_DECISIONS, LEAD_SOURCES, MONITOR_CATEGORIES, NEGATIVE_FACTORS, RELATIONS,
                            SCHOOL_STAGES, TOOL_GROUPS, TOOLS, VISITOR_KINDS, WARNING_LEVELS, label)
@@ -25,7 +26,6 @@ VIEWED = "hh_viewed"       # households already logged as viewed in this session
 HH_PARAM = "hh"
 HH_PATTERN = re.compile(r"[0-9]{16}")  # ASCII digits only (\d would accept full-width digits)
 SEARCH_KEY = "hh_search"
-VISIT_GAP_DAYS = 90  # 每季度至少走访/更新一次
 STATUS_COLORS = {"已完成": "#2E7D32", "逾期": "#D7263D", "实施中": "#1F5FA8"}
 STATUS_BG = {"逾期": "background-color: #FBE3E6; color: #8E1B2A; font-weight: 600",
              "已完成": "color: #2E7D32", "实施中": "color: #1F5FA8"}
@@ -290,9 +290,9 @@ def measures_table(am: pd.DataFrame, as_of: date) -> None:
 
 
 def visits_table(v: pd.DataFrame, as_of: date, monitored: bool) -> None:
-    st.subheader("走访记录", help=f"监测户应至少每季度走访或更新一次；超过{VISIT_GAP_DAYS}天未走访时提示。")
+    st.subheader("走访记录", help=f"监测户应至少每季度走访或更新一次；超过{QUARTER_DAYS}天未走访时提示。")
     last = _on(v.visit_date.iloc[0], as_of) if not v.empty else None
-    if monitored and (last is None or (as_of - last).days > VISIT_GAP_DAYS):
+    if monitored and (last is None or is_beyond_quarter((as_of - last).days)):
         st.warning("该监测户从未有走访记录。" if last is None else
                    f"该监测户已 {(as_of - last).days} 天未走访（最近一次 {last.isoformat()}），超过一个季度。",
                    icon=":material/schedule:")
