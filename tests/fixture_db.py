@@ -65,7 +65,9 @@ Warnings (W#: household, level, raised, decision @ date, closed)
   open on 2026-03-30: red 2 (W5 W14), orange 5 (W1 W2 W6 W13 W18), yellow 3 (W3 W9 W16); overdue 1 (W18)
   decided in the quarter: W5 21 d, W8 9 d (T1), W17 7 d, W18 50 d (T2) -> county median 15, T1 15, T2 28.5
   decided in June: W17 (7 d) only
-  decided in 2026 (lead timeliness): W5 x, W8 ok, W9 ok, W14 ok, W15 x, W17 ok, W18 x -> 4/7; T1 2/3; T2 2/4
+  decided in 2026 (lead timeliness): W5 x, W8 ok, W9 ok, W14 ok, W15 x, W17 ok, W18 x, plus the undecided
+    overdue W7 (V12) and W11 (V13), late by definition -> 4/9; T1 2/5; T2 2/4; V12 1/3 (W5 x W8 ok W7 x);
+    V13 1/2 (W9 ok, W11 x). (Until schema 4 the overdue leads were left out: 4/7, T1 2/3 - flattering.)
   per 100 households: county 13/20 -> 65, T1 9/12 -> 75, T2 4/8 -> 50, T3 no basis (NaN)
   villages: V11 5 hh, open 0/2/1 (3), pending 1; V12 4 hh, 1/2/0 (3), pending 1, overdue 1, decided 2 (med 15);
     V13 3 hh, 1/0/2 (3), pending 2, overdue 1; V21 4 hh, 1/1/0 (2); V22 4 hh, 0/1/1 (2), decided 2 (med 28.5)

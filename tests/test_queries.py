@@ -676,7 +676,7 @@ def test_target_status_county(conn):
         ("insured", 48, 50, 96.0, 100.0, -4.0, "behind"),
         ("tekun_care", 5, 8, 62.5, 55.0, 7.5, "met"),
         ("measure_coverage", 8, 9, 800 / 9, 100.0, 800 / 9 - 100, "behind"),
-        ("lead_timeliness", 4, 7, 400 / 7, 100.0, 400 / 7 - 100, "behind"),
+        ("lead_timeliness", 4, 9, 400 / 9, 100.0, 400 / 9 - 100, "behind"),
         ("dropouts", 1, None, 1, 0, -1, "behind"),
         ("unsafe_houses", 1, None, 1, 0, -1, "behind"))
     assert tab(d[d.indicator.isin(["tap_water", "dropouts"])], "indicator_name", "unit") == [
@@ -699,7 +699,7 @@ def test_target_status_township(conn):
         ("insured", 29, 30, 290 / 3, 100.0, 290 / 3 - 100, "behind"),
         ("tekun_care", 2, 4, 50.0, 55.0, -5.0, "behind"),
         ("measure_coverage", 4, 5, 80.0, 100.0, -20.0, "behind"),
-        ("lead_timeliness", 2, 3, 200 / 3, 100.0, 200 / 3 - 100, "behind"),
+        ("lead_timeliness", 2, 5, 40.0, 100.0, -60.0, "behind"),
         ("dropouts", 0, None, 0, 0, 0, "met"),
         ("unsafe_houses", 1, None, 1, 0, -1, "behind"))
     assert tab(t2, *TV) == rows(
@@ -733,7 +733,8 @@ def test_target_status_village(conn):
     assert st[(V12, "measure_coverage")] == "behind" and st[(V12, "unsafe_houses")] == "behind"
     assert st[(V11, "unsafe_houses")] == "met" and st[(V22, "dropouts")] == "behind"
     assert tab(d[d.code == V12], "indicator", "numerator", "denominator")[9:11] == [
-        ("measure_coverage", 1, 2), ("lead_timeliness", 1, 2)]  # W5 21 d late, W8 9 d in time
+        ("measure_coverage", 1, 2), ("lead_timeliness", 1, 3)]  # W5 21 d late, W8 9 d in time, W7 undecided 29 d
+    assert tab(d[d.code == V13], "indicator", "numerator", "denominator")[10] == ("lead_timeliness", 1, 2)  # W9, W11
 
 
 def test_target_status_filters(conn):
