@@ -14,7 +14,7 @@ for code, name in MONITOR_CATEGORIES.items():
     define(f"monitored_{code}", name, f"监测户中类别为“{name}”的户数（截至日期时处于监测状态）。", topic=T)
 for code, name in WARNING_LEVELS.items():
     define(f"open_{code}", f"未解除{name}",
-           f"截至日期时已发出、尚未解除的{name}线索数（含待研判线索；风险消除或不予纳入后解除）。", unit="条", topic=T)
+           f"截至日期时已发出、尚未解除的{name}线索数（含待研判线索）。线索在以下日期中最早的一天解除：台账所填的预警解除日期；研判为不予纳入的，研判日期；研判为纳入监测的，该户的风险消除日期。", unit="条", topic=T)
 define("overdue_leads", "超15天未研判线索",
        "截至日期时仍未作出研判（纳入监测或不予纳入）、且产生已超过15天的线索数。国家规定线索应在15天内完成研判。",
        unit="条", topic=T)

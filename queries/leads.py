@@ -11,8 +11,8 @@ from queries.sql import (area_key, count_if, days_between, frame, head_name, hou
                          overdue_on, ratio, scoped_rows, undecided_on, warning_open_on, with_areas)
 
 T = "预警"
-define("open_warnings", "未解除预警", "截至日期时已发出、尚未解除的预警线索数（红、橙、黄合计，含待研判）。", unit="条", topic=T)
-define("warnings_per_100", "每百户预警数", "未解除预警数 ÷ 该区域系统内农户总数 × 100。便于不同规模的乡镇、村之间比较。",
+define("open_warnings", "未解除预警", "截至日期时已发出、尚未解除的预警线索数（红、橙、黄合计，含待研判）。线索在以下日期中最早的一天解除：台账所填的预警解除日期；研判为不予纳入的，研判日期；研判为纳入监测的，该户的风险消除日期。", unit="条", topic=T)
+define("warnings_per_100", "每百户预警数", "未解除预警数（口径同“未解除预警”）÷ 该区域系统内农户总数 × 100。便于不同规模的乡镇、村之间比较。",
        unit="条/百户", topic=T)
 define("pending_leads", "待研判线索", "截至日期时已产生、尚未作出研判结论的线索数。", unit="条", topic=T)
 define("decided_in_period", "本期研判线索", "本期（月或季度，自期初至截至日期）内作出研判结论的线索数。", unit="条", topic=T)

@@ -1,6 +1,7 @@
 """指标说明 in AppTest: every metric's definition is shown, grouped by topic, with the warning grading and
 the factor-to-tool matching from queries/codes.py."""
 
+from queries import grading, policy
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOLS, WARNING_LEVELS
 from queries.metrics import all_metrics
 from tests.fixture_db import T3
@@ -35,6 +36,8 @@ def test_grading_and_matching_sections(app_db):
     for label in WARNING_LEVELS.values():
         assert label in text
     assert "15天" in text
+    for rule in grading.level_text().values():   # the rules' words from the policy file, not a copy
+        assert rule in text
     matching = next(t.value for t in at.table if "对应的帮扶政策工具" in t.value.columns)
     assert matching["风险类型"].tolist() == [label for label, _ in FACTOR_TYPES.values()]
     illness = matching.loc[matching["风险类型"] == "因病", "对应的帮扶政策工具"].iloc[0]
@@ -61,3 +64,20 @@ def test_filters_do_not_break_the_page(app_db):
     at = run_page("definitions", {"town": T3, "cat": "sudden", "period": "month"})
     assert not at.exception
     assert len(metric_rows(at)) == len(all_metrics())
+
+
+def test_grading_text_follows_a_county_policy_file(app_db, tmp_path, monkeypatch):
+    path = tmp_path / "县规则.toml"
+    path.write_text('version = "某县-2027"\n[grading.yellow]\ntext = "人均纯收入在监测范围的120%以内。"\n'
+                    'when = ["income_ratio < 1.2"]\n', encoding="utf-8")
+    monkeypatch.setenv(policy.ENV, str(path))
+    policy.reload()
+    try:
+        at = run_page("definitions")
+        assert not at.exception
+        text = " ".join(m.value for m in at.markdown)
+        assert "某县-2027" in text and "人均纯收入在监测范围的120%以内。" in text
+        assert "家庭人均纯收入在监测范围的110%以内" not in text     # the default yellow text is replaced
+    finally:
+        monkeypatch.delenv(policy.ENV)
+        policy.reload()

@@ -1,24 +1,19 @@
 """指标说明: every metric the dashboard shows, with its unit and definition (口径), grouped by topic;
 then how warnings are graded and which policy tools answer which risk factor."""
 
+import html
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.common import exports, theme
 from dashboard.common.page import Context, run_page
 from queries.codes import FACTOR_GROUPS, FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS, WARNING_LEVELS
+from queries import grading
 from queries.filters import LEAD_DECISION_DAYS
 from queries.metrics import all_metrics
 
 TOPIC_ORDER = ["总览", "预警", "趋势", "风险因子", "帮扶进度", "目标考核"]
-# Default grading (DOMAIN.md; the seeds only say "graded"): what each level means.
-LEVEL_RULES = {
-    "red": "基本保障当前已出现缺口（义务教育辍学、未参加基本医疗保险、住房不安全、饮水不安全），"
-           "或家庭人均纯收入低于监测线的一半。",
-    "orange": "家庭人均纯收入低于监测线，或医疗、教育等刚性支出超过家庭收入的一半。",
-    "yellow": "家庭人均纯收入在监测线的110%以内，或部门推送的预警信息尚未核实。",
-}
-
 
 def metric_tables(query: str) -> None:
     metrics = all_metrics()
@@ -40,13 +35,19 @@ def metric_tables(query: str) -> None:
 
 def grading_section() -> None:
     st.header("预警分级")
-    st.markdown("政策文件只要求“分级别发出预警信号”，未规定具体级别。本系统默认按以下规则分为三级（可按省、县配置）：")
+    st.markdown("政策文件只要求“分级别发出预警信号”，未规定具体级别。本系统按以下规则分为三级（可按省、县配置，"
+                f"现用规则版本：{grading.version()}），按红、橙、黄的顺序，满足某级任一条件即为该级。"
+                "“数据质量”页列出台账所填级别与规则不符的未解除预警。")
+    texts = grading.level_text()
     for level, label in WARNING_LEVELS.items():
         color = theme.level_color(level)
+        # the rule text comes from the policy file (an administrator's, not the public's), still shown as text
         st.markdown(f'<div style="border-left: 10px solid {color}; padding: 6px 14px; margin: 6px 0; '
-                    f'font-size: 1.05rem;"><b>{label}</b>：{LEVEL_RULES[level]}</div>', unsafe_allow_html=True)
+                    f'font-size: 1.05rem;"><b>{label}</b>：{html.escape(texts[level])}</div>', unsafe_allow_html=True)
+    st.caption("饮水安全暂无户级数据，核对级别时不使用；农户情况不满足任何一级条件的线索不作判断。")
     st.markdown(f"线索须在 **{LEAD_DECISION_DAYS}天** 内作出研判（纳入监测或不予纳入并说明理由），"
-                "超过即计为“超15天未研判”。风险消除后预警解除，不再显示，记录保留。")
+                "超过即计为“超15天未研判”。预警在台账所填预警解除日期、不予纳入的研判日期、纳入监测户的风险消除日期"
+                "三者中最早的一天解除，不再显示，记录保留。")
 
 
 def metrics_frame() -> pd.DataFrame:

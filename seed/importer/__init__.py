@@ -22,7 +22,7 @@ from seed import derive
 from seed.importer.read import ReadError, locate, read_file
 from seed.importer.result import ImportResult, Issue
 from seed.importer.template import build_template, export_database
-from seed.importer.validate import check_references, convert
+from seed.importer.validate import check_references, convert, lead_notices
 from seed.importer.write import State, apply
 
 __all__ = ["import_files", "ImportResult", "Issue", "build_template", "export_database", "write_report"]
@@ -75,6 +75,8 @@ def import_files(paths, engine: sa.Engine, *, report: str | Path | None = None, 
                                     f"数据库结构版本为 {version}，导入工具需要版本 {schema.SCHEMA_VERSION}"))
             check_references(batch, state)
             errors += batch.issues
+            lead_notices(batch, _household_dates(conn, batch))
+            notices += batch.notices
             if errors or check_only:
                 conn.rollback()
             else:
@@ -94,6 +96,22 @@ def import_files(paths, engine: sa.Engine, *, report: str | Path | None = None, 
         from seed.importer.report import write_report
         result.report_path = write_report(result.errors, paths, Path(report), notices)
     return result
+
+
+def _household_dates(conn, batch) -> dict:
+    """(identified, eliminated) of the households this import's leads belong to, as the database holds them."""
+    codes = sorted({r.v["household_code"] for r in batch.rows("warnings") if r.ok("household_code")})
+    hh, out = schema.households, {}
+    for i in range(0, len(codes), 5000):
+        rows = conn.execute(sa.select(hh.c.code, hh.c.identified_date, hh.c.eliminated_date)
+                            .where(hh.c.code.in_(codes[i:i + 5000]))).all()
+        out |= {code: (_day(a), _day(b)) for code, a, b in rows}
+    return out
+
+
+def _day(v):
+    """A stored date as a date (SQLite gives ISO strings back through Core for Date columns only)."""
+    return date.fromisoformat(v) if isinstance(v, str) else v
 
 
 def _sorted(errors: list[Issue], paths: list[Path], parsed) -> list[Issue]:

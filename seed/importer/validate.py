@@ -50,12 +50,16 @@ class Batch:
     records: dict[str, list[Record]] = field(default_factory=dict)     # table -> records in file order
     sheets: dict[str, list[ParsedSheet]] = field(default_factory=dict)  # table -> sheets holding it
     issues: list[Issue] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)   # imported as typed, but worth a look (lead contradictions)
 
     def has(self, table: str) -> bool:
         return table in self.sheets
 
     def rows(self, table: str) -> list[Record]:
         return self.records.get(table, [])
+
+    def notice(self, rec: Record, key: str | None, message: str):
+        self.notices.append(str(rec.sheet.issue(rec.row, key if key in rec.sheet.columns else None, message)))
 
     def error(self, rec: Record, key: str | None, message: str):
         if key is not None and key not in rec.sheet.columns:
@@ -177,8 +181,14 @@ def _warnings(batch: Batch, rec: Record):
             batch.error(rec, "decision_date", "已填写研判结果，但缺少研判日期")
         if v.get("decision_date") is not None and v.get("decision") is None and "decision" not in bad:
             batch.error(rec, "decision", "已填写研判日期，但研判结果为空")
-    _order(batch, rec, "raised_date", "decision_date", "研判日期早于线索产生日期 {early}")
-    _order(batch, rec, "raised_date", "closed_date", "预警解除日期早于线索产生日期 {early}")
+    # contradictions a real 台账 carries: imported as typed, listed as notices (lead_notices has the rest)
+    for late, what in (("decision_date", "研判日期"), ("closed_date", "预警解除日期")):
+        if rec.ok("raised_date", late) and v[late] < v["raised_date"]:
+            batch.notice(rec, late, f"{what}早于线索产生日期 {v['raised_date'].isoformat()}（已按所填导入，请核实）")
+    if v.get("decision") == "dismissed" and "dismiss_reason" in cols and v.get("dismiss_reason") is None:
+        batch.notice(rec, "dismiss_reason", "研判为不予纳入，但未填写不予纳入原因")
+    if v.get("closed_date") is not None and v.get("decision") is None and "decision" in cols:
+        batch.notice(rec, "closed_date", "已填写预警解除日期，但尚未研判（线索按所填日期解除，仍计为待研判）")
 
 
 def _measures(batch: Batch, rec: Record):
@@ -302,6 +312,41 @@ def check_references(batch: Batch, state) -> None:
                 if owner is not None and owner not in replaced:
                     batch.error(rec, "id_number", f"身份证号 {rec.v['id_number']} 已登记为户 {owner} 的成员"
                                                   "（该户不在本次导入中）：同一人不能属于两户")
+
+
+def lead_notices(batch: Batch, household_dates: dict) -> None:
+    """Notices about leads that need their household: decided 纳入监测 but the household was never
+    identified, or eliminated before the lead was raised; and how many blank close dates the decision or
+    the household's elimination fills (queries/sql.lead_closed_on). ``household_dates``: household code ->
+    (identified_date, eliminated_date) as the database holds them; this import's 农户 rows win."""
+    dates = dict(household_dates)
+    for rec in batch.rows("households"):
+        if rec.ok("code"):
+            old = dates.get(rec.v["code"], (None, None))
+            cols = rec.sheet.columns
+            dates[rec.v["code"]] = (rec.v.get("identified_date") if "identified_date" in cols else old[0],
+                                    rec.v.get("eliminated_date") if "eliminated_date" in cols else old[1])
+    by_dismissal = by_elimination = 0
+    for rec in batch.rows("warnings"):
+        v = rec.v
+        if not rec.ok("household_code", "raised_date"):
+            continue
+        ident, elim = dates.get(v["household_code"], (None, None))
+        if v.get("decision") == "identified":
+            if ident is None:
+                batch.notice(rec, "decision", f"研判为纳入监测，但农户 {v['household_code']} 没有识别纳入监测日期"
+                                              "（请在「农户」表补填识别纳入监测日期和监测对象类别）")
+            elif elim is not None and elim < v["raised_date"]:
+                batch.notice(rec, "decision", f"研判为纳入监测，但农户 {v['household_code']} 的风险消除日期 "
+                                              f"{elim.isoformat()} 早于线索产生日期（该线索不随此次消除解除）")
+        if v.get("closed_date") is None:
+            if v.get("decision") == "dismissed" and v.get("decision_date") is not None:
+                by_dismissal += 1
+            elif v.get("decision") == "identified" and elim is not None and elim >= v["raised_date"]:
+                by_elimination += 1
+    if by_dismissal or by_elimination:
+        batch.notices.append(f"预警线索：{by_dismissal + by_elimination} 条未填预警解除日期，已视为解除"
+                             f"（不予纳入的按研判日期 {by_dismissal} 条，纳入监测的按农户风险消除日期 {by_elimination} 条）")
 
 
 def replaced_parents(batch: Batch, table: str, field: str) -> set:
