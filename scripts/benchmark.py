@@ -104,7 +104,7 @@ def _sample_household(conn, as_of: date) -> str | None:
     import sqlalchemy as sa
     row = conn.execute(sa.text(
         "SELECT h.code FROM households h JOIN warnings w ON w.household_id = h.id "
-        "WHERE h.monitor_category IS NOT NULL AND w.raised_date <= :d AND w.closed_date IS NULL "
+        "WHERE h.monitor_category IS NOT NULL AND w.raised_date <= :d AND w.closed_on IS NULL "
         "ORDER BY w.id LIMIT 1"), {"d": as_of if conn.dialect.name == "postgresql" else as_of.isoformat()}).first()
     return row[0] if row else None
 
@@ -276,7 +276,7 @@ def naive_numbers(t: dict, as_of: date) -> dict:
         for c in ("unstable", "marginal", "sudden"):
             v[f"monitored_{c}"] = int((monitored & (hh.monitor_category == c)).sum())
         raised = w.raised_date <= d
-        open_ = raised & (w.closed_date.isna() | (w.closed_date > d))
+        open_ = raised & (w.closed_on.isna() | (w.closed_on > d))
         for lv in ("red", "orange", "yellow"):
             v[f"open_{lv}"] = int((open_ & (w.level == lv)).sum())
         undecided = raised & (w.decision_date.isna() | (w.decision_date > d))
@@ -294,7 +294,7 @@ def naive_numbers(t: dict, as_of: date) -> dict:
     w = w.drop(columns=[c for c in ("township_code", "village_code") if c in w.columns])
     ww = w.merge(hh[["id", "township_code"]], left_on="household_id", right_on="id", how="inner")
     raised = ww.raised_date <= d
-    open_ = raised & (ww.closed_date.isna() | (ww.closed_date > d))
+    open_ = raised & (ww.closed_on.isna() | (ww.closed_on > d))
     undecided = raised & (ww.decision_date.isna() | (ww.decision_date > d))
     g = pd.DataFrame({"township_code": ww.township_code,
                       **{f"open_{lv}": open_ & (ww.level == lv) for lv in ("red", "orange", "yellow")},

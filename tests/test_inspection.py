@@ -195,7 +195,7 @@ def test_ranking_and_reasons_known_by_construction(tiny):
     assert out.loc[VB, "reasons"] == ("自来水普及率 60.0%，低于目标 35.0 个百分点（全县第1）；"
                                       "务工就业率 60.0%，低于目标 10.0 个百分点（全县第1）")
     assert out.loc[VC, "reasons"] == "红橙预警每百户 30.0（全县第1）；数据疑点 1 处（无帮扶责任人 1）"
-    assert out.loc[VD, "reasons"] == "数据疑点 2 处（识别30天内即消除 1、消除但收入低于监测线 1）"
+    assert out.loc[VD, "reasons"] == "数据疑点 2 处（识别后不足半年（180天）即消除 1、消除但收入低于监测线 1）"
     assert out.loc[VE, "reasons"] == "各项均无突出问题"
 
 
