@@ -97,8 +97,8 @@ def test_reading_connection_still_reads(monitor_db):
     engine.dispose()
 
 
-def test_write_access_names_what_a_writing_role_can_do(db_backend, request, monitor_db):
-    owner, _, _ = monitor_db
+def test_write_access_names_what_a_writing_role_can_do(db_backend, monitor_db):
+    owner, reader_url, _ = monitor_db
     if db_backend == "sqlite":  # a writable SQLite connection has query_only off
         engine = make_engine(owner, read_only=False)
         with engine.connect() as conn:
@@ -111,12 +111,11 @@ def test_write_access_names_what_a_writing_role_can_do(db_backend, request, moni
     engine.dispose()
     assert "postgres" in problem and "超级用户" in problem and "拒绝启动" in problem
     # A reader given one write privilege by mistake is refused as well, and the script takes it back.
-    name = sa.make_url(owner).database
     writer = make_engine(owner, read_only=False)
     with writer.begin() as conn:
         conn.exec_driver_sql("GRANT UPDATE ON meta TO monitor_reader")
     writer.dispose()
-    reader = make_engine(request.getfixturevalue("pg_server").url(name).replace("postgres@", "monitor_reader@"))
+    reader = make_engine(reader_url)
     with reader.connect() as conn:
         assert "public.meta" in write_access(conn)
     from deploy.readonly_role import main
