@@ -1,6 +1,7 @@
 """The server: `streamlit run dashboard/server.py` serves dashboard/app.py plus two HTTP routes that
 set and clear the login cookie. A script cannot set an HttpOnly cookie, so after a successful login
-the page sends the browser to /session/ticket with a one-time ticket, and the cookie is set here."""
+the page sends the browser to /session/ticket with a one-time ticket, and the cookie is set here;
+/session/logout revokes the cookie's session in the store and clears the cookie."""
 
 import sys
 from pathlib import Path
@@ -33,6 +34,13 @@ async def ticket(request):
 
 
 async def logout(request):
+    """Ends the session itself, not only the cookie: a copy of the old cookie no longer logs in."""
+    sid = cookies.verify(request.cookies.get(cookies.COOKIE_NAME))
+    if sid:
+        username = store.session_user(sid)
+        store.revoke(sid)
+        if username:  # the sidebar button has already revoked and logged its own logout
+            store.log("logout", username, detail="/session/logout", ip=request.client.host if request.client else None)
     response = RedirectResponse("/", status_code=303)
     response.delete_cookie(cookies.COOKIE_NAME, path="/")
     return response

@@ -2,7 +2,7 @@
 ports and nginx in front of them (sticky sessions, websocket), all sharing one cookie secret and one
 PostgreSQL session/audit store. Used by tests/test_scale_out.py; also handy to try the setup.
 
-    MONITOR_DB_URL=postgresql+psycopg://monitor_ro@db/monitor \\
+    MONITOR_DB_URL=postgresql+psycopg://monitor_reader@db/monitor \\
     MONITOR_AUDIT_URL=postgresql+psycopg://monitor_app@db/monitor_audit \\
     MONITOR_COOKIE_SECRET=$(cat /etc/monitor/cookie_secret) MONITOR_USERS_FILE=/etc/monitor/users.json \\
     .venv/bin/python -m deploy.run_replicas --port 8080 --replicas 2
@@ -144,7 +144,8 @@ def run_deployment(db_url: str, audit_url: str, cookie_secret: str, *, users_fil
                    run_dir: Path | None = None, python: str | None = None) -> Iterator[Deployment]:
     """Start `replicas` Streamlit replicas and nginx on `host`; yields the Deployment, stops everything after.
 
-    Every replica gets the same MONITOR_DB_URL (opened read-only by the app), MONITOR_AUDIT_URL (the
+    Every replica gets the same MONITOR_DB_URL (opened read-only by the app; on PostgreSQL it must be a
+    SELECT-only role, deploy/readonly_role.py, or the replicas refuse to show data), MONITOR_AUDIT_URL (the
     shared writable store: a session or login ticket made on one replica is valid on all) and
     MONITOR_COOKIE_SECRET (a login cookie signed by one replica verifies on all). Raises RuntimeError
     with the logs when something does not come up within `timeout` seconds.

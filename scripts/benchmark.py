@@ -866,6 +866,7 @@ def main(argv=None) -> int:
                     drop_pg(server, name)
                     url = server.create_database(name)
                     info = {"seed_seconds": seed(n, a.seed, a.as_of, ["--url", url])}
+                    url = server.reader_url(name)  # the dashboard refuses a role that can write
                     info["pg"] = pg_settings(url)
                     res = naive_again(b, n, url) if a.naive_only else measure(b, n, url, info, a)
                     drop_pg(server, name)

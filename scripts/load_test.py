@@ -1147,8 +1147,8 @@ def run_backend(backend: str, clients: list[str], args) -> list[dict]:
                 from tests.pg_server import PostgresServer
 
                 pg = db_stack.enter_context(PostgresServer())
-                db_url = pg.create_database("monitor")
-                seed_url(args.households, db_url)
+                seed_url(args.households, pg.create_database("monitor"))
+                db_url = pg.reader_url("monitor")  # SELECT only: the dashboard refuses a role that can write
         if args.users_file:
             os.environ["MONITOR_USERS_FILE"] = str(args.users_file)  # for the township lookup here
         for n, client in enumerate(clients):

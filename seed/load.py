@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries.db import private_file
 from queries.schema import metadata
 from seed import defects, derive
 
@@ -75,6 +76,7 @@ def write_sqlite(tables: dict[str, pd.DataFrame], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     tmp.unlink(missing_ok=True)
+    private_file(tmp)  # personal data: 0600 before the first row, kept by os.replace
     try:
         engine = sa.create_engine(f"sqlite:///{tmp}")
         with engine.begin() as conn:

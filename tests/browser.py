@@ -39,7 +39,8 @@ def streamlit_server(db_url: str, port: int | None = None, env: dict[str, str] |
                      script: str | os.PathLike | None = None, timeout: float = 60.0) -> Iterator[str]:
     """Run ``streamlit run <script>`` (default dashboard/app.py) on 127.0.0.1; yields the base URL.
 
-    The app reads ``db_url`` via MONITOR_DB_URL. Raises RuntimeError with the server's output if it
+    The app reads ``db_url`` via MONITOR_DB_URL (a PostgreSQL URL must be a SELECT-only role,
+    ``PostgresServer.reader_url``: the dashboard refuses one that can write). Raises RuntimeError with the server's output if it
     does not report healthy within ``timeout`` seconds.
     """
     port = port or free_port()

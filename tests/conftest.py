@@ -247,3 +247,12 @@ def fixture_pg_url(pg_server) -> str:
     build_fixture(engine)
     engine.dispose()
     return url
+
+
+@pytest.fixture(scope="session")
+def fixture_pg_reader_url(pg_server, fixture_pg_url) -> str:
+    """The fixture county through a SELECT-only role: the URL to give the dashboard (it refuses one that
+    can write, such as fixture_pg_url's superuser)."""
+    import sqlalchemy as sa
+
+    return pg_server.reader_url(sa.make_url(fixture_pg_url).database)

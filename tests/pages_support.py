@@ -21,7 +21,8 @@ def login(at: AppTest, username: str | None) -> AppTest:
 
 def run_page(page: str, params: dict | None = None, timeout: float = 60, user: str | None = "county") -> AppTest:
     """Run dashboard/pages/<page>.py directly (as a URL opened before app.py would) with query params,
-    logged in as `user` (None: not logged in). MONITOR_DB_URL must point at the database (`app_db`)."""
+    logged in as `user` (None: not logged in). MONITOR_DB_URL must point at the database (`app_db`; on PostgreSQL a SELECT-only role,
+    `fixture_pg_reader_url` / `pg_server.reader_url`: the dashboard refuses a role that can write)."""
     at = login(AppTest.from_file(str(PAGES / f"{page}.py"), default_timeout=timeout), user)
     for k, v in (params or {}).items():
         at.query_params[k] = v

@@ -2,6 +2,7 @@
 
     server = PostgresServer(); server.start()
     server.create_database("t1"); engine = sa.create_engine(server.url("t1"))
+    reader = server.reader_url("t1")   # SELECT only: the URL to give the dashboard (MONITOR_DB_URL)
     ...
     server.stop()
 
@@ -197,6 +198,14 @@ class PostgresServer:
         except Exception as e:  # noqa: BLE001
             raise RuntimeError(f"CREATE DATABASE {name} 失败: {e!r}\nserver log:\n{self._log()}") from e
         return self.url(name)
+
+    def reader_url(self, dbname: str, role: str = "monitor_reader") -> str:
+        """The URL of a SELECT-only login role on database `dbname` (deploy/readonly_role.py, as the README
+        tells an administrator to create it): what the dashboard must be given, since it refuses a role that
+        can write. Tables created later by postgres are readable by it too."""
+        from deploy.readonly_role import create_reader
+
+        return create_reader(self.url(dbname), role)
 
 
 if __name__ == "__main__":

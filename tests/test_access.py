@@ -1,5 +1,6 @@
 """Access control and privacy without a browser: login, roles, township scope in the query layer,
-masking, reveal, audit entries, throttling, cookies and sessions, the read-only connection."""
+masking, reveal, audit entries, throttling, cookies and sessions (the read-only connection: test_readonly.py;
+the store's lock-out, hashing and file modes: test_sessions.py)."""
 
 import json
 import subprocess
@@ -12,7 +13,6 @@ import sqlalchemy as sa
 from dashboard.common.nav import PAGES
 from dashboard.security import cookies, store, users
 from queries import households, kpis, leads
-from queries.db import make_engine
 from queries.filters import Filter
 from tests.conftest import ROOT, TEST_PASSWORD
 from tests.fixture_db import AS_OF, T1, T2, V21, household_code
@@ -200,13 +200,13 @@ def test_sessions_expire_idle_and_revoked():
     sid = store.create_session("county")
     assert store.session_user(sid) == "county"
     with store.engine().begin() as conn:
-        conn.execute(store.sessions.update().where(store.sessions.c.sid == sid).values(
+        conn.execute(store.sessions.update().where(store.sessions.c.sid == store.session_key(sid)).values(
             last_seen=store.now() - timedelta(minutes=store.IDLE_MINUTES + 1)))
     assert store.session_user(sid) is None
     store.touch(sid)
     assert store.session_user(sid) == "county"
     with store.engine().begin() as conn:
-        conn.execute(store.sessions.update().where(store.sessions.c.sid == sid).values(
+        conn.execute(store.sessions.update().where(store.sessions.c.sid == store.session_key(sid)).values(
             expires_at=store.now() - timedelta(seconds=1)))
     assert store.session_user(sid) is None
     sid2 = store.create_session("county")
@@ -237,24 +237,8 @@ def test_add_user_command(tmp_path):
     assert bad.returncode == 2 and "乡镇" in bad.stderr
 
 
-# -- the dashboard's connection cannot write ------------------------------------------------------------
-def test_dashboard_connection_is_read_only(db_backend, request, tmp_path):
-    from queries.schema import metadata, meta
-    if db_backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'ro.db'}"
-    else:
-        url = request.getfixturevalue("pg_server").create_database("readonly_check")
-    writable = make_engine(url, read_only=False)
-    metadata.create_all(writable)
-    writable.dispose()
-    engine = make_engine(url)  # what the dashboard uses
-    with pytest.raises(sa.exc.DBAPIError):
-        with engine.begin() as conn:
-            conn.execute(meta.insert().values(key="x", value="y"))
-    engine.dispose()
-
-
-def test_import_page_is_for_administrators_only(app_db):
+def test_import_page_is_for_administrators_only(app_db, monkeypatch):
+    monkeypatch.setenv("MONITOR_IMPORT_URL", app_db)  # switched on (tests/test_readonly.py: off, and importing)
     at = run_page("data_import", user="township")
     assert any("无权访问" in e.value for e in at.error) and not at.get("file_uploader")
     at = run_page("data_import", user="admin")

@@ -84,46 +84,77 @@ def test_filtered_link_lands_on_the_same_view_after_login(fresh, browser, demo_d
     context.close()
 
 
-@pytest.mark.parametrize("kind", ["tampered", "expired", "foreign-secret"])
-def test_bad_cookies_are_refused(fresh, browser, kind, monkeypatch):
+@pytest.fixture
+def fresh_store(fresh, monkeypatch):
+    """The fresh server's base URL, with this process using its session store and cookie secret."""
     base, audit_url = fresh
     monkeypatch.setenv("MONITOR_AUDIT_URL", audit_url)
     monkeypatch.setenv("MONITOR_COOKIE_SECRET", SECRET)
     from dashboard.security import store
+    return base, store
+
+
+def open_with_cookie(browser, base, value, path="/aid"):
+    """A new browser holding the login cookie `value`, on `path`; returns (context, page)."""
+    context = browser.new_context()
+    context.add_cookies([{"name": cookies.COOKIE_NAME, "value": value, "url": base}])
+    page = context.new_page()
+    page.goto(base + path)
+    wait_for_app(page)
+    return context, page
+
+
+@pytest.mark.parametrize("kind", ["tampered", "expired", "foreign-secret"])
+def test_bad_cookies_are_refused(fresh_store, browser, kind, monkeypatch):
+    base, store = fresh_store
     sid = store.create_session("county")
     value = cookies.sign(sid)
     if kind == "tampered":
         value = value[:-4] + ("0000" if not value.endswith("0000") else "1111")
     elif kind == "expired":
         with store.engine().begin() as conn:
-            conn.execute(store.sessions.update().where(store.sessions.c.sid == sid).values(
+            conn.execute(store.sessions.update().where(store.sessions.c.sid == store.session_key(sid)).values(
                 expires_at=store.now().replace(year=2020)))
     else:
         monkeypatch.setenv("MONITOR_COOKIE_SECRET", "someone-elses-secret")
         value = cookies.sign(sid)
-    context = browser.new_context()
-    context.add_cookies([{"name": cookies.COOKIE_NAME, "value": value, "url": base}])
-    page = context.new_page()
-    page.goto(f"{base}/aid")
-    wait_for_app(page)
+    context, page = open_with_cookie(browser, base, value)
     assert heading(page) == LOGIN_TITLE
     assert page.locator('[data-testid="stMetric"]').count() == 0
     context.close()
 
 
-def test_valid_cookie_is_accepted(fresh, browser, monkeypatch):
+def test_valid_cookie_is_accepted(fresh_store, browser):
     """The positive control for the test above: the same construction with nothing wrong logs in."""
-    base, audit_url = fresh
-    monkeypatch.setenv("MONITOR_AUDIT_URL", audit_url)
-    monkeypatch.setenv("MONITOR_COOKIE_SECRET", SECRET)
-    from dashboard.security import store
-    context = browser.new_context()
-    context.add_cookies([{"name": cookies.COOKIE_NAME, "value": cookies.sign(store.create_session("county")),
-                          "url": base}])
-    page = context.new_page()
-    page.goto(f"{base}/aid")
-    wait_for_app(page)
+    base, store = fresh_store
+    context, page = open_with_cookie(browser, base, cookies.sign(store.create_session("county")))
     assert heading(page) == "帮扶进度"
+    context.close()
+
+
+def test_logout_route_revokes_the_session_not_only_the_cookie(fresh_store, browser):
+    """GET /session/logout with a copy of the cookie: the copy no longer logs in anywhere."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    base, store = fresh_store
+    sid = store.create_session("county")
+    value = cookies.sign(sid)
+    context, page = open_with_cookie(browser, base, value)
+    assert heading(page) == "帮扶进度"  # logged in with it first
+    host = urlsplit(base)
+    conn = http.client.HTTPConnection(host.hostname, host.port, timeout=10)
+    conn.request("GET", "/session/logout", headers={"Cookie": f"{cookies.COOKIE_NAME}={value}"})
+    response = conn.getresponse()
+    assert response.status == 303 and response.getheader("Location") == "/"
+    assert f"{cookies.COOKIE_NAME}=" in (response.getheader("Set-Cookie") or "")  # cleared in that client
+    conn.close()
+    assert store.session_user(sid) is None
+    assert store.recent_events(action="logout").username.tolist()[:1] == ["county"]
+    page.goto(f"{base}/aid")  # the browser still holds the old cookie
+    wait_for_app(page)
+    assert heading(page) == LOGIN_TITLE
+    assert page.locator('[data-testid="stMetric"]').count() == 0
     context.close()
 
 

@@ -92,14 +92,14 @@ def test_entry_script_opens_overview(app_db):
 
 
 @pytest.mark.postgres
-def test_overview_on_postgresql(fixture_pg_url, monkeypatch):
-    """The same page through the same code on a real PostgreSQL server (read-only connection)."""
+def test_overview_on_postgresql(fixture_pg_reader_url, monkeypatch):
+    """The same page through the same code on a real PostgreSQL server, as a SELECT-only role."""
     import streamlit as st
 
-    monkeypatch.setenv("MONITOR_DB_URL", fixture_pg_url)
+    monkeypatch.setenv("MONITOR_DB_URL", fixture_pg_reader_url)
     st.cache_data.clear()
     st.cache_resource.clear()
     at = run_page("overview", {"town": T2})
     assert not at.exception
-    check_kpis(at, fixture_pg_url, Filter(as_of=AS_OF, township=T2))
+    check_kpis(at, fixture_pg_reader_url, Filter(as_of=AS_OF, township=T2))
     assert cards(at)["监测户数"][0] == "4"

@@ -50,6 +50,8 @@ def fixture_engine(db_backend, request, tmp_path_factory):
     metadata.create_all(writer)
     build_fixture(writer)
     writer.dispose()
+    if dbname is not None:
+        url = request.getfixturevalue("pg_server").reader_url(dbname)  # SELECT only, as the dashboard is given
     engine = make_engine(url, read_only=True)  # the dashboard's way in: tests cannot change the data
     try:
         yield engine

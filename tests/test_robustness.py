@@ -163,7 +163,7 @@ def test_postgresql_outage_and_recovery(pg_server, monkeypatch):
     metadata.create_all(e)
     build_fixture(e)
     e.dispose()
-    use_db(monkeypatch, url)
+    use_db(monkeypatch, pg_server.reader_url("outage"))
     at = run_page("overview")
     assert not at.exception and at.metric[0].value == "9"
     pg_server.pause()

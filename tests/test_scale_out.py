@@ -27,9 +27,9 @@ LOGOUT_BUTTON = '[data-testid="stSidebar"] button:has-text("退出登录")'
 
 
 @pytest.fixture(scope="module")
-def deployment(pg_server, fixture_pg_url, users_file):
+def deployment(pg_server, fixture_pg_reader_url, users_file):
     audit_url = pg_server.create_database(f"audit_{uuid.uuid4().hex[:12]}")
-    with run_deployment(fixture_pg_url, audit_url, SECRET, users_file=users_file) as dep:
+    with run_deployment(fixture_pg_reader_url, audit_url, SECRET, users_file=users_file) as dep:
         yield dep
 
 
@@ -170,9 +170,9 @@ def route_of(context) -> set[str]:
     return {c["value"] for c in context.cookies() if c["name"] == ROUTE_COOKIE}
 
 
-def test_browsers_move_to_the_other_replica_when_theirs_stops(pg_server, fixture_pg_url, users_file, browser):
+def test_browsers_move_to_the_other_replica_when_theirs_stops(pg_server, fixture_pg_reader_url, users_file, browser):
     audit_url = pg_server.create_database(f"audit_{uuid.uuid4().hex[:12]}")
-    with run_deployment(fixture_pg_url, audit_url, SECRET, users_file=users_file) as dep:
+    with run_deployment(fixture_pg_reader_url, audit_url, SECRET, users_file=users_file) as dep:
         first, second = dep.routes
         agent = "scale-out-test-failover"
         context = pinned_context(browser, dep, first, agent)

@@ -118,9 +118,9 @@ def login_form(page_path: str = "") -> None:
     if not username or not password:
         st.error("请输入用户名和密码。")
         return
-    if store.locked_out(username):
+    if store.locked_out(username, _ip()):
         store.log("login_blocked", username, ip=_ip())
-        st.error("该账号密码错误次数过多，请15分钟后再试。")
+        st.error("密码错误次数过多，请15分钟后再试。")
         return
     u = users.authenticate(username, password)
     if u is not None and u.demo and not _is_demo_database():
@@ -132,7 +132,7 @@ def login_form(page_path: str = "") -> None:
         store.log("login_failed", username, ip=_ip())
         st.error("用户名或密码错误。")
         return
-    store.clear_failures(username)
+    store.clear_failures(username, _ip())
     sid = store.create_session(u.username)
     st.session_state[USER], st.session_state[SID], st.session_state[TOUCHED] = u, sid, time.time()
     store.log("login", u.username, u.role.code, ip=_ip())

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from queries import areas, precomputed
-from queries.db import database_url, make_engine
+from queries.db import database_url, make_engine, write_access
 from queries.schema import SCHEMA_VERSION, metadata
 
 TTL_SECONDS = 600
@@ -73,6 +73,9 @@ def _check(url: str) -> str | None:
     """None when the database is usable, otherwise the reason in Chinese."""
     try:
         with _engine(url).connect() as conn:
+            refusal = write_access(conn)  # a reading role that can write: refuse before showing anything
+            if refusal:
+                return refusal
             names = set(sa.inspect(conn).get_table_names())
             missing = {t.name for t in metadata.sorted_tables} - names
             if missing == {t.name for t in metadata.sorted_tables}:

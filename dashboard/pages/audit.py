@@ -10,16 +10,21 @@ from dashboard.common.page import Context, empty_state, run_page
 from dashboard.security import store, users
 
 ACTIONS = {"": "全部", "login": "登录", "login_failed": "登录失败", "login_blocked": "登录被限制", "logout": "退出",
-           "view_household": "查看户情", "reveal": "显示完整个人信息", "export": "导出", "sample": "抽样"}
+           "view_household": "查看户情", "reveal": "显示完整个人信息", "export": "导出", "sample": "抽样",
+           "import": "数据导入"}
 
 
 def _filters_text(raw) -> str:
-    if not raw:
+    """The filters JSON as k=v; a row without filters is NULL in the store (NaN in the frame)."""
+    if not isinstance(raw, str) or not raw:
         return ""
     try:
-        return "；".join(f"{k}={v}" for k, v in json.loads(raw).items() if v not in (None, ""))
-    except (ValueError, AttributeError):
-        return str(raw)[:200]
+        parsed = json.loads(raw)
+    except ValueError:
+        return raw[:200]
+    if not isinstance(parsed, dict):
+        return raw[:200]
+    return "；".join(f"{k}={v}" for k, v in parsed.items() if v not in (None, ""))
 
 
 def body(ctx: Context) -> None:

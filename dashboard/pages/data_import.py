@@ -1,15 +1,18 @@
 """数据导入 (管理员): the same 台账 loader as `python -m seed.importer`, on uploaded files.
-All or nothing: a file with errors writes nothing and the annotated error workbook is offered."""
+All or nothing: a file with errors writes nothing and the annotated error workbook is offered.
+It writes only through MONITOR_IMPORT_URL, a writer connection configured on purpose; the rest of the
+dashboard reads through a connection that cannot write. Without it, import is switched off."""
 
 import tempfile
 from pathlib import Path
 
 import pandas as pd
+import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.common import auth
 from dashboard.common.page import Context, run_page
-from queries.db import database_url, make_engine
+from queries.db import database_url, import_url, make_engine, same_database
 from seed.importer import import_files
 from seed.importer.template import build_template
 
@@ -27,6 +30,21 @@ def body(ctx: Context) -> None:
     st.download_button("下载导入模板", data=template_bytes, file_name="防返贫监测台账导入模板.xlsx", mime=XLSX,
                        icon=":material/download:", on_click=auth.audit, args=("export",),
                        kwargs={"target": "导入模板", "detail": "template"})
+    writer = import_url()
+    if writer is None:
+        st.info("数据导入已关闭：看板读取监测数据库的连接是只读的，导入需要另行配置的写入连接。"
+                "如需在此页导入，请由系统管理员设置环境变量 MONITOR_IMPORT_URL（有写入权限的数据库地址和角色，"
+                "SQLite 可为同一数据库文件）后重启看板；也可以在服务器上运行 `python -m seed.importer`。",
+                icon=":material/lock:")
+        return
+    try:
+        same = same_database(writer, database_url())
+    except sa.exc.ArgumentError:
+        same = False
+    if not same:
+        st.error("数据导入已停用：MONITOR_IMPORT_URL 与看板读取的 MONITOR_DB_URL 不是同一个数据库（或地址无效），"
+                 "导入的数据不会出现在看板上。请系统管理员核对这两个地址。", icon=":material/error:")
+        return
     files = st.file_uploader("选择台账文件（可多选）", type=["xlsx", "csv"], accept_multiple_files=True)
     check_only = st.checkbox("只校验，不写入", value=False)
     if not files or not st.button("开始导入", type="primary", icon=":material/upload:"):
@@ -38,7 +56,7 @@ def body(ctx: Context) -> None:
             p.write_bytes(f.getvalue())
             paths.append(p)
         report = Path(tmp) / "错误报告.xlsx"
-        engine = make_engine(database_url(), read_only=False)  # the one writer in the dashboard, admin only
+        engine = make_engine(writer, read_only=False)  # the one writer in the dashboard, admin only
         try:
             with st.spinner("正在校验并导入……"):
                 result = import_files(paths, engine, report=report, check_only=check_only)

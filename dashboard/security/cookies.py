@@ -7,6 +7,8 @@ import os
 import secrets
 from pathlib import Path
 
+from queries.db import private_file
+
 ROOT = Path(__file__).resolve().parents[2]
 COOKIE_NAME = "monitor_session"
 
@@ -17,9 +19,7 @@ def _secret() -> bytes:
         return value.encode()
     path = ROOT / "data" / "cookie_secret"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        os.chmod(path, 0o600)
+        private_file(path).write_text(secrets.token_hex(32))  # 0600 before the secret is in it
     return path.read_text().strip().encode()
 
 

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from dashboard.security.roles import ROLES, User
+from queries.db import private_file
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_USERS = ROOT / "config" / "demo_users.json"
@@ -76,9 +77,9 @@ def add_user(path: Path, username: str, password: str, role: str, township: str 
     data["users"] = [u for u in data["users"] if u.get("username") != username]
     data["users"].append({"username": username, "role": role, "township": township, "display_name": display_name,
                           "password_hash": _hasher.hash(password)})
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_file(path)
+    os.chmod(path, 0o600)  # before writing: a file from an older version may still be world-readable
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    os.chmod(path, 0o600)
 
 
 def main(argv=None) -> int:
