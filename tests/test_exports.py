@@ -22,7 +22,7 @@ from queries import aid, areas as areas_q, factors, households, kpis, leads, ran
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.privacy import mask_frame
-from tests.exports_support import (assert_no_full_ids, audit_exports, fixture_id_numbers, offered,  # noqa: F401
+from tests.exports_support import (assert_no_full_ids, audit_exports, download, fixture_id_numbers, offered,  # noqa: F401
                                    q, workbook_values)
 from tests.fixture_db import AS_OF, T1, V12
 from tests.pages_support import chart_specs, run_page
@@ -349,7 +349,7 @@ def test_briefing_deck_with_nothing_in_scope(app_db):
 # --- through the pages: what the buttons offer, masking, audit --------------------------------------
 
 def count_buttons(at, label) -> int:
-    return sum(1 for b in at.get("download_button") if b.proto.label == label)
+    return sum(1 for b in at.link_button if b.proto.label == label)
 
 
 @pytest.mark.parametrize("page, params", [("overview", {}), ("warnings", {}), ("warnings", {"town": T1}),
@@ -372,7 +372,7 @@ def test_page_png_download_is_the_chart_on_screen_and_is_audited(app_db, offered
     img = Image.open(io.BytesIO(o.build()))
     assert img.size == (3200, 1800)
     assert audit_exports().empty  # drawing the button is not an export
-    at.download_button(key="dl_png_overview_warnings").click().run()
+    download(at, "dl_png_overview_warnings")
     ev = audit_exports("county")
     assert len(ev) == 1 and ev.target.iloc[0] == o.file_name and ev.detail.iloc[0] == "png"
     assert '"township": "439901101"' in ev.filters.iloc[0] and "2026-06-30" in ev.filters.iloc[0]
@@ -386,7 +386,7 @@ def test_page_excel_download_matches_the_table_and_is_audited(app_db, offered):
     assert "脱贫不稳定户" in ws["A2"].value and STAMP in ws["A2"].value
     table = at.dataframe[0].value
     assert [r[2] for r in ws.iter_rows(min_row=5, values_only=True)] == table["乡镇"].tolist()
-    at.download_button(key="dl_xlsx_overview_rank_level").click().run()
+    download(at, "dl_xlsx_overview_rank_level")
     ev = audit_exports()
     assert ev.action.tolist() == ["export"] and ev.target.iloc[0].endswith(".xlsx")
     assert '"category": "unstable"' in ev.filters.iloc[0]
@@ -404,5 +404,5 @@ def test_household_list_export_is_masked_like_the_screen(app_db, offered, user, 
     assert [r[1] for r in rows] == shown  # the same names as on screen
     assert all(("*" in n) == masked for n in shown)
     assert_no_full_ids(data, fixture_id_numbers(app_db), values)
-    at.download_button(key="dl_xlsx_warn_leads").click().run()
+    download(at, "dl_xlsx_warn_leads")
     assert audit_exports(user).target.tolist() == [o.file_name]
