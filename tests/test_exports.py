@@ -16,14 +16,15 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from dashboard.common import fmt
+from dashboard.security import cookies, downloads
 from dashboard.exporting import briefing, png, pptx_kit, xlsx
 from dashboard.exporting.meta import ExportMeta, scrub_frame
 from queries import aid, areas as areas_q, factors, households, kpis, leads, ranking, targets, trends
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.privacy import mask_frame
-from tests.exports_support import (assert_no_full_ids, audit_exports, download, fixture_id_numbers, offered,  # noqa: F401
-                                   q, workbook_values)
+from tests.exports_support import (assert_no_full_ids, audit_exports, download, export_url, fetch,  # noqa: F401
+                                   fixture_id_numbers, offered, q, workbook_values)
 from tests.fixture_db import AS_OF, T1, V12
 from tests.pages_support import chart_specs, run_page
 
@@ -406,3 +407,38 @@ def test_household_list_export_is_masked_like_the_screen(app_db, offered, user, 
     assert_no_full_ids(data, fixture_id_numbers(app_db), values)
     download(at, "dl_xlsx_warn_leads")
     assert audit_exports(user).target.tolist() == [o.file_name]
+
+
+# --- the /export route's rules, in process (tests/test_export_route.py runs them over real HTTP) ---------
+
+def test_export_url_stays_the_same_across_reruns_and_serves_the_newest_build(app_db):
+    at = run_page("overview")
+    url = export_url(at, "dl_xlsx_overview_rank_level")
+    at.run()
+    assert export_url(at, "dl_xlsx_overview_rank_level") == url  # a rerun does not pile up new offers
+    other = run_page("overview")  # another login of the same user: its own token
+    assert export_url(other, "dl_xlsx_overview_rank_level") != url
+    assert fetch(at, "dl_xlsx_overview_rank_level", cookie=cookies.sign(other.session_state["auth_sid"])).status == 404
+    assert audit_exports().empty
+
+
+def test_export_dies_at_logout_and_when_it_expires(app_db, monkeypatch):
+    at = run_page("overview")
+    cookie = cookies.sign(at.session_state["auth_sid"])
+    assert fetch(at, "dl_xlsx_overview_rank_level", cookie).status == 200
+    later = time.time() + downloads.OFFER_SECONDS + 1
+    with monkeypatch.context() as m:
+        m.setattr(downloads.time, "time", lambda: later)
+        reply = fetch(at, "dl_xlsx_overview_rank_level", cookie)
+    assert reply.status == 404 and "过期" in reply.body.decode()
+    url = export_url(at, "dl_xlsx_overview_rank_level")
+    at.button(key="logout").click().run()
+    reply = downloads.respond(url[len(downloads.PATH):], cookie)
+    assert reply.status == 403 and "登录" in reply.body.decode()
+    assert len(audit_exports("county")) == 1
+
+
+def test_content_disposition_names_the_chinese_file():
+    value = downloads.content_disposition("乡镇排名_全县 2026.xlsx")
+    assert value == ("attachment; filename=\"________2026.xlsx\"; "
+                     "filename*=UTF-8''%E4%B9%A1%E9%95%87%E6%8E%92%E5%90%8D_%E5%85%A8%E5%8E%BF%202026.xlsx")
