@@ -3,19 +3,20 @@ session it was offered to. Fetched directly (no click, no rerun) with the login 
 without the cookie, with another user's cookie, or after logout the same URL gives no file."""
 
 import io
+import json
 import urllib.error
 import urllib.request
 from urllib.parse import unquote
 
-import openpyxl
 import pytest
 import sqlalchemy as sa
+from PIL import Image
 
 from dashboard.security import cookies
 from queries.db import make_engine
 from tests.browser import login, streamlit_server, wait_for_app
 from tests.hostile_county import FORMULA, TOWN_A, VILLAGE_A2
-from tests.hostile_exports import PASSWORD, hostile_database, hostile_users, xlsx_texts
+from tests.hostile_exports import PASSWORD, hostile_database, hostile_users, pdf_text, pptx_texts, xlsx_texts
 
 pytestmark = pytest.mark.browser
 SECRET = "export-route-secret"
@@ -121,3 +122,42 @@ def test_export_url_is_served_and_audited_only_for_its_own_login(server, browser
     assert len(exports_logged(audit_url)) == 2
     other.close()
     county.close()
+
+
+def link_href(page, label: str) -> str:
+    link = page.locator('[data-testid="stLinkButton"] a', has_text=label).first
+    link.wait_for(timeout=30_000)
+    return link.get_attribute("href")
+
+
+def test_every_kind_is_built_by_the_server_route(server, browser):
+    """The deck, a chart picture and both visit packets are built in the route (off the script thread), on the
+    hostile county: each is served to its login and audited once, and opens with nothing made from data."""
+    base, audit_url = server
+    before = len(exports_logged(audit_url))
+    context = browser.new_context(viewport={"width": 1600, "height": 2000})
+    page = context.new_page()
+    login(page, base, "county", PASSWORD, "/briefing")
+    cookie = session_cookie(context)
+    fetched = {"pptx": link_href(page, "生成并下载简报")}
+    page.goto(f"{base}/")
+    wait_for_app(page)
+    fetched["png"] = link_href(page, "下载图片")
+    page.goto(f"{base}/planner")
+    wait_for_app(page)
+    page.get_by_role("button", name="抽取样本").click()
+    page.get_by_text("已抽取").wait_for(timeout=30_000)
+    wait_for_app(page)
+    fetched["xlsx"] = link_href(page, "下载入户核查表（Excel）")
+    fetched["pdf"] = link_href(page, "下载入户核查表（PDF")
+    bodies = {}
+    for kind, href in fetched.items():
+        status, headers, body = get(base + href, cookie)
+        assert status == 200, (kind, body[:300])
+        bodies[kind] = body
+    assert "<b>东村</b>" in "\n".join(pptx_texts(bodies["pptx"])) + pdf_text(bodies["pdf"])
+    xlsx_texts(bodies["xlsx"])
+    assert Image.open(io.BytesIO(bodies["png"])).size[0] > 1000
+    kinds = [d for _, _, _, d, _ in exports_logged(audit_url)[before:]]
+    assert sorted(k if k in ("pptx", "png") else json.loads(k)["packet"] for k in kinds) == ["pdf", "png", "pptx", "xlsx"]
+    context.close()
