@@ -442,3 +442,14 @@ def test_content_disposition_names_the_chinese_file():
     value = downloads.content_disposition("乡镇排名_全县 2026.xlsx")
     assert value == ("attachment; filename=\"________2026.xlsx\"; "
                      "filename*=UTF-8''%E4%B9%A1%E9%95%87%E6%8E%92%E5%90%8D_%E5%85%A8%E5%8E%BF%202026.xlsx")
+
+
+def test_import_template_is_served_by_the_route_and_audited(app_db):
+    from tests.hostile_exports import xlsx_texts
+
+    at = run_page("data_import", user="admin")
+    assert not at.exception
+    texts = xlsx_texts(download(at, "import_template"))
+    assert "户编号" in texts  # the template (a header of its 农户 sheet), with no formula cell
+    ev = audit_exports("admin")
+    assert ev.target.tolist() == ["防返贫监测台账导入模板.xlsx"] and ev.detail.tolist() == ["template"]
