@@ -453,3 +453,22 @@ def test_import_template_is_served_by_the_route_and_audited(app_db):
     assert "户编号" in texts  # the template (a header of its 农户 sheet), with no formula cell
     ev = audit_exports("admin")
     assert ev.target.tolist() == ["防返贫监测台账导入模板.xlsx"] and ev.detail.tolist() == ["template"]
+
+
+def test_export_refused_in_chinese_when_the_store_or_the_audit_fails(app_db, monkeypatch):
+    """No file without its audit row: a store that cannot be read or written refuses the download."""
+    at = run_page("overview")
+    cookie = cookies.sign(at.session_state["auth_sid"])
+
+    def down(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("store down"))
+
+    with monkeypatch.context() as m:
+        m.setattr(downloads.store, "log", down)
+        reply = fetch(at, "dl_xlsx_overview_rank_level", cookie)
+    assert reply.status == 503 and "审计日志" in reply.body.decode()
+    with monkeypatch.context() as m:
+        m.setattr(downloads.store, "session_user", down)
+        reply = fetch(at, "dl_xlsx_overview_rank_level", cookie)
+    assert reply.status == 503 and "登录服务" in reply.body.decode()
+    assert audit_exports().empty

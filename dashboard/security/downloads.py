@@ -35,6 +35,7 @@ NOT_LOGGED_IN = "未登录或登录已过期，不能下载。请重新登录后
 NO_SUCH_FILE = "下载链接无效或已过期，请在页面上重新点击下载。"
 BUILD_FAILED = "生成文件时出错，已记录。请稍后重试；如持续出现，请联系系统管理员。"
 AUDIT_FAILED = "审计日志暂时无法写入，文件未发出。请稍后重试。"
+STORE_DOWN = "登录服务暂时不可用（会话存储无法访问），请稍后重试。"
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,11 @@ def content_disposition(file_name: str) -> str:
 def respond(token: str, cookie: str | None, ip: str | None = None) -> Reply:
     """What /export/<token> answers for a request carrying the login cookie value `cookie`."""
     sid = cookies.verify(cookie)
-    username = store.session_user(sid) if sid else None
+    try:
+        username = store.session_user(sid) if sid else None
+    except sa.exc.SQLAlchemyError:
+        log.exception("session store unavailable")
+        return _refused(503, STORE_DOWN)
     if username is None or users.find_user(username) is None:
         return _refused(403, NOT_LOGGED_IN)
     with _lock:
