@@ -72,6 +72,7 @@ def test_every_export_of_the_hostile_county_is_plain_text(hostile_db, offered, u
     # village names (markdown image, HTML tags) reach the workbooks and the PDF as the characters typed
     assert "<b>东村</b>" + IMG in everything
     assert "<b>东村</b>" in texts["plan_pdf"]
+    assert "<b>恶意县</b>" + IMG in texts["brief_pptx"]  # the county's name on every slide, as text
     if user != "township":  # 北村 lies in the other township
         assert IMG_TAG in texts["plan_pdf"]
     if user == "county":
