@@ -472,3 +472,13 @@ def test_export_refused_in_chinese_when_the_store_or_the_audit_fails(app_db, mon
         reply = fetch(at, "dl_xlsx_overview_rank_level", cookie)
     assert reply.status == 503 and "登录服务" in reply.body.decode()
     assert audit_exports().empty
+
+
+def test_no_page_offers_a_file_through_streamlit_media():
+    """st.download_button files are served from /media without any login check, and a client can fetch a deferred
+    one without the click handler running: every download goes through dashboard/common/exports.py instead."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "dashboard"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if "download_button(" in p.read_text()]
+    assert offenders == []
