@@ -1,7 +1,8 @@
-"""The server: `streamlit run dashboard/server.py` serves dashboard/app.py plus two HTTP routes that
-set and clear the login cookie. A script cannot set an HttpOnly cookie, so after a successful login
-the page sends the browser to /session/ticket with a one-time ticket, and the cookie is set here;
-/session/logout revokes the cookie's session in the store and clears the cookie."""
+"""The server: `streamlit run dashboard/server.py` serves dashboard/app.py plus HTTP routes. Two set and
+clear the login cookie: a script cannot set an HttpOnly cookie, so after a successful login the page sends
+the browser to /session/ticket with a one-time ticket, and the cookie is set here; /session/logout revokes
+the cookie's session in the store and clears the cookie. /export/<token> serves the exports the pages
+offer, to their own login session only, and audits each (dashboard/security/downloads.py)."""
 
 import sys
 from pathlib import Path
@@ -11,10 +12,11 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import streamlit as st  # noqa: E402
-from starlette.responses import RedirectResponse  # noqa: E402
+from starlette.concurrency import run_in_threadpool  # noqa: E402
+from starlette.responses import RedirectResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
 
-from dashboard.security import cookies, store  # noqa: E402
+from dashboard.security import cookies, downloads, store  # noqa: E402
 
 
 def _safe_next(target: str | None) -> str:
@@ -46,7 +48,16 @@ async def logout(request):
     return response
 
 
+async def export(request):
+    # building a workbook or a deck takes seconds: off the event loop
+    reply = await run_in_threadpool(downloads.respond, request.path_params["token"],
+                                    request.cookies.get(cookies.COOKIE_NAME),
+                                    request.client.host if request.client else None)
+    return Response(reply.body, status_code=reply.status, headers=reply.headers)
+
+
 app = st.App(Path(__file__).parent / "app.py", routes=[
     Route("/session/ticket", ticket, methods=["GET"]),
     Route("/session/logout", logout, methods=["GET"]),
+    Route(downloads.PATH + "{token}", export, methods=["GET"]),
 ])

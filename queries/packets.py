@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import re
+from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -18,6 +19,7 @@ import pandas as pd
 
 from queries.codes import HOUSEHOLD_TYPES, MONITOR_CATEGORIES
 from queries.inspection import STATUS, STRATA
+from queries import spreadsheet
 from queries.privacy import mask_frame
 
 CHECKLIST = ["不愁吃", "不愁穿", "义务教育", "基本医疗", "住房安全", "饮水安全", "备注"]
@@ -123,15 +125,15 @@ def build_workbook(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         when = info.exported_at.strftime("%Y-%m-%d %H:%M") if info.exported_at else ""
         lines.append((f"导出：{info.exported_by} {when}".strip(), None))
     for i, (text, font) in enumerate(lines, start=1):
-        cover.cell(row=i, column=1, value=text).font = font or Font()
+        spreadsheet.put(cover.cell(row=i, column=1), text).font = font or Font()
     r0 = len(lines) + 2
     for j, h in enumerate(["村", "抽样层", "户数", "抽取户数"], start=1):
-        c = cover.cell(row=r0, column=j, value=h)
+        c = spreadsheet.put(cover.cell(row=r0, column=j), h)
         c.font, c.fill, c.border = bold, head_fill, box
     for i, s in enumerate(info.strata.to_dict("records") if len(info.strata) else [], start=1):
         for j, v in enumerate([info.village_names.get(s["village_code"], s["village_code"]), s["stratum_label"],
                                int(s["population"]), int(s["sample"])], start=1):
-            cover.cell(row=r0 + i, column=j, value=v).border = box
+            spreadsheet.put(cover.cell(row=r0 + i, column=j), v).border = box
     for j, w in enumerate([28, 18, 10, 10], start=1):
         cover.column_dimensions[get_column_letter(j)].width = w
 
@@ -140,21 +142,21 @@ def build_workbook(rows: pd.DataFrame, info: PacketInfo) -> bytes:
     used = {"抽样说明"}
     for code, name, part in _by_village(frame, info):
         ws = wb.create_sheet(_sheet_title(name, used))
-        ws.cell(row=1, column=1, value=f"{name} 入户核查表").font = Font(bold=True, size=14)
-        ws.cell(row=2, column=1, value=f"{info.stamp}　村代码 {code}　共 {len(part)} 户；核查项填“是/否”，问题写入备注")
+        spreadsheet.put(ws.cell(row=1, column=1), f"{name} 入户核查表").font = Font(bold=True, size=14)
+        spreadsheet.put(ws.cell(row=2, column=1), f"{info.stamp}　村代码 {code}　共 {len(part)} 户；核查项填“是/否”，问题写入备注")
         for j, h in enumerate(headers, start=1):
-            c = ws.cell(row=4, column=j, value=h)
+            c = spreadsheet.put(ws.cell(row=4, column=j), h)
             c.font, c.fill, c.border = bold, head_fill, box
             c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         for i, rec in enumerate(part.to_dict("records"), start=5):
             values = [int(rec["seq"]), *[rec[k] for k in list(INFO_COLUMNS)[1:]], *[""] * len(CHECKLIST)]
             for j, v in enumerate(values, start=1):
-                c = ws.cell(row=i, column=j, value=v)
+                c = spreadsheet.put(ws.cell(row=i, column=j), v)
                 c.border = box
                 c.alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[i].height = 36
         last = 4 + len(part)
-        ws.cell(row=last + 2, column=1, value="核查人（签字）：　　　　　　　　核查日期：　　　　年　　月　　日")
+        spreadsheet.put(ws.cell(row=last + 2, column=1), "核查人（签字）：　　　　　　　　核查日期：　　　　年　　月　　日")
         for j, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(j)].width = w
         ws.freeze_panes = "C5"
@@ -179,6 +181,11 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+    def text(value, style) -> Paragraph:
+        """A Paragraph of plain text: reportlab reads <b>, <a href>, <img src> in a Paragraph as markup (an
+        <img> would even be fetched), so data is escaped and shows as the characters it holds."""
+        return Paragraph(escape(str(value)), style)
+
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     frame = packet_frame(rows)
@@ -199,13 +206,13 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         canvas.drawRightString(landscape(A4)[0] - 12 * mm, 7 * mm, f"第 {doc_.page} 页")
         canvas.restoreState()
 
-    story = [Paragraph(f"{info.county}防返贫监测巡查入户核查表", title), Paragraph(info.stamp, small),
-             Paragraph(f"抽样：按监测类别分层，每村约 {info.per_village} 户，按比例分配，每层至少 {info.minimum} 户；"
+    story = [text(f"{info.county}防返贫监测巡查入户核查表", title), text(info.stamp, small),
+             text(f"抽样：按监测类别分层，每村约 {info.per_village} 户，按比例分配，每层至少 {info.minimum} 户；"
                        "同一随机种子、同一批村、同一截至日期可复现同一样本。", small), Spacer(1, 4 * mm)]
     if len(info.strata):
-        st_rows = [[Paragraph(h, head) for h in ["村", "抽样层", "户数", "抽取户数"]]]
+        st_rows = [[text(h, head) for h in ["村", "抽样层", "户数", "抽取户数"]]]
         for s in info.strata.to_dict("records"):
-            st_rows.append([Paragraph(str(v), cell) for v in (info.village_names.get(s["village_code"], s["village_code"]),
+            st_rows.append([text(v, cell) for v in (info.village_names.get(s["village_code"], s["village_code"]),
                                                             s["stratum_label"], int(s["population"]), int(s["sample"]))])
         t = Table(st_rows, colWidths=[70 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1, hAlign="LEFT")
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -213,18 +220,18 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         story.append(t)
     headers = [*INFO_COLUMNS.values(), *CHECKLIST]
     for code, name, part in _by_village(frame, info):
-        story += [PageBreak(), Paragraph(f"{name} 入户核查表", title),
-                  Paragraph(f"{info.stamp}　村代码 {code}　共 {len(part)} 户；核查项填“是/否”，问题写入备注", small),
+        story += [PageBreak(), text(f"{name} 入户核查表", title),
+                  text(f"{info.stamp}　村代码 {code}　共 {len(part)} 户；核查项填“是/否”，问题写入备注", small),
                   Spacer(1, 3 * mm)]
-        data = [[Paragraph(h, head) for h in headers]]
+        data = [[text(h, head) for h in headers]]
         for rec in part.to_dict("records"):
-            data.append([Paragraph(str(rec[k]), cell) for k in INFO_COLUMNS] + [""] * len(CHECKLIST))
+            data.append([text(rec[k], cell) for k in INFO_COLUMNS] + [""] * len(CHECKLIST))
         t = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))  # room to write in
         story += [t, Spacer(1, 5 * mm),
-                  Paragraph("核查人（签字）：＿＿＿＿＿＿＿＿　　核查日期：＿＿＿＿年＿＿月＿＿日", small)]
+                  text("核查人（签字）：＿＿＿＿＿＿＿＿　　核查日期：＿＿＿＿年＿＿月＿＿日", small)]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()

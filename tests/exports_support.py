@@ -1,8 +1,9 @@
-"""Helpers for export tests: capture the files a page would offer for download, read them back.
+"""Helpers for export tests: capture the files a page would offer for download, fetch them, read them back.
 
 AppTest runs page scripts in this process, so replacing ``dashboard.common.exports._button`` with a
-recording wrapper gives the tests the very build callables a click would run in the browser (with the
-frames already masked for the test's user), while the real download button is still drawn.
+recording wrapper gives the tests the very build callables the export route runs (with the frames already
+masked for the test's user), while the real link button is still drawn. ``fetch`` asks for a button's URL
+the way dashboard/server.py's /export route does (``downloads.respond``), with the AppTest session's cookie.
 """
 
 from __future__ import annotations
@@ -47,6 +48,30 @@ def offered(monkeypatch) -> Captured:
 
     monkeypatch.setattr(exports, "_button", recording)
     return got
+
+
+def export_url(at, key: str) -> str:
+    """The /export/<token> URL of the link button `key` on the page."""
+    from dashboard.security import downloads
+    url = at.link_button(key=key).proto.url
+    assert url.startswith(downloads.PATH), url
+    return url
+
+
+def fetch(at, key: str, cookie: str | None = None):
+    """Fetch button `key`'s file as the /export route would (downloads.Reply); `cookie`: the login cookie
+    value sent (default: the signed cookie of the AppTest session's login)."""
+    from dashboard.security import cookies, downloads
+    if cookie is None:
+        cookie = cookies.sign(at.session_state["auth_sid"])
+    return downloads.respond(export_url(at, key)[len(downloads.PATH):], cookie)
+
+
+def download(at, key: str) -> bytes:
+    """The file of button `key`, fetched with the session's own login (it must be served)."""
+    reply = fetch(at, key)
+    assert reply.status == 200, reply.body.decode()
+    return reply.body
 
 
 def fixture_id_numbers(url: str) -> list[str]:

@@ -55,8 +55,9 @@ def test_planner_stays_local_and_draws_the_map(demo_server, demo_db_url, browser
     page.get_by_role("button", name="抽取样本").click()
     page.get_by_text("已抽取").wait_for(timeout=30_000)
     wait_for_app(page)
-    with page.expect_download(timeout=30_000) as dl:
-        page.get_by_role("button", name="下载入户核查表（Excel）").click()
+    with page.expect_popup() as popup, context.expect_event("download", timeout=30_000) as dl:
+        page.get_by_role("link", name="下载入户核查表（Excel）").click()
+    popup.value.close()
     assert dl.value.suggested_filename.endswith(".xlsx") and "入户核查表" in dl.value.suggested_filename
     wb = openpyxl.load_workbook(io.BytesIO(open(dl.value.path(), "rb").read()))
     assert wb.sheetnames[0] == "抽样说明" and len(wb.sheetnames) >= 2

@@ -16,14 +16,15 @@ from pptx import Presentation
 from pptx.oxml.ns import qn
 
 from dashboard.common import fmt
+from dashboard.security import cookies, downloads
 from dashboard.exporting import briefing, png, pptx_kit, xlsx
 from dashboard.exporting.meta import ExportMeta, scrub_frame
 from queries import aid, areas as areas_q, factors, households, kpis, leads, ranking, targets, trends
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.privacy import mask_frame
-from tests.exports_support import (assert_no_full_ids, audit_exports, fixture_id_numbers, offered,  # noqa: F401
-                                   q, workbook_values)
+from tests.exports_support import (assert_no_full_ids, audit_exports, download, export_url, fetch,  # noqa: F401
+                                   fixture_id_numbers, offered, q, workbook_values)
 from tests.fixture_db import AS_OF, T1, V12
 from tests.pages_support import chart_specs, run_page
 
@@ -349,7 +350,7 @@ def test_briefing_deck_with_nothing_in_scope(app_db):
 # --- through the pages: what the buttons offer, masking, audit --------------------------------------
 
 def count_buttons(at, label) -> int:
-    return sum(1 for b in at.get("download_button") if b.proto.label == label)
+    return sum(1 for b in at.link_button if b.proto.label == label)
 
 
 @pytest.mark.parametrize("page, params", [("overview", {}), ("warnings", {}), ("warnings", {"town": T1}),
@@ -372,7 +373,7 @@ def test_page_png_download_is_the_chart_on_screen_and_is_audited(app_db, offered
     img = Image.open(io.BytesIO(o.build()))
     assert img.size == (3200, 1800)
     assert audit_exports().empty  # drawing the button is not an export
-    at.download_button(key="dl_png_overview_warnings").click().run()
+    download(at, "dl_png_overview_warnings")
     ev = audit_exports("county")
     assert len(ev) == 1 and ev.target.iloc[0] == o.file_name and ev.detail.iloc[0] == "png"
     assert '"township": "439901101"' in ev.filters.iloc[0] and "2026-06-30" in ev.filters.iloc[0]
@@ -386,7 +387,7 @@ def test_page_excel_download_matches_the_table_and_is_audited(app_db, offered):
     assert "脱贫不稳定户" in ws["A2"].value and STAMP in ws["A2"].value
     table = at.dataframe[0].value
     assert [r[2] for r in ws.iter_rows(min_row=5, values_only=True)] == table["乡镇"].tolist()
-    at.download_button(key="dl_xlsx_overview_rank_level").click().run()
+    download(at, "dl_xlsx_overview_rank_level")
     ev = audit_exports()
     assert ev.action.tolist() == ["export"] and ev.target.iloc[0].endswith(".xlsx")
     assert '"category": "unstable"' in ev.filters.iloc[0]
@@ -404,5 +405,80 @@ def test_household_list_export_is_masked_like_the_screen(app_db, offered, user, 
     assert [r[1] for r in rows] == shown  # the same names as on screen
     assert all(("*" in n) == masked for n in shown)
     assert_no_full_ids(data, fixture_id_numbers(app_db), values)
-    at.download_button(key="dl_xlsx_warn_leads").click().run()
+    download(at, "dl_xlsx_warn_leads")
     assert audit_exports(user).target.tolist() == [o.file_name]
+
+
+# --- the /export route's rules, in process (tests/test_export_route.py runs them over real HTTP) ---------
+
+def test_export_url_stays_the_same_across_reruns_and_serves_the_newest_build(app_db):
+    at = run_page("overview")
+    url = export_url(at, "dl_xlsx_overview_rank_level")
+    at.run()
+    assert export_url(at, "dl_xlsx_overview_rank_level") == url  # a rerun does not pile up new offers
+    other = run_page("overview")  # another login of the same user: its own token
+    assert export_url(other, "dl_xlsx_overview_rank_level") != url
+    assert fetch(at, "dl_xlsx_overview_rank_level", cookie=cookies.sign(other.session_state["auth_sid"])).status == 404
+    assert audit_exports().empty
+
+
+def test_export_dies_at_logout_and_when_it_expires(app_db, monkeypatch):
+    at = run_page("overview")
+    cookie = cookies.sign(at.session_state["auth_sid"])
+    assert fetch(at, "dl_xlsx_overview_rank_level", cookie).status == 200
+    later = time.time() + downloads.OFFER_SECONDS + 1
+    with monkeypatch.context() as m:
+        m.setattr(downloads.time, "time", lambda: later)
+        reply = fetch(at, "dl_xlsx_overview_rank_level", cookie)
+    assert reply.status == 404 and "过期" in reply.body.decode()
+    url = export_url(at, "dl_xlsx_overview_rank_level")
+    at.button(key="logout").click().run()
+    reply = downloads.respond(url[len(downloads.PATH):], cookie)
+    assert reply.status == 403 and "登录" in reply.body.decode()
+    assert len(audit_exports("county")) == 1
+
+
+def test_content_disposition_names_the_chinese_file():
+    value = downloads.content_disposition("乡镇排名_全县 2026.xlsx")
+    assert value == ("attachment; filename=\"________2026.xlsx\"; "
+                     "filename*=UTF-8''%E4%B9%A1%E9%95%87%E6%8E%92%E5%90%8D_%E5%85%A8%E5%8E%BF%202026.xlsx")
+
+
+def test_import_template_is_served_by_the_route_and_audited(app_db):
+    from tests.hostile_exports import xlsx_texts
+
+    at = run_page("data_import", user="admin")
+    assert not at.exception
+    texts = xlsx_texts(download(at, "import_template"))
+    assert "户编号" in texts  # the template (a header of its 农户 sheet), with no formula cell
+    ev = audit_exports("admin")
+    assert ev.target.tolist() == ["防返贫监测台账导入模板.xlsx"] and ev.detail.tolist() == ["template"]
+
+
+def test_export_refused_in_chinese_when_the_store_or_the_audit_fails(app_db, monkeypatch):
+    """No file without its audit row: a store that cannot be read or written refuses the download."""
+    at = run_page("overview")
+    cookie = cookies.sign(at.session_state["auth_sid"])
+
+    def down(*args, **kwargs):
+        raise sa.exc.OperationalError("SELECT", {}, Exception("store down"))
+
+    with monkeypatch.context() as m:
+        m.setattr(downloads.store, "log", down)
+        reply = fetch(at, "dl_xlsx_overview_rank_level", cookie)
+    assert reply.status == 503 and "审计日志" in reply.body.decode()
+    with monkeypatch.context() as m:
+        m.setattr(downloads.store, "session_user", down)
+        reply = fetch(at, "dl_xlsx_overview_rank_level", cookie)
+    assert reply.status == 503 and "登录服务" in reply.body.decode()
+    assert audit_exports().empty
+
+
+def test_no_page_offers_a_file_through_streamlit_media():
+    """st.download_button files are served from /media without any login check, and a client can fetch a deferred
+    one without the click handler running: every download goes through dashboard/common/exports.py instead."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent / "dashboard"
+    offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if "download_button(" in p.read_text()]
+    assert offenders == []

@@ -10,7 +10,7 @@ from dashboard.common import fmt
 from dashboard.exporting import pptx_kit
 from queries import kpis, leads
 from queries.filters import Filter
-from tests.exports_support import assert_no_full_ids, audit_exports, fixture_id_numbers, offered, q  # noqa: F401
+from tests.exports_support import assert_no_full_ids, audit_exports, download, fixture_id_numbers, offered, q  # noqa: F401
 from tests.fixture_db import AS_OF, T1, T2
 from tests.pages_support import run_page
 
@@ -49,7 +49,7 @@ def test_default_outline_and_deck(app_db, offered):
                             "目标考核：指标明细", "乡镇排名"]
     assert titles[11] == "差距最大的村" and len(titles) == 12
     assert any("共 12 页" in c.value for c in at.caption)
-    buttons = [b for b in at.get("download_button") if b.proto.label == "生成并下载简报（PowerPoint）"]
+    buttons = [b for b in at.link_button if b.proto.label == "生成并下载简报（PowerPoint）"]
     assert len(buttons) == 1
     o = offered.by_key("brief_pptx")
     assert o.file_name == "测试县防返贫动态监测工作简报_全县_2026-06-30.pptx"
@@ -98,7 +98,7 @@ def test_download_is_audited(app_db):
     at = run_page("briefing", {"town": T2})
     no_errors(at)
     assert audit_exports().empty
-    at.download_button(key="brief_pptx").click().run()
+    download(at, "brief_pptx")
     no_errors(at)
     ev = audit_exports("county")
     assert len(ev) == 1 and ev.detail.iloc[0] == "pptx"

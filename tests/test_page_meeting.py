@@ -9,7 +9,7 @@ from dashboard.exporting import briefing
 from queries import aid, kpis, leads
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
-from tests.exports_support import audit_exports, q
+from tests.exports_support import audit_exports, download, q
 from tests.fixture_db import AS_OF, T1
 from tests.pages_support import chart_specs, run_page
 
@@ -75,7 +75,7 @@ def test_each_view_shows_the_query_layers_numbers(app_db):
     for trace, lv in zip(spec["data"], WARNING_LEVELS):
         assert dict(zip(trace["customdata"], trace["x"])) == dict(zip(by_town.code, by_town[f"open_{lv}"].astype(int)))
     assert spec["layout"]["font"]["size"] == 22
-    assert [b.proto.label for b in at.get("download_button")] == ["下载图片"]
+    assert [b.proto.label for b in at.link_button] == ["下载图片"]
 
     nav(at, "meet_next")
     nav(at, "meet_next")  # coverage
@@ -131,7 +131,7 @@ def test_filtered_to_a_township(app_db):
     by_village = q(app_db, leads.leads_by_area, f, "village")
     red = chart_specs(at)[0]["data"][0]
     assert dict(zip(red["customdata"], red["x"])) == dict(zip(by_village.code, by_village.open_red.astype(int)))
-    at.download_button(key="dl_png_meet_warnings").click().run()
+    download(at, "dl_png_meet_warnings")
     ev = audit_exports("county")
     assert ev.target.tolist() == ["各村未解除预警_城关镇_脱贫不稳定户_2026-06-30.png"]
 

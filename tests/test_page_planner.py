@@ -2,9 +2,11 @@
 basemap and no external URL, recently inspected villages are left out, and a sample draw is shown,
 reproducible and audited."""
 
+import io
 import json
 from datetime import date
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -12,6 +14,7 @@ from queries import inspection as insp
 from queries import schema as s
 from queries.db import make_engine
 from queries.filters import Filter
+from tests.exports_support import audit_exports, download
 from tests.fixture_db import AS_OF, T2, V11, V12, V13, V21, V22, V31, build_fixture
 from tests.pages_support import q, run_page
 
@@ -166,7 +169,7 @@ def test_sample_draw_is_shown_reproducible_and_audited(app_db):
     at.number_input(key="plan_minimum").set_value(1)
     at.run()
     assert not at.exception
-    assert len(at.get("download_button")) == 0  # nothing drawn yet
+    assert len(at.link_button) == 0  # nothing drawn yet
     at.button(key="plan_draw").click().run()
     assert not at.exception and not at.error
     assert any("4242" in m.value for m in at.success)
@@ -176,7 +179,13 @@ def test_sample_draw_is_shown_reproducible_and_audited(app_db):
     assert all("*" in v for v in shown["户主身份证号（脱敏）"])
     st_table = next(d.value for d in at.dataframe if "抽样层" in d.value.columns)
     assert st_table["抽取"].sum() == len(sample) == strata["sample"].sum()
-    assert len(at.get("download_button")) == 2  # Excel and PDF for the county role
+    assert len(at.link_button) == 2  # Excel and PDF for the county role
+    assert audit_exports().empty  # drawing the buttons is not an export
+    assert openpyxl.load_workbook(io.BytesIO(download(at, "plan_xlsx"))).sheetnames[0] == "抽样说明"
+    assert download(at, "plan_pdf").startswith(b"%PDF")
+    packets = audit_exports("county")
+    assert sorted(json.loads(d)["packet"] for d in packets.detail) == ["pdf", "xlsx"]
+    assert all(json.loads(d)["seed"] == 4242 for d in packets.detail)
 
     events = store.recent_events(action="sample")
     assert len(events) == 1
@@ -193,7 +202,7 @@ def test_sample_draw_is_shown_reproducible_and_audited(app_db):
     assert len(store.recent_events(action="sample")) == 2
     at.number_input(key="plan_seed").set_value(4243).run()
     assert any("参数已更改" in i.value for i in at.info)
-    assert len(at.get("download_button")) == 0
+    assert len(at.link_button) == 0
 
 
 def test_role_without_packet_export_gets_no_download(app_db):
@@ -201,7 +210,7 @@ def test_role_without_packet_export_gets_no_download(app_db):
     assert not at.exception
     at.button(key="plan_draw").click().run()
     assert not at.exception and not at.error
-    assert len(at.get("download_button")) == 0
+    assert len(at.link_button) == 0
     assert any("无权导出" in c.value for c in at.caption)
 
 
@@ -212,4 +221,4 @@ def test_inspector_sees_masked_names(app_db):
     assert not at.exception and not at.error
     shown = next(d.value for d in at.dataframe if "户主身份证号（脱敏）" in d.value.columns)
     assert "王建国" not in set(shown["户主"]) and all("*" in n for n in shown["户主"])
-    assert len(at.get("download_button")) == 2
+    assert len(at.link_button) == 2

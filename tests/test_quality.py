@@ -65,7 +65,7 @@ def test_quality_page_shows_the_query_numbers_masked(app_db):
     at.selectbox(key="dq_rule").set_value("overdue_lead")
     at = at.run()
     table = at.dataframe[0].value
-    assert len(table) == 2 and [b for b in at.get("download_button")]
+    assert len(table) == 2 and [b for b in at.link_button]
     at = run_page("quality", user="inspector")
     at.selectbox(key="dq_rule").set_value("overdue_lead")
     at = at.run()

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.common import data
-from dashboard.security import cookies, store, users
+from dashboard.security import cookies, downloads, store, users
 from dashboard.security.roles import User
 from queries import areas as areas_q
 from queries.privacy import mask_frame
@@ -71,6 +71,11 @@ def current_user() -> User | None:
         store.touch(sid)
         st.session_state[TOUCHED] = time.time()
     return user
+
+
+def session_id() -> str:
+    """The login session id of the current user; only valid after require_user() ran."""
+    return st.session_state[SID]
 
 
 def user() -> User:
@@ -155,6 +160,7 @@ def logout() -> None:
     u, sid = st.session_state.get(USER), st.session_state.get(SID)
     if sid:
         store.revoke(sid)
+        downloads.forget_session(sid)
     if u:
         store.log("logout", u.username, u.role.code, ip=_ip())
     _forget()

@@ -17,6 +17,7 @@ import pandas as pd
 import xlsxwriter
 
 from dashboard.exporting.meta import ExportMeta, scrub_frame
+from queries import spreadsheet
 
 HEADER_ROW = 3  # 0-based: rows 0-2 are the title block
 FONT = "Microsoft YaHei"
@@ -107,13 +108,17 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
     kinds = [(kinds or {}).get(c) or column_kind(c, df.iloc[:, j]) for j, c in enumerate(df.columns)]
     cell_f = {k: wb.add_format({**base, "num_format": f, "border": 1, "border_color": "#D9D9D9"})
               for k, f in FORMATS.items()}
+    # text that Excel would take for a formula when re-entered keeps a quote prefix (stays text on edit)
+    quoted_f = wb.add_format({**base, "num_format": "@", "border": 1, "border_color": "#D9D9D9", "quote_prefix": True})
     ncols = max(len(df.columns), 1)
 
-    def banner(row: int, text: str, fmt) -> None:
+    def text(row: int, col: int, value: str, fmt) -> None:
+        ws.write_string(row, col, value, quoted_f if spreadsheet.formula_like(value) else fmt)
+
+    def banner(row: int, value: str, fmt) -> None:
         if ncols > 1:
-            ws.merge_range(row, 0, row, ncols - 1, text, fmt)
-        else:
-            ws.write_string(row, 0, text, fmt)
+            ws.merge_range(row, 0, row, ncols - 1, "", fmt)  # merge_range's own write would guess the type
+        text(row, 0, value, fmt)
 
     banner(0, meta.title, title_f)
     banner(1, meta.filters_text, info_f)
@@ -122,7 +127,7 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
     ws.set_row(1, 20)
     ws.set_row(HEADER_ROW, 32)
     for j, col in enumerate(df.columns):
-        ws.write_string(HEADER_ROW, j, str(col).strip(), head_f)
+        text(HEADER_ROW, j, str(col).strip(), head_f)
         kind = kinds[j]
         for i, v in enumerate(df.iloc[:, j].tolist()):
             value = _value(v, kind)
@@ -130,10 +135,10 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
             if value is None:
                 ws.write_blank(row, j, None, cell_f[kind])
             elif kind == "text":
-                ws.write_string(row, j, value, cell_f[kind])
+                text(row, j, value, cell_f[kind])
             elif kind == "date":
                 ws.write_datetime(row, j, value, cell_f[kind]) if isinstance(value, datetime) else \
-                    ws.write_string(row, j, str(value), cell_f["text"])
+                    text(row, j, str(value), cell_f["text"])
             else:
                 ws.write_number(row, j, value, cell_f[kind])
         sample = [_cell_text(v, kind) for v in df.iloc[:200, j].tolist()]
@@ -158,8 +163,7 @@ def table_xlsx(df: pd.DataFrame, meta: ExportMeta, kinds: dict[str, str] | None 
 def workbook_xlsx(sheets: list[tuple]) -> bytes:
     """Several tables, one sheet each: (sheet name, frame, meta[, kinds[, note]])."""
     buf = io.BytesIO()
-    with xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False,
-                                   "nan_inf_to_errors": True}) as wb:
+    with xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True, **spreadsheet.XLSXWRITER_OPTIONS}) as wb:
         for spec in sheets:
             name, df, meta, kinds, note = (*spec, None, None)[:5]
             write_sheet(wb, df, meta, name, kinds, note)

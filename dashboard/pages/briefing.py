@@ -44,7 +44,7 @@ def body(ctx: Context) -> None:
     def build() -> bytes:
         return briefing.briefing_pptx(data.query, f, towns, meta, per_town)
 
-    exports.file_download("生成并下载简报（PowerPoint）", build, ctx, meta, "pptx", exports.PPTX_MIME,
+    exports.file_download("生成并下载简报（PowerPoint）", build, ctx, meta.file_name("pptx"), exports.PPTX_MIME,
                           key="brief_pptx", kind="pptx", icon=":material/slideshow:",
                           help="点击后生成，通常几秒钟；下载记录会写入审计日志。")
     st.caption(f"共 {len(slides)} 页 · 文件名：{meta.file_name('pptx')}")

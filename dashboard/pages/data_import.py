@@ -10,13 +10,12 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard.common import auth
+from dashboard.common import auth, exports
 from dashboard.common.page import Context, run_page
 from queries.db import database_url, import_url, make_engine, same_database
 from seed.importer import import_files
 from seed.importer.template import build_template
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def template_bytes() -> bytes:
@@ -27,9 +26,8 @@ def template_bytes() -> bytes:
 def body(ctx: Context) -> None:
     st.caption("按模板填写的 Excel（.xlsx）或 CSV 台账：先校验每一行，全部无误才在一个事务中写入；有错误时不写入任何数据，"
                "并生成标注了错误单元格的报告。再次导入同一户编号会就地更新。")
-    st.download_button("下载导入模板", data=template_bytes, file_name="防返贫监测台账导入模板.xlsx", mime=XLSX,
-                       icon=":material/download:", on_click=auth.audit, args=("export",),
-                       kwargs={"target": "导入模板", "detail": "template"})
+    exports.file_download("下载导入模板", template_bytes, ctx, "防返贫监测台账导入模板.xlsx", exports.XLSX_MIME,
+                          key="import_template", kind="template", type="secondary", filters={})
     writer = import_url()
     if writer is None:
         st.info("数据导入已关闭：看板读取监测数据库的连接是只读的，导入需要另行配置的写入连接。"
@@ -73,8 +71,10 @@ def body(ctx: Context) -> None:
             st.dataframe(pd.DataFrame([{"位置": e.where, "问题": e.message} for e in result.errors[:500]]),
                          hide_index=True, width="stretch")
             if report.exists():
-                st.download_button("下载错误报告", data=report.read_bytes(), file_name="导入错误报告.xlsx", mime=XLSX,
-                                   icon=":material/error:")
+                report_bytes = report.read_bytes()  # the folder is gone when the report is fetched
+                exports.file_download("下载错误报告", lambda: report_bytes, ctx, "导入错误报告.xlsx", exports.XLSX_MIME,
+                                      key="import_report", kind="import_report", icon=":material/error:",
+                                      type="secondary", filters={})
         for note in result.notices:
             st.caption(note)
 

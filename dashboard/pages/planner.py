@@ -16,7 +16,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from dashboard.common import auth, data
+from dashboard.common import auth, data, exports
 from dashboard.common.page import Context, empty_state, run_page
 from queries import areas as areas_q
 from queries import inspection as insp
@@ -354,21 +354,21 @@ def export(ctx: Context, params: dict, names: dict, rows: pd.DataFrame, strata: 
                               village_names=names, exported_by=ctx.user.display_name or ctx.user.username,
                               exported_at=datetime.now())
     stem = f"入户核查表_{params['as_of']}_种子{params['seed']}"
+    filters = {"as_of": params["as_of"], "township": ctx.f.township}
 
-    def logged(fmt_name: str, filename: str):
-        def _log():
-            auth.audit("export", target=filename, filters={"as_of": params["as_of"], "township": ctx.f.township},
-                       detail=json.dumps({"packet": fmt_name, "seed": params["seed"], "villages": params["villages"],
-                                          "households": int(len(rows))}, ensure_ascii=False))
-        return _log
+    def detail(fmt_name: str) -> str:
+        return json.dumps({"packet": fmt_name, "seed": params["seed"], "villages": params["villages"],
+                           "households": int(len(rows))}, ensure_ascii=False)
 
     c1, c2, _ = st.columns([1, 1, 2])
-    c1.download_button("下载入户核查表（Excel）", packets.build_workbook(rows, info), file_name=f"{stem}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="plan_xlsx",
-                       on_click=logged("xlsx", f"{stem}.xlsx"), icon=":material/table_view:")
-    c2.download_button("下载入户核查表（PDF，可打印）", packets.build_pdf(rows, info), file_name=f"{stem}.pdf",
-                       mime="application/pdf", key="plan_pdf", on_click=logged("pdf", f"{stem}.pdf"),
-                       icon=":material/print:")
+    with c1:
+        exports.file_download("下载入户核查表（Excel）", lambda: packets.build_workbook(rows, info), ctx, f"{stem}.xlsx",
+                              exports.XLSX_MIME, key="plan_xlsx", kind="xlsx", icon=":material/table_view:",
+                              type="secondary", filters=filters, detail=detail("xlsx"))
+    with c2:
+        exports.file_download("下载入户核查表（PDF，可打印）", lambda: packets.build_pdf(rows, info), ctx, f"{stem}.pdf",
+                              "application/pdf", key="plan_pdf", kind="pdf", icon=":material/print:",
+                              type="secondary", filters=filters, detail=detail("pdf"))
     st.caption("核查表每村一页（Excel 每村一个工作表），含两不愁三保障及饮水安全核查栏；身份证号一律脱敏。导出记入审计日志。")
 
 

@@ -16,6 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.hyperlink import Hyperlink
 
+from queries import spreadsheet
 from seed.importer.read import read_file
 from seed.importer.result import Issue
 
@@ -91,7 +92,7 @@ def _copies(errors: list[Issue], paths: list[Path]):
             title = _title(wb, raw.name if len(paths) == 1 else f"{p.stem}-{raw.name}")
             ws = wb.create_sheet(title)
             for row in raw.rows:
-                ws.append([None if v == "" else v for v in row])
+                spreadsheet.append(ws, [None if v == "" else v for v in row])
             titles[(raw.file, raw.name)] = title
     if not wb.sheetnames:
         wb.create_sheet(SUMMARY)
@@ -119,10 +120,11 @@ def _summary(wb, errors: list[Issue], titles: dict, paths: list[Path], notices, 
     ws.sheet_view.tabSelected = True
     wb.active = 0
 
+    # Texts below quote file, sheet and header names from the user's file: every one goes in by the cell rule.
     ws["A1"] = f"导入检查未通过：共 {len(errors)} 处错误，未写入任何数据"
     ws["A1"].font = Font(bold=True, size=14, color="9C0006")
     ws.merge_cells("A1:F1")
-    ws["A2"] = f"检查时间 {datetime.now():%Y-%m-%d %H:%M}；文件：{'、'.join(p.name for p in paths)}"
+    spreadsheet.put(ws["A2"], f"检查时间 {datetime.now():%Y-%m-%d %H:%M}；文件：{'、'.join(p.name for p in paths)}")
     ws["A3"] = "出错的单元格已标成红色并附批注（鼠标移到单元格上可见）。点击“位置”可跳到该单元格。" \
                "请全部改正后重新导入；改正前数据库中的数据保持不变。"
     if truncated:
@@ -131,7 +133,7 @@ def _summary(wb, errors: list[Issue], titles: dict, paths: list[Path], notices, 
         ws[c].alignment = Alignment(wrap_text=False)
     header = ["序号", "文件", "工作表", "位置", "列名", "错误说明"]
     ws.append([])
-    ws.append(header)
+    spreadsheet.append(ws, header)
     hr = ws.max_row
     for i, _ in enumerate(header, start=1):
         cell = ws.cell(row=hr, column=i)
@@ -139,7 +141,7 @@ def _summary(wb, errors: list[Issue], titles: dict, paths: list[Path], notices, 
         cell.fill = HEADER_FILL
     for n, e in enumerate(errors[:MAX_LISTED], start=1):
         pos = (f"{e.column}{e.row}" if e.column else f"第{e.row}行") if e.row is not None else "—"
-        ws.append([n, e.file, e.sheet, pos, e.header or "", e.message])
+        spreadsheet.append(ws, [n, e.file, e.sheet, pos, e.header or "", e.message])
         title = titles.get((e.file, e.sheet))
         if title and e.row is not None:
             target = f"{e.column}{e.row}" if e.column else f"A{e.row}"
@@ -153,7 +155,7 @@ def _summary(wb, errors: list[Issue], titles: dict, paths: list[Path], notices, 
         ws.append(["提示"])
         ws.cell(row=ws.max_row, column=1).font = Font(bold=True)
         for note in notices:
-            ws.append(["", note])
+            spreadsheet.append(ws, ["", note])
     for col, width in zip("ABCDEF", (6, 24, 14, 8, 20, 70)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(row=hr + 1, column=1)

@@ -18,7 +18,7 @@ from typing import Iterable
 import sqlalchemy as sa
 import xlsxwriter
 
-from queries import schema
+from queries import schema, spreadsheet
 from seed.importer import spec as S
 
 KIND_NAMES = {
@@ -102,8 +102,7 @@ def write_workbook(path: Path, data: dict[str, Iterable[tuple]] | None = None, n
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "default_date_format": "yyyy-mm-dd",
-                                         "strings_to_numbers": False, "strings_to_formulas": False,
-                                         "strings_to_urls": False})
+                                         **spreadsheet.XLSXWRITER_OPTIONS})
     f_title = wb.add_format({"bold": True, "font_size": 14})
     f_bold = wb.add_format({"bold": True})
     f_head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
@@ -112,6 +111,7 @@ def write_workbook(path: Path, data: dict[str, Iterable[tuple]] | None = None, n
     f_text = wb.add_format({"num_format": "@"})
     f_date = wb.add_format({"num_format": "yyyy-mm-dd"})
     f_money = wb.add_format({"num_format": "#,##0.00"})
+    f_quoted = wb.add_format({"quote_prefix": True})  # text Excel would take for a formula when re-entered
 
     ws = wb.add_worksheet("填写说明")
     ws.set_column(0, 0, 18)
@@ -159,7 +159,7 @@ def write_workbook(path: Path, data: dict[str, Iterable[tuple]] | None = None, n
                     if v is None:
                         continue
                     if isinstance(v, str):
-                        ws.write_string(r, c, v)
+                        ws.write_string(r, c, v, f_quoted if spreadsheet.formula_like(v) else None)
                     elif isinstance(v, date):
                         ws.write_datetime(r, c, v, f_date)
                     else:

@@ -1,0 +1,86 @@
+"""The hostile county (tests/hostile_county.py) ready for the dashboard, and checks of export files made from it:
+no formula cell, no hyperlink, no link annotation or image, the hostile texts present as plain text."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import openpyxl
+
+from tests.hostile_county import TOWN_A, build_hostile
+
+PASSWORD = "hostile-pass-1"
+USERS = [("county", "county", None), ("township", "township", TOWN_A), ("inspector", "inspector", None),
+         ("admin", "admin", None)]
+
+
+def hostile_database(engine, tmp_path: Path) -> str:
+    """Create the schema on the writable `engine`, import the hostile county; returns the database URL."""
+    from queries.schema import metadata
+
+    metadata.create_all(engine)
+    build_hostile(engine, tmp_path)
+    return engine.url.render_as_string(hide_password=False)
+
+
+def hostile_users(path: Path) -> Path:
+    """A users file with real (non-demo) accounts for the hostile county: it is not a demo database."""
+    from dashboard.security.users import add_user
+
+    for name, role, town in USERS:
+        add_user(path, name, PASSWORD, role, town)
+    return path
+
+
+def xlsx_texts(data: bytes) -> list[str]:
+    """Every str cell value of a workbook, after asserting it has no formula cell and no hyperlink to anywhere
+    outside itself (openpyxl's view and the raw XML both)."""
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    texts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", f"formula cell {ws.title}!{c.coordinate}: {c.value!r}"
+                if c.hyperlink is not None:
+                    assert c.hyperlink.target is None, f"external link {ws.title}!{c.coordinate}"
+                if isinstance(c.value, str):
+                    texts.append(c.value)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            xml = z.read(name).decode("utf-8", errors="replace")
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                assert not re.search(r"<f[ >]", xml), f"formula element in {name}"
+            assert 'TargetMode="External"' not in xml, f"external target in {name}"
+    return texts
+
+
+def pptx_texts(data: bytes) -> list[str]:
+    """Every text run of a deck, after asserting it holds no hyperlink and no external relationship."""
+    from pptx import Presentation
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        for name in z.namelist():
+            xml = z.read(name).decode("utf-8", errors="replace")
+            assert "hlinkClick" not in xml and "hlinkMouseOver" not in xml, f"hyperlink in {name}"
+            assert 'TargetMode="External"' not in xml, f"external target in {name}"
+    prs = Presentation(io.BytesIO(data))
+    return [r.text for s in prs.slides for sh in s.shapes if sh.has_text_frame
+            for p in sh.text_frame.paragraphs for r in p.runs] + \
+           [c.text for s in prs.slides for sh in s.shapes if sh.has_table for row in sh.table.rows for c in row.cells]
+
+
+def pdf_text(data: bytes) -> str:
+    """The text of a PDF, after asserting it has no annotation (links) and no image on any page."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    for n, page in enumerate(reader.pages, start=1):
+        assert "/Annots" not in page, f"annotations (links) on page {n}"
+        xobjects = page.get("/Resources", {}).get("/XObject", {})
+        assert not xobjects, f"images on page {n}"
+    raw = data.decode("latin-1")
+    assert "/URI" not in raw and "/Link" not in raw
+    return "\n".join(p.extract_text() for p in reader.pages)
