@@ -32,6 +32,25 @@ def _days_pg(element, compiler, **kw):
     return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
 
 
+class make_date(FunctionElement):
+    """The date year-month-day from three integer expressions."""
+    type = sa.Date()
+    inherit_cache = True
+    name = "make_date"
+
+
+@compiles(make_date, "sqlite")
+def _make_date_sqlite(element, compiler, **kw):
+    y, m, d = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date(printf('%04d-%02d-%02d', {y}, {m}, {d}))"
+
+
+@compiles(make_date, "postgresql")
+def _make_date_pg(element, compiler, **kw):
+    y, m, d = (compiler.process(c, **kw) for c in element.clauses)
+    return f"make_date(CAST({y} AS INTEGER), CAST({m} AS INTEGER), CAST({d} AS INTEGER))"
+
+
 class period_key(FunctionElement):
     """'2026-03' (month) or '2026-Q1' (quarter) for a date."""
     type = sa.String()

@@ -278,19 +278,21 @@ def _tools(slide, b: Briefing) -> None:
 def _funds(slide, b: Briefing) -> None:
     t = b.funds_total
     if t.empty or not t.get("projects"):
-        return _empty(slide, "当前范围内没有当年衔接资金项目。")
+        return _empty(slide, "当前范围内没有当年衔接资金项目，也没有往年结转项目。")
     x, y, w, h = _content_box()
     lw = Inches(3.6)
     kit.text_box(slide, x, y + Inches(0.2), lw, h, [
         ("当年项目预算", 14, kit.GREY, False), (fmt.yuan_wan(t.budget), 26, kit.DARK, True),
-        (f"{fmt.count(t.projects)} 个项目", 13, kit.GREY, False), ("", 6, kit.GREY, False),
+        (f"{fmt.count(t.current_projects)} 个当年项目", 13, kit.GREY, False),
+        (f"另有往年结转 {fmt.count(t.carried_over)} 个，未支付 {fmt.yuan_wan(t.carried_unpaid)}" if t.carried_over
+         else "无往年结转项目", 11, kit.GREY, False), ("", 6, kit.GREY, False),
         ("资金支出进度", 14, kit.GREY, False), (fmt.pct(t.disbursement_rate), 26, kit.DARK, True),
         (f"已支付 {fmt.yuan_wan(t.disbursed)}", 13, kit.GREY, False), ("", 6, kit.GREY, False),
         ("产业项目资金占比", 14, kit.GREY, False),
         (fmt.pct(t.industry_share), 26, kit.GOOD if t.industry_share >= 60 else kit.BAD, True),
         ("要求不低于60%", 13, kit.GREY, False), ("", 6, kit.GREY, False),
         ("逾期未完工项目", 14, kit.GREY, False), (f"{fmt.count(t.overdue)} 个", 26, kit.BAD if t.overdue else kit.DARK, True)])
-    df = b.funds[b.funds.projects > 0].sort_values(["disbursement_rate", "code"], ascending=[True, True])
+    df = b.funds[b.funds.current_projects > 0].sort_values(["disbursement_rate", "code"], ascending=[True, True])
     kit.bar_chart(slide, x + lw + Inches(0.3), y, w - lw - Inches(0.3), h, list(df.name),
                   [("资金支出进度", df.disbursement_rate.round(1).tolist(), kit.BLUE)],
                   number_format='0"%"', label_format='0.0"%"', legend=False, axis_max=100, font_size=11,
