@@ -150,8 +150,8 @@ def _projects_in_scope(f: Filter, shown) -> list:
     return where
 
 
-FUND_COLUMNS = ["projects", "current_projects", "carried_over", "budget", "disbursed", "industry_budget",
-                "carried_unpaid", "due", "completed", "completed_on_time", "overdue"]
+FUND_COLUMNS = ["projects", "budget", "disbursed", "industry_budget", "due", "completed", "completed_on_time", "overdue",
+                "current_projects", "carried_over", "carried_unpaid"]
 
 
 def funds_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
@@ -164,12 +164,12 @@ def funds_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     spent = sa.func.coalesce(paid.c.paid, 0)
     key = {"county": sa.literal("county"), "township": p.c.township_code, "village": p.c.village_code}[by]
     current = lambda x: sa.func.coalesce(sa.func.sum(sa.case((this_year, x), else_=0)), 0)  # noqa: E731
-    stmt = (sa.select(key.label("code"), sa.func.count(), count_if(this_year), count_if(carried),
-                      current(p.c.budget), current(spent),
+    stmt = (sa.select(key.label("code"), sa.func.count(), current(p.c.budget), current(spent),
                       current(sa.case((p.c.category == "industry", p.c.budget), else_=0)),
-                      sa.func.coalesce(sa.func.sum(sa.case((carried, p.c.budget - spent), else_=0)), 0),
                       count_if(deadline <= on(f.as_of)), count_if(done),
-                      count_if(sa.and_(done, p.c.actual_completion <= deadline)), count_if(overdue))
+                      count_if(sa.and_(done, p.c.actual_completion <= deadline)), count_if(overdue),
+                      count_if(this_year), count_if(carried),
+                      sa.func.coalesce(sa.func.sum(sa.case((carried, p.c.budget - spent), else_=0)), 0))
             .select_from(p.outerjoin(paid, paid.c.project_id == p.c.id)).where(*_projects_in_scope(f, shown))
             .group_by(key))
     out = per_area(conn, f, by, stmt, FUND_COLUMNS)

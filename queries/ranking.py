@@ -25,8 +25,7 @@ COLUMNS = ["code", "name", *MEASURES, *[f"{m}_change" for m in MEASURES], "rank_
 def _measures(q, f: Filter) -> pd.DataFrame:
     ld = q(leads.leads_by_area, f, "township")[["code", "name", "per_100", "overdue"]]
     cov = q(aid.measure_coverage, f, "township")[["code", "coverage"]]
-    ts = q(targets.target_status, f, "township")
-    ts = ts[ts.status != "none"]
+    ts = targets.judged(q(targets.target_status, f, "township"))
     met = ts.assign(met=(ts.status == "met").astype(float)).groupby("code", as_index=False).met.mean()
     met["targets_met_share"] = met.met * 100
     return ld.merge(cov, on="code", how="left").merge(met[["code", "targets_met_share"]], on="code", how="left")

@@ -136,6 +136,16 @@ def in_scope(f: Filter, hh=households, *, category: bool = True) -> list:
     return clauses
 
 
+def villages_in_scope(f: Filter, v=villages) -> list:
+    """WHERE clauses that restrict villages to the filter's area (villages have no category)."""
+    clauses = []
+    if f.township:
+        clauses.append(v.c.township_code == f.township)
+    if f.village:
+        clauses.append(v.c.code == f.village)
+    return clauses
+
+
 def scoped_rows(f: Filter, w=warnings):
     """(FROM, WHERE) for the leads (or risk factors: any table with household_id and the derived township
     and village columns) in the filter's scope. The area comes from the table's own columns (copied from
@@ -158,13 +168,8 @@ def households_by_area(f: Filter, by: str):
     category: the denominator of the per-100 figures is every household in the area)."""
     v = villages
     key = {"county": sa.literal("county"), "township": v.c.township_code, "village": v.c.code}[by]
-    where = []
-    if f.township:
-        where.append(v.c.township_code == f.township)
-    if f.village:
-        where.append(v.c.code == f.village)
     return (sa.select(key.label("code"), sa.func.sum(v.c.household_count).label("households"))
-            .where(*where).group_by(key))
+            .where(*villages_in_scope(f)).group_by(key))
 
 
 def frame(conn, stmt, columns: list[str]) -> pd.DataFrame:
@@ -212,11 +217,8 @@ def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:
         if f.township:
             stmt = stmt.where(townships.c.code == f.township)
         return frame(conn, stmt, ["code", "name", "township_code"])
-    stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code).order_by(villages.c.code)
-    if f.township:
-        stmt = stmt.where(villages.c.township_code == f.township)
-    if f.village:
-        stmt = stmt.where(villages.c.code == f.village)
+    stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code).where(
+        *villages_in_scope(f)).order_by(villages.c.code)
     return frame(conn, stmt, ["code", "name", "township_code"])
 
 

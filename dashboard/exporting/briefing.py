@@ -106,8 +106,7 @@ def township_summary(q: Q, f: Filter) -> pd.DataFrame:
     ld = q(leads.leads_by_area, f, "township")
     cov = q(aid.measure_coverage, f, "township")[["code", "monitored", "with_measure", "without_measure", "no_helper",
                                                   "coverage"]]
-    ts = q(targets.target_status, f, "township")
-    ts = ts[ts.status != "none"]
+    ts = targets.judged(q(targets.target_status, f, "township"))
     met = ts.assign(met=(ts.status == "met").astype(int)).groupby("code", as_index=False).agg(
         targets_met=("met", "sum"), targets_total=("met", "size"))
     out = ld.merge(cov, on="code", how="left").merge(met, on="code", how="left")
