@@ -87,6 +87,7 @@ class Briefing:
     trend: pd.DataFrame
     warnings: pd.DataFrame
     factor_types: pd.DataFrame
+    factor_groups: pd.DataFrame
     multi: pd.DataFrame
     coverage: pd.DataFrame
     coverage_total: pd.Series
@@ -126,6 +127,7 @@ def collect(q: Q, f: Filter, towns: pd.DataFrame, per_township: bool = False) ->
     b = Briefing(
         f=f, towns=towns, kpis=q(kpis.headline_kpis, f), trend=q(trends.monthly_trend, f),
         warnings=q(leads.leads_by_area, f, by), factor_types=q(factors.factor_breakdown, f),
+        factor_groups=q(factors.factor_groups, f),
         multi=q(factors.multi_factor_households, f), coverage=q(aid.measure_coverage, f, by),
         coverage_total=cov_total, tools=q(aid.measures_by_tool, f), funds=q(aid.funds_by_area, f, by),
         funds_total=funds_total.iloc[0] if len(funds_total) else pd.Series(dtype=float),
@@ -237,9 +239,12 @@ def _factors(slide, b: Briefing) -> None:
     kit.bar_chart(slide, x + lw + Inches(0.3), y + Inches(0.45), w - lw - Inches(0.3), h - Inches(1.5), list(m.label),
                   [("户数", m.households.astype(int).tolist(), ["90A4AE", "F2A93B", "D7263D"])], horizontal=False,
                   label_format='#,##0"户"', legend=False, name="chart:multi_factor")
-    legend = "　".join(f"■ {label}" for label in FACTOR_GROUPS.values())
-    kit.text_box(slide, x + lw + Inches(0.3), y + h - Inches(0.9), w - lw - Inches(0.3), Inches(0.9), [
-        ("左图颜色表示风险分组：", 11, kit.GREY, False), (legend, 11, kit.GREY, False)])
+    g = b.factor_groups
+    legend = "　".join(f"■ {r.group_label} {fmt.count(r.households)}户（{fmt.pct(r.share)}）" for r in g.itertuples())
+    kit.text_box(slide, x + lw + Inches(0.3), y + h - Inches(1.1), w - lw - Inches(0.3), Inches(1.1), [
+        ("左图颜色表示风险分组；各分组户数（每户在一个分组中只计一次）：", 11, kit.GREY, False), (legend, 11, kit.GREY, False),
+        (f"占比的分母：有未消除风险因子的监测户 {fmt.count(g.with_any.iloc[0])} 户；一户可有多类风险，"
+         "各类户数相加多于户数，占比相加可能超过100%。", 10, kit.GREY, False)])
 
 
 def _coverage(slide, b: Briefing) -> None:
