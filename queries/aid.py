@@ -13,7 +13,8 @@ from queries.sql import (area_key, count_if, days_between, frame, in_scope, moni
                          open_on, per_area, ratio)
 
 T = "帮扶进度"
-define("measure_coverage", "帮扶措施覆盖率", "截至日期时处于监测状态的户中，已登记至少一项帮扶措施的户数占比。目标100%。",
+define("measure_coverage", "帮扶措施覆盖率",
+       "已登记至少一项帮扶措施的监测户数 ÷ 截至日期时处于监测状态的户数。分母：处于监测状态的户数。目标100%。",
        unit="%", topic=T)
 define("measures_completed", "已完成措施", "实际完成日期不晚于截至日期的帮扶措施数。", unit="项", topic=T)
 define("measures_overdue", "逾期未完成措施", "计划完成日期早于截至日期、截至日期时仍未完成的帮扶措施数。", unit="项", topic=T)
