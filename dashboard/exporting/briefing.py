@@ -379,21 +379,27 @@ def _signed(v, digits: int) -> str:
 
 def lagging_rows(villages_status: pd.DataFrame, towns: dict[str, str], limit: int = LAGGING_VILLAGES) -> pd.DataFrame:
     """Villages with indicators behind or near target, the most indicators behind first (the
-    largest shortfall breaks ties): 乡镇, 村, 未达标项数, 接近项数, 主要差距."""
-    s = villages_status[villages_status.status.isin(["behind", "near"])].copy()
+    largest shortfall breaks ties), then villages that never reported sector data (主要差距 says
+    行业数据未报送): 乡镇, 村, 未达标项数, 接近项数, 主要差距."""
+    s = villages_status[villages_status.status.isin(["behind", "near", "unreported"])].copy()
     if s.empty:
         return pd.DataFrame(columns=["code", "乡镇", "村", "未达标项数", "接近项数", "主要差距"])
     s["behind"] = (s.status == "behind").astype(int)
+    s["near"] = (s.status == "near").astype(int)
     s["rate_gap"] = s.gap.where(s.unit == "%", 0)
     agg = s.groupby(["code", "name", "township_code"], as_index=False).agg(
-        behind=("behind", "sum"), total=("behind", "size"), worst=("rate_gap", "min"))
-    agg["near"] = agg.total - agg.behind
+        behind=("behind", "sum"), near=("near", "sum"), worst=("rate_gap", "min"))
+    # villages that never reported sector data (未报送) come after those behind or near
     agg = agg.sort_values(["behind", "near", "worst", "code"], ascending=[False, False, True, True]).head(limit)
 
     def text(code):
-        part = s[s.code == code].sort_values(["behind", "rate_gap"], ascending=[False, True]).head(3)
-        return "；".join(f"{r.indicator_name} {fmt.value(r.value, '%' if r.unit == '%' else '')}"
-                        f"（{_target_text(BY_KEY[r.indicator], r.target)}）" for r in part.itertuples())
+        part = s[(s.code == code) & (s.status != "unreported")].sort_values(
+            ["behind", "rate_gap"], ascending=[False, True]).head(3)
+        shown = [f"{r.indicator_name} {fmt.value(r.value, '%' if r.unit == '%' else '')}"
+                 f"（{_target_text(BY_KEY[r.indicator], r.target)}）" for r in part.itertuples()]
+        if (s[s.code == code].status == "unreported").any():
+            shown.append("行业数据未报送")
+        return "；".join(shown)
 
     return pd.DataFrame({"code": agg.code, "乡镇": agg.township_code.map(towns).fillna("—"), "村": agg.name,
                          "未达标项数": agg.behind.astype(int), "接近项数": agg.near.astype(int),
