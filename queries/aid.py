@@ -4,30 +4,39 @@ helpers' visits, project funds and completion against deadlines."""
 import pandas as pd
 import sqlalchemy as sa
 
-from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS
-from queries.deadlines import QUARTER_DAYS
+from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, POLICY_TOOL_GROUP, POLICY_TOOL_GROUPS, TOOL_GROUPS, TOOLS
 from queries.filters import Filter
+from queries.deadlines import QUARTER_DAYS, deadline_expr, project_deadlines
 from queries.metrics import define
 from queries.schema import aid_measures, households, project_payments, projects, risk_factors, visits
 from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
                          open_on, per_area, ratio)
 
 T = "帮扶进度"
-define("measure_coverage", "帮扶措施覆盖率", "截至日期时处于监测状态的户中，已登记至少一项帮扶措施的户数占比。目标100%。",
+define("measure_coverage", "帮扶措施覆盖率",
+       "已登记至少一项帮扶措施的监测户数 ÷ 截至日期时处于监测状态的户数。分母：处于监测状态的户数。目标100%。",
        unit="%", topic=T)
 define("measures_completed", "已完成措施", "实际完成日期不晚于截至日期的帮扶措施数。", unit="项", topic=T)
 define("measures_overdue", "逾期未完成措施", "计划完成日期早于截至日期、截至日期时仍未完成的帮扶措施数。", unit="项", topic=T)
 define("measures_in_progress", "实施中措施", "已登记、未完成、且未到计划完成日期的帮扶措施数。", unit="项", topic=T)
 define("factor_tool_gap", "风险与措施不匹配户",
        "存在某类未消除风险、但没有任何与之对应的帮扶措施的监测户数（如因病户无医保资助、医疗救助或防贫保等措施）。"
-       "对应关系见 queries/codes.py 的 FACTOR_TOOL_MATCH。", topic=T)
+       "哪类风险对应哪些帮扶政策工具，见指标说明页“风险因子与帮扶措施的对应关系”表。", topic=T)
 define("visit_recency", "最近走访间隔", "监测户最近一次走访（截至日期前）距截至日期的天数，分为30天内、31-90天、超过90天和从未走访（恰好90天计入31-90天，即未超过一个季度）。",
        unit="户", topic=T)
 define("no_helper", "未落实帮扶责任人", "截至日期时处于监测状态、但没有帮扶责任人的户数。", topic=T)
-define("disbursement_rate", "资金支出进度", "截至日期已支付的衔接资金 ÷ 当年项目预算总额。", unit="%", topic=T)
-define("industry_share", "产业项目资金占比", "当年产业发展类项目预算 ÷ 当年项目预算总额。要求不低于60%。", unit="%", topic=T)
+define("disbursement_rate", "资金支出进度",
+       "截至日期所在年度（资金年度）的项目截至日期已支付的衔接资金 ÷ 这些项目的预算总额。"
+       "分母：当年项目预算总额。往年结转项目不计入分子和分母，其未支付余额另行列出。", unit="%", topic=T)
+define("industry_share", "产业项目资金占比",
+       "当年产业发展类项目预算 ÷ 当年项目预算总额。分母：当年项目预算总额（不含往年结转项目）。要求不低于60%。",
+       unit="%", topic=T)
 define("projects_overdue", "逾期未完工项目",
-       "计划完工日期（第一批10月底、其余11月底）早于截至日期、截至日期时仍未完工的当年项目数。", unit="个", topic=T)
+       "截至日期时仍未完工、且已过完工期限的项目数，含往年结转项目。完工期限：填了计划完工日期的，按计划完工日期；"
+       f"没有填的，按完工批次：{project_deadlines().text()}。", unit="个", topic=T)
+define("projects_carried_over", "往年结转项目",
+       "资金年度早于截至日期所在年度、截至日期时仍未完工或资金未付清（已支付比预算少1元以上）的项目数。"
+       "这些项目在项目清单中标为“往年结转”，计入逾期未完工项目，不计入当年资金支出进度。", unit="个", topic=T)
 
 
 def measure_coverage(conn, f: Filter, by: str = "township") -> pd.DataFrame:
@@ -53,7 +62,8 @@ def _measures_in_scope(f: Filter):
 
 
 def measures_by_tool(conn, f: Filter) -> pd.DataFrame:
-    """Every policy tool: measures registered, completed, overdue, in progress, and the amount."""
+    """Every policy tool: measures registered, completed, overdue, in progress, and the amount; with both
+    groupings of the tools (the system's five groups and 附件9's six)."""
     m, d = aid_measures, f.as_of
     done = sa.and_(m.c.completed_date.is_not(None), m.c.completed_date <= on(d))
     overdue = sa.and_(sa.not_(done), m.c.planned_date < on(d))
@@ -65,10 +75,12 @@ def measures_by_tool(conn, f: Filter) -> pd.DataFrame:
     rows = []
     for tool, (label, group, dept) in TOOLS.items():
         total, completed, late, amount = got.get(tool, (0, 0, 0, 0))
-        rows.append((tool, label, group, TOOL_GROUPS[group], dept, total, completed, late,
-                     total - completed - late, float(amount)))
-    return pd.DataFrame(rows, columns=["tool", "tool_label", "group", "group_label", "department", "total",
-                                       "completed", "overdue", "in_progress", "amount"])
+        policy = POLICY_TOOL_GROUP[tool]
+        rows.append((tool, label, group, TOOL_GROUPS[group], policy, POLICY_TOOL_GROUPS[policy], dept, total,
+                     completed, late, total - completed - late, float(amount)))
+    return pd.DataFrame(rows, columns=["tool", "tool_label", "group", "group_label", "policy_group",
+                                       "policy_group_label", "department", "total", "completed", "overdue",
+                                       "in_progress", "amount"])
 
 
 def factor_tool_gaps(conn, f: Filter) -> pd.DataFrame:
@@ -106,10 +118,32 @@ def visit_recency(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     return per_area(conn, f, by, stmt, list(VISIT_BUCKETS))
 
 
-def _projects_in_scope(f: Filter) -> list:
-    """Projects of the as-of year in the filter's area (projects have no monitoring category)."""
+FULLY_PAID_TOLERANCE = 1.0  # yuan: instalments rounded to the fen may leave a project a fraction short
+
+
+def _paid_by(d):
+    pay = project_payments
+    return sa.select(pay.c.project_id, sa.func.sum(pay.c.amount).label("paid")).where(
+        pay.c.pay_date <= on(d)).group_by(pay.c.project_id).subquery()
+
+
+def _project_states(f: Filter, paid):
+    """(shown, this_year, carried, done, deadline, overdue) SQL expressions for the projects of the view."""
+    p, d = projects, f.as_of
+    done = sa.and_(p.c.actual_completion.is_not(None), p.c.actual_completion <= on(d))
+    unpaid = sa.func.coalesce(paid.c.paid, 0) < p.c.budget - FULLY_PAID_TOLERANCE
+    this_year = p.c.year == d.year
+    carried = sa.and_(p.c.year < d.year, sa.or_(sa.not_(done), unpaid))
+    deadline = deadline_expr(p)
+    overdue = sa.and_(sa.not_(done), deadline < on(d))
+    return sa.or_(this_year, carried), this_year, carried, done, deadline, overdue
+
+
+def _projects_in_scope(f: Filter, shown) -> list:
+    """The view's projects (the as-of year's and earlier years' carried over) in the filter's area
+    (projects have no monitoring category)."""
     p = projects
-    where = [p.c.year == f.as_of.year]
+    where = [shown]
     if f.township:
         where.append(p.c.township_code == f.township)
     if f.village:
@@ -117,47 +151,50 @@ def _projects_in_scope(f: Filter) -> list:
     return where
 
 
-FUND_COLUMNS = ["projects", "budget", "disbursed", "industry_budget", "due", "completed", "completed_on_time", "overdue"]
+FUND_COLUMNS = ["projects", "budget", "disbursed", "industry_budget", "due", "completed", "completed_on_time", "overdue",
+                "current_projects", "carried_over", "carried_unpaid"]
 
 
 def funds_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
-    """Projects of the as-of year per area: budget, disbursed by the as-of day, industry share,
-    and completion against the deadline."""
-    p, pay, d = projects, project_payments, f.as_of
-    paid = sa.select(pay.c.project_id, sa.func.sum(pay.c.amount).label("paid")).where(
-        pay.c.pay_date <= on(d)).group_by(pay.c.project_id).subquery()
-    done = sa.and_(p.c.actual_completion.is_not(None), p.c.actual_completion <= on(d))
+    """Projects per area: the as-of year's budget, disbursed by the as-of day and industry share (the rates'
+    basis), earlier years' projects carried over and their unpaid balance, and completion against the
+    deadline of every project shown."""
+    p = projects
+    paid = _paid_by(f.as_of)
+    shown, this_year, carried, done, deadline, overdue = _project_states(f, paid)
+    spent = sa.func.coalesce(paid.c.paid, 0)
     key = {"county": sa.literal("county"), "township": p.c.township_code, "village": p.c.village_code}[by]
-    where = _projects_in_scope(f)
-    stmt = (sa.select(key.label("code"), sa.func.count(), sa.func.sum(p.c.budget),
-                      sa.func.coalesce(sa.func.sum(paid.c.paid), 0),
-                      sa.func.coalesce(sa.func.sum(sa.case((p.c.category == "industry", p.c.budget), else_=0)), 0),
-                      count_if(p.c.planned_completion <= on(d)), count_if(done),
-                      count_if(sa.and_(done, p.c.actual_completion <= p.c.planned_completion)),
-                      count_if(sa.and_(sa.not_(done), p.c.planned_completion < on(d))))
-            .select_from(p.outerjoin(paid, paid.c.project_id == p.c.id)).where(*where).group_by(key))
+    current = lambda x: sa.func.coalesce(sa.func.sum(sa.case((this_year, x), else_=0)), 0)  # noqa: E731
+    stmt = (sa.select(key.label("code"), sa.func.count(), current(p.c.budget), current(spent),
+                      current(sa.case((p.c.category == "industry", p.c.budget), else_=0)),
+                      count_if(deadline <= on(f.as_of)), count_if(done),
+                      count_if(sa.and_(done, p.c.actual_completion <= deadline)), count_if(overdue),
+                      count_if(this_year), count_if(carried),
+                      sa.func.coalesce(sa.func.sum(sa.case((carried, p.c.budget - spent), else_=0)), 0))
+            .select_from(p.outerjoin(paid, paid.c.project_id == p.c.id)).where(*_projects_in_scope(f, shown))
+            .group_by(key))
     out = per_area(conn, f, by, stmt, FUND_COLUMNS)
     out["disbursement_rate"] = ratio(out.disbursed, out.budget, 100)
     out["industry_share"] = ratio(out.industry_budget, out.budget, 100)
     return out
 
 
-PROJECT_COLUMNS = ["code", "name", "township_code", "village_code", "category", "budget", "disbursed", "batch",
-                   "planned_completion", "actual_completion", "overdue"]
+PROJECT_COLUMNS = ["code", "name", "township_code", "village_code", "category", "year", "budget", "disbursed",
+                   "batch", "planned_completion", "deadline", "actual_completion", "carried_over", "overdue"]
 
 
 def project_list(conn, f: Filter) -> pd.DataFrame:
-    p, pay, d = projects, project_payments, f.as_of
-    paid = sa.select(pay.c.project_id, sa.func.sum(pay.c.amount).label("paid")).where(
-        pay.c.pay_date <= on(d)).group_by(pay.c.project_id).subquery()
-    done = sa.and_(p.c.actual_completion.is_not(None), p.c.actual_completion <= on(d))
-    overdue = sa.case((sa.and_(sa.not_(done), p.c.planned_completion < on(d)), 1), else_=0)
-    where = _projects_in_scope(f)
-    stmt = (sa.select(p.c.code, p.c.name, p.c.township_code, p.c.village_code, p.c.category, p.c.budget,
-                      sa.func.coalesce(paid.c.paid, 0), p.c.batch, p.c.planned_completion,
-                      sa.case((done, p.c.actual_completion), else_=None), overdue)
-            .select_from(p.outerjoin(paid, paid.c.project_id == p.c.id)).where(*where)
-            .order_by(overdue.desc(), p.c.planned_completion, p.c.code))
+    """Every project of the view, overdue first: the as-of year's and earlier years' carried over (往年结转)."""
+    p = projects
+    paid = _paid_by(f.as_of)
+    shown, _, carried, done, deadline, overdue = _project_states(f, paid)
+    late = sa.case((overdue, 1), else_=0)
+    stmt = (sa.select(p.c.code, p.c.name, p.c.township_code, p.c.village_code, p.c.category, p.c.year, p.c.budget,
+                      sa.func.coalesce(paid.c.paid, 0), p.c.batch, p.c.planned_completion, deadline,
+                      sa.case((done, p.c.actual_completion), else_=None), sa.case((carried, 1), else_=0), late)
+            .select_from(p.outerjoin(paid, paid.c.project_id == p.c.id)).where(*_projects_in_scope(f, shown))
+            .order_by(late.desc(), deadline, p.c.code))
     out = frame(conn, stmt, PROJECT_COLUMNS)
+    out["carried_over"] = out.carried_over.astype(bool)
     out["overdue"] = out.overdue.astype(bool)
     return out

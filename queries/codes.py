@@ -87,6 +87,27 @@ TOOLS = {
     "village_flex": ("村级灵活措施", "social", "村委会"),
 }
 
+# The six policy-tool groups of 000 附件9 二(六), a second way to report the same tools. 附件9 names no
+# group for industry and employment support, so those tools stay in a seventh, labelled "not listed";
+# 自我尽责 (the household's own effort) is judged, not granted, so no tool belongs to it today.
+POLICY_TOOL_GROUPS = {
+    "two_worries": "“两不愁”政策工具",
+    "three_guarantees": "“三保障”政策工具",
+    "social": "社会性政策工具",
+    "special_insurance": "特惠保措施",
+    "informal": "非规范性措施",
+    "self_duty": "自我尽责工具",
+    "unlisted": "附件9未列（产业、就业帮扶）",
+}
+POLICY_TOOL_GROUP = {
+    "dibao": "two_worries", "tekun": "two_worries", "temp_relief": "two_worries", "social_aid": "two_worries",
+    "edu_aid": "three_guarantees", "med_insurance": "three_guarantees", "med_relief": "three_guarantees",
+    "housing_repair": "three_guarantees", "water_project": "three_guarantees",
+    "charity": "social", "poverty_insurance": "special_insurance", "village_flex": "informal",
+    "industry_subsidy": "unlisted", "dividend": "unlisted", "microcredit": "unlisted", "public_job": "unlisted",
+    "transfer_job": "unlisted", "training": "unlisted", "workshop": "unlisted",
+}
+
 # Which tools answer which factor ("应帮尽帮" gap check). A household with an open factor
 # and none of these measures is a factor-to-tool gap.
 FACTOR_TOOL_MATCH = {

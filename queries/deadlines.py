@@ -3,14 +3,17 @@
 "More than a quarter" (超过一个季度) is more than QUARTER_DAYS whole days: a visit exactly 90 days before
 the as-of day still counts as within the quarter, 91 days does not. The same boundary serves the stale
 rule (queries/quality.py), the 最近走访间隔 buckets (queries/aid.py), the planner (queries/inspection.py)
-and the household page.
+and the household page. Project completion deadlines per batch are here too (end of this file).
 """
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
+import sqlalchemy as sa
+
 from queries.filters import LEAD_DECISION_DAYS  # noqa: F401  (the 15-day lead rule, re-exported here)
-from queries.policy import policy
-from queries.sql import on
+from queries.policy import PolicyError, policy
+from queries.sql import make_date, on
 
 QUARTER_DAYS = 90
 
@@ -45,3 +48,57 @@ def quick_elimination_words() -> str:
     e = policy()["elimination"]
     days = int(e["min_days"])
     return f"{e['words']}（{days}天）" if e.get("words") else f"{days}天"
+
+
+# -- project completion deadlines (完工期限) per batch -----------------------------------------------------
+# config/policy.toml [project_deadlines]: a batch number -> "月-日" in the project's fund year; "其余" is every
+# other batch and a blank one. A project's own planned completion date, when filled in, wins.
+OTHER_BATCHES = "其余"
+
+
+@dataclass(frozen=True)
+class BatchDeadlines:
+    by_batch: tuple[tuple[int, int, int], ...]   # (batch, month, day)
+    other: tuple[int, int]                        # (month, day) of every other batch
+
+    def month_day(self, batch: int | None) -> tuple[int, int]:
+        for b, m, d in self.by_batch:
+            if batch == b:
+                return m, d
+        return self.other
+
+    def of(self, year: int, batch: int | None) -> date:
+        return date(year, *self.month_day(batch))
+
+    def text(self) -> str:
+        """'第一批为资金年度的10月31日，其余批次为11月30日' for the 口径."""
+        names = {1: "第一批", 2: "第二批", 3: "第三批"}
+        parts = [f"{names.get(b, f'第{b}批')}为资金年度的{m}月{d}日" for b, m, d in self.by_batch]
+        return "，".join([*parts, f"其余批次（含未填批次）为{self.other[0]}月{self.other[1]}日"])
+
+
+def _month_day(text: str, where: str) -> tuple[int, int]:
+    try:
+        m, d = (int(x) for x in str(text).split("-"))
+        date(2024, m, d)  # a leap year: 02-29 is a valid deadline
+    except ValueError:
+        raise PolicyError(f"项目完工期限 {where} 应为“月-日”，如 10-31；实际为 {text!r}") from None
+    return m, d
+
+
+def project_deadlines() -> BatchDeadlines:
+    table = policy().get("project_deadlines") or {}
+    if OTHER_BATCHES not in table:
+        raise PolicyError(f"政策参数文件的 [project_deadlines] 缺少“{OTHER_BATCHES} = \"月-日\"”一行")
+    by_batch = tuple(sorted((int(k), *_month_day(v, k)) for k, v in table.items() if k != OTHER_BATCHES))
+    return BatchDeadlines(by_batch, _month_day(table[OTHER_BATCHES], OTHER_BATCHES))
+
+
+def deadline_expr(p, deadlines: BatchDeadlines | None = None):
+    """SQL: a project's completion deadline (its planned date, else its batch's day in its fund year)."""
+    cfg = deadlines or project_deadlines()
+    month = sa.case(*[(p.c.batch == b, m) for b, m, _ in cfg.by_batch], else_=cfg.other[0]) if cfg.by_batch \
+        else sa.literal(cfg.other[0])
+    day = sa.case(*[(p.c.batch == b, d) for b, _, d in cfg.by_batch], else_=cfg.other[1]) if cfg.by_batch \
+        else sa.literal(cfg.other[1])
+    return sa.func.coalesce(p.c.planned_completion, make_date(p.c.year, month, day), type_=sa.Date)

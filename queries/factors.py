@@ -11,9 +11,19 @@ from queries.sql import frame, monitored_households, on, open_on, per_area, peri
 from queries.trends import TREND_START
 
 T = "风险因子"
-define("factor_households", "存在该风险的户数",
-       "截至日期时存在未消除该类风险因子的监测对象户数（一户可同时存在多类风险，按类分别计数）。", topic=T)
-define("factor_share", "占比", "存在该类风险的户数 ÷ 存在任一未消除风险的户数。", unit="%", topic=T)
+ANY = "有未消除风险因子的监测户数（每户只计一次）"
+define("factor_households", "存在该类风险的户数",
+       "截至日期时存在未消除的该类风险因子的监测户数。一户同时有几类风险时在每一类中各计一次，"
+       "所以各类户数相加（户次）会多于有风险的户数。", topic=T)
+define("factor_share", "占比",
+       f"存在该类风险的户数 ÷ 有未消除风险因子的监测户数。分母：{ANY}。一户可有多类风险，各类占比相加可能超过100%。",
+       unit="%", topic=T)
+define("factor_group_households", "各风险分组的户数",
+       "截至日期时存在该分组（收入因子、支出因子、意外因子、其他）中任一类未消除风险的监测户数。"
+       "一户在一个分组里只计一次：如一户既因病又因学，在支出因子中计1户。", topic=T)
+define("factor_group_share", "分组占比",
+       f"该分组的户数 ÷ 有未消除风险因子的监测户数。分母：{ANY}。一户可同时属于几个分组，各分组占比相加可能超过100%。",
+       unit="%", topic=T)
 define("multi_factor", "多重风险户", "截至日期时同时存在2类及以上未消除风险因子的户数。", topic=T)
 define("new_factors", "新识别风险", "本期（月或季度）内新识别的风险因子条数。", unit="条", topic=T)
 
@@ -37,6 +47,25 @@ def factor_breakdown(conn, f: Filter) -> pd.DataFrame:
             for t in FACTOR_TYPES]
     out = pd.DataFrame(rows, columns=["group", "group_label", "factor_type", "type_label", "households"])
     out["share"] = out.households / with_any * 100 if with_any else float("nan")
+    return out
+
+
+def factor_groups(conn, f: Filter) -> pd.DataFrame:
+    """Every factor group with the households that have at least one of its types open (each household once
+    per group), their share of the households with any open factor, and the sum of its types' counts (户次)."""
+    o = _open_factors(f).subquery()
+    counts = dict(conn.execute(sa.select(o.c.factor_group, sa.func.count(sa.distinct(o.c.household_id)))
+                               .group_by(o.c.factor_group)).all())
+    per_type = sa.select(o.c.factor_group, o.c.factor_type, sa.func.count(sa.distinct(o.c.household_id)).label("n")
+                         ).group_by(o.c.factor_group, o.c.factor_type).subquery()
+    visits = dict(conn.execute(sa.select(per_type.c.factor_group, sa.func.sum(per_type.c.n))
+                               .group_by(per_type.c.factor_group)).all())
+    with_any = conn.execute(sa.select(sa.func.count(sa.distinct(o.c.household_id)))).scalar() or 0
+    out = pd.DataFrame({"group": list(FACTOR_GROUPS), "group_label": list(FACTOR_GROUPS.values()),
+                        "households": [int(counts.get(g, 0)) for g in FACTOR_GROUPS],
+                        "household_types": [int(visits.get(g, 0)) for g in FACTOR_GROUPS]})
+    out["share"] = out.households / with_any * 100 if with_any else float("nan")
+    out["with_any"] = with_any
     return out
 
 

@@ -130,28 +130,23 @@ GAP_INDICATORS = (("tap_water", "water"), ("clinic_standard", "clinic"), ("emplo
 
 
 def _target_gaps(conn, f: Filter) -> pd.DataFrame:
-    """Tap water, clinic and employment per village (latest sector facts up to the as-of day) with the target
+    """Tap water, clinic and employment per village (each village's latest report up to the as-of day; a village
+    that never reported has no gap to score) with the target
     in force (the township's own, else the county's), both in percent: the same definitions and targets as
     queries.targets.target_status, without computing every other indicator."""
     from queries import targets as tq
     cols = ["code"] + [f"{c}_{k}" for _, c in GAP_INDICATORS for k in ("value", "target")]
-    period = tq.latest_period(conn, f.as_of)
-    if period is None:
-        return pd.DataFrame(columns=cols)
     vf = village_facts
     sums = []
     for ind, _ in GAP_INDICATORS:
         i = tq.BY_KEY[ind]
         sums += [sa.func.sum(i.numerator), sa.func.sum(i.denominator)]
-    where = [vf.c.period_end == on(period)]
-    if f.township:
-        where.append(villages.c.township_code == f.township)
-    if f.village:
-        where.append(vf.c.village_code == f.village)
-    stmt = (sa.select(vf.c.village_code, villages.c.township_code, *sums)
-            .select_from(vf.join(villages, villages.c.code == vf.c.village_code)).where(*where)
-            .group_by(vf.c.village_code, villages.c.township_code))
+    joined, scope = tq.village_reports(f.as_of, f)
+    stmt = (sa.select(villages.c.code, villages.c.township_code, *sums).select_from(joined)
+            .where(*scope, vf.c.village_code.is_not(None)).group_by(villages.c.code, villages.c.township_code))
     wide = frame(conn, stmt, ["code", "township_code", *[f"{ind}__{x}" for ind, _ in GAP_INDICATORS for x in "nd"]])
+    if wide.empty:
+        return pd.DataFrame(columns=cols)
     t = tq.target_values(conn, f.as_of.year)
     county_t = t[t.scope == "county"].set_index("indicator").value.to_dict()
     town_t = t[t.scope != "county"].set_index(["scope", "indicator"]).value.to_dict()

@@ -47,7 +47,7 @@ def default_calls(as_of: date) -> list[tuple]:
     f = Filter(as_of=as_of)
     before = f.previous_quarter                           # 总览's ranking compares with one quarter earlier
     calls = [(kpis.headline_kpis, f), (leads.open_lead_list, f), (trends.monthly_trend, f),
-             (factors.factor_breakdown, f), (factors.factors_by_area, f, "township"),
+             (factors.factor_breakdown, f), (factors.factor_groups, f), (factors.factors_by_area, f, "township"),
              (factors.multi_factor_households, f), (factors.factor_trend, f),
              (aid.measures_by_tool, f), (aid.factor_tool_gaps, f), (aid.visit_recency, f, "township"),
              (aid.funds_by_area, f, "county"), (aid.funds_by_area, f, "township"), (aid.project_list, f),

@@ -18,9 +18,10 @@ from queries.codes import LABOUR_CAPABLE, MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, household_income, households, members, monitoring_lines, risk_factors, \
-    townships, villages, visits, warnings
+    townships, village_facts, villages, visits, warnings
 from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words, within_quarter
-from queries.sql import days_between, frame, head_name, in_scope, monitored_on, on, overdue_on, warning_open_on
+from queries.sql import (days_between, frame, head_name, in_scope, monitored_on, on, overdue_on, villages_in_scope,
+                         warning_open_on)
 
 # Time limits come from queries/deadlines.py (one boundary for "more than a quarter"; the shortest credible
 # time to elimination from the policy file).
@@ -36,6 +37,7 @@ class Rule:
     key: str
     name: str
     definition: str
+    unit: str = "户"   # what the rule flags: households (户) or villages (村)
 
 
 RULES = [
@@ -62,10 +64,14 @@ RULES = [
     Rule("level_mismatch", "预警级别与分级规则不符",
          "截至日期未解除的预警线索中，按分级规则（见指标说明“预警分级”）由线索产生时的农户情况得出的级别"
          "与台账所填级别不同的线索所在农户。农户情况不满足任何一级条件的线索不作判断。"),
+    Rule("unreported_village", "行政村未报送行业数据",
+         "截至日期前从未报送过村级行业数据（供水、卫生室、就业、参保、特困供养）的行政村。这些村的行业考核指标显示为"
+         "“未报送”，不计入乡镇和全县行业指标的分子和分母。只是漏报最近一期的村不在此列，它沿用上一期的数据。", unit="村"),
 ]
 BY_KEY = {r.key: r for r in RULES}
+VILLAGE_RULES = {r.key for r in RULES if r.unit == "村"}
 for _r in RULES:
-    define(f"quality_{_r.key}", _r.name, _r.definition, topic="数据质量")
+    define(f"quality_{_r.key}", _r.name, _r.definition, unit=_r.unit, topic="数据质量")
 
 hh, m = households, members
 
@@ -136,7 +142,8 @@ def _age_cutoff(d: date, years: int) -> date:
 
 
 def rule_statement(key: str, f: Filter):
-    """SELECT household_id, detail for the households this rule flags (within the filter's scope)."""
+    """SELECT household_id, detail for the households this rule flags (SELECT village code, detail for a
+    rule about villages)."""
     d = f.as_of
     eliminated = sa.and_(hh.c.monitor_category.is_not(None), hh.c.identified_date <= on(d), hh.c.eliminated_date <= on(d))
     # 漏评 is about households never brought in; an eliminated household with problems is 错退
@@ -187,6 +194,10 @@ def rule_statement(key: str, f: Filter):
         return sa.select(hh.c.id, sa.literal(f"{QUARTER_DAYS}天内无走访、无更新")).where(
             monitored_on(d), beyond_quarter(hh.c.identified_date, d), ~recent_visit,
             sa.or_(hh.c.updated_date.is_(None), beyond_quarter(hh.c.updated_date, d), hh.c.updated_date > on(d)))
+    if key == "unreported_village":
+        has_report = sa.exists().where(village_facts.c.village_code == villages.c.code,
+                                       village_facts.c.period_end <= on(d))
+        return sa.select(villages.c.code, sa.literal("截至日期前从未报送行业数据")).where(~has_report)
     if key == "overdue_lead":
         w = warnings
         return (sa.select(hh.c.id, sa.literal("线索超15天未研判")).where(
@@ -212,17 +223,23 @@ def _level_mismatch(d: date):
 
 def _scoped(key: str, f: Filter):
     stmt = rule_statement(key, f)
+    if key in VILLAGE_RULES:  # area scope on the villages table (villages have no category)
+        return stmt.where(*villages_in_scope(f))
     # area scope (and category, for rules about monitored households) applied to the households table
     return stmt.where(*in_scope(f, category=key not in ("missed_income", "missed_guarantee")))
 
 
 def rule_counts(conn, f: Filter) -> pd.DataFrame:
-    """Households flagged by each rule, per township (one row per rule and township)."""
+    """Households (villages, for a rule about villages) flagged by each rule, per township (one row per rule
+    and township; the count column is called households either way)."""
     parts = []
     for r in RULES:
         flagged = _scoped(r.key, f).subquery()
-        stmt = (sa.select(hh.c.township_code, sa.func.count(sa.distinct(hh.c.id)))
-                .select_from(hh.join(flagged, flagged.c.id == hh.c.id)).group_by(hh.c.township_code))
+        unit = villages if r.key in VILLAGE_RULES else hh
+        ident = list(flagged.c)[0]
+        stmt = (sa.select(unit.c.township_code, sa.func.count(sa.distinct(ident)))
+                .select_from(unit.join(flagged, ident == (unit.c.code if unit is villages else unit.c.id)))
+                .group_by(unit.c.township_code))
         got = frame(conn, stmt, ["township_code", "households"])
         got.insert(0, "rule", r.key)
         parts.append(got)
@@ -239,28 +256,37 @@ def rule_summary(conn, f: Filter) -> pd.DataFrame:
 def summary_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
     """The per-rule totals of rule_counts' rows (lets a page run the rules once for both views)."""
     totals = counts.groupby("rule").households.sum()
-    return pd.DataFrame([(r.key, r.name, r.definition, int(totals.get(r.key, 0))) for r in RULES],
-                        columns=["rule", "name", "definition", "households"])
+    return pd.DataFrame([(r.key, r.name, r.definition, r.unit, int(totals.get(r.key, 0))) for r in RULES],
+                        columns=["rule", "name", "definition", "unit", "households"])
 
 
 FLAGGED_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "monitor_category", "detail"]
 
 
 def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataFrame:
-    """The households one rule flags, with where they are (names in full: mask before showing)."""
+    """The households one rule flags, with where they are (names in full: mask before showing). For a rule
+    about villages: the villages (code = village code, no household, head or category)."""
     flagged = _scoped(key, f).subquery()
-    hid, detail = list(flagged.c)[:2]
-    per_hh = sa.select(hid.label("hid"), sa.func.min(detail).label("detail")).group_by(hid).subquery()
-    stmt = (sa.select(hh.c.id, hh.c.code, head_name(), townships.c.name, villages.c.name, hh.c.monitor_category,
-                      per_hh.c.detail)
-            .select_from(hh.join(per_hh, per_hh.c.hid == hh.c.id)
-                         .join(villages, villages.c.code == hh.c.village_code)
-                         .join(townships, townships.c.code == hh.c.township_code))
-            .order_by(hh.c.code).limit(limit))
+    ident, detail = list(flagged.c)[:2]
+    per = sa.select(ident.label("ident"), sa.func.min(detail).label("detail")).group_by(ident).subquery()
+    if key in VILLAGE_RULES:
+        stmt = (sa.select(sa.null(), villages.c.code, sa.null(), townships.c.name, villages.c.name, sa.null(),
+                          per.c.detail)
+                .select_from(villages.join(per, per.c.ident == villages.c.code)
+                             .join(townships, townships.c.code == villages.c.township_code))
+                .order_by(villages.c.code).limit(limit))
+    else:
+        stmt = (sa.select(hh.c.id, hh.c.code, head_name(), townships.c.name, villages.c.name, hh.c.monitor_category,
+                          per.c.detail)
+                .select_from(hh.join(per, per.c.ident == hh.c.id)
+                             .join(villages, villages.c.code == hh.c.village_code)
+                             .join(townships, townships.c.code == hh.c.township_code))
+                .order_by(hh.c.code).limit(limit))
     out = frame(conn, stmt, FLAGGED_COLUMNS)
     out["category_label"] = out.monitor_category.map(MONITOR_CATEGORIES).fillna("—")
     return out
 
 
-def flagged_ids(conn, f: Filter, key: str) -> set[int]:
+def flagged_ids(conn, f: Filter, key: str) -> set:
+    """Household ids a rule flags (village codes, for a rule about villages)."""
     return {r[0] for r in conn.execute(_scoped(key, f)).all()}

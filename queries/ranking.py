@@ -16,7 +16,9 @@ define("rank_level", "当前水平排名",
        unit="名", topic="总览")
 define("rank_improvement", "较上季度进步排名",
        "同四项指标与上季度同日相比的变化量各自排名后取平均名次再排序，第1名进步最大。", unit="名", topic="总览")
-define("targets_met_share", "目标达标比例", "该乡镇有目标值的考核指标中达标的比例。", unit="%", topic="总览")
+define("targets_met_share", "目标达标比例",
+       "该乡镇达标的考核指标项数 ÷ 该乡镇有目标值、也有数据的考核指标项数。分母：有目标值且有数据的指标项数"
+       "（未设目标的和行业数据未报送的指标不计入）。", unit="%", topic="总览")
 
 MEASURES = {"per_100": True, "overdue": True, "coverage": False, "targets_met_share": False}  # True: lower is better
 COLUMNS = ["code", "name", *MEASURES, *[f"{m}_change" for m in MEASURES], "rank_level", "rank_improvement"]
@@ -25,8 +27,7 @@ COLUMNS = ["code", "name", *MEASURES, *[f"{m}_change" for m in MEASURES], "rank_
 def _measures(q, f: Filter) -> pd.DataFrame:
     ld = q(leads.leads_by_area, f, "township")[["code", "name", "per_100", "overdue"]]
     cov = q(aid.measure_coverage, f, "township")[["code", "coverage"]]
-    ts = q(targets.target_status, f, "township")
-    ts = ts[ts.status != "none"]
+    ts = targets.judged(q(targets.target_status, f, "township"))
     met = ts.assign(met=(ts.status == "met").astype(float)).groupby("code", as_index=False).met.mean()
     met["targets_met_share"] = met.met * 100
     return ld.merge(cov, on="code", how="left").merge(met[["code", "targets_met_share"]], on="code", how="left")

@@ -273,7 +273,7 @@ village_facts = sa.Table(
 
 targets = sa.Table(
     "targets", metadata,
-    col("indicator", sa.String(24), "指标代码（见 queries/targets.py）", primary_key=True),
+    col("indicator", sa.String(24), "考核指标（指标名称或代码，见导入模板的“数据字典”表）", primary_key=True),
     col("year", sa.Integer, "考核年度", primary_key=True),
     col("scope", sa.String(12), "适用范围：county 全县，或乡镇区划代码（覆盖全县目标）", primary_key=True),
     col("value", sa.Float, "目标值（比率为0-1小数，计数为个数）", nullable=False),
@@ -297,7 +297,7 @@ inspections = sa.Table(
     col("inspected_on", sa.Date, "巡查日期", nullable=False),
     col("team", sa.String(40), "巡查组（如 县回头看工作组第2组）"),
     col("kind", sa.String(12),
-        "巡查类型：review 回头看 / covert 暗访 / evaluation 后评估 / supervision 督查（见 queries/inspection.py）",
+        "巡查类型：review 回头看 / covert 暗访 / evaluation 后评估 / supervision 督查",
         nullable=False),
     col("note", sa.String(200), "巡查发现或备注"),
     sa.Index("ix_inspections_village_date", "village_code", "inspected_on"),

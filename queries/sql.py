@@ -32,6 +32,25 @@ def _days_pg(element, compiler, **kw):
     return f"({compiler.process(end, **kw)} - {compiler.process(start, **kw)})"
 
 
+class make_date(FunctionElement):
+    """The date year-month-day from three integer expressions."""
+    type = sa.Date()
+    inherit_cache = True
+    name = "make_date"
+
+
+@compiles(make_date, "sqlite")
+def _make_date_sqlite(element, compiler, **kw):
+    y, m, d = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date(printf('%04d-%02d-%02d', {y}, {m}, {d}))"
+
+
+@compiles(make_date, "postgresql")
+def _make_date_pg(element, compiler, **kw):
+    y, m, d = (compiler.process(c, **kw) for c in element.clauses)
+    return f"make_date(CAST({y} AS INTEGER), CAST({m} AS INTEGER), CAST({d} AS INTEGER))"
+
+
 class period_key(FunctionElement):
     """'2026-03' (month) or '2026-Q1' (quarter) for a date."""
     type = sa.String()
@@ -143,6 +162,16 @@ def in_scope(f: Filter, hh=households, *, category: bool = True) -> list:
     return clauses
 
 
+def villages_in_scope(f: Filter, v=villages) -> list:
+    """WHERE clauses that restrict villages to the filter's area (villages have no category)."""
+    clauses = []
+    if f.township:
+        clauses.append(v.c.township_code == f.township)
+    if f.village:
+        clauses.append(v.c.code == f.village)
+    return clauses
+
+
 def scoped_rows(f: Filter, w=warnings):
     """(FROM, WHERE) for the leads (or risk factors: any table with household_id and the derived township
     and village columns) in the filter's scope. The area comes from the table's own columns (copied from
@@ -165,13 +194,8 @@ def households_by_area(f: Filter, by: str):
     category: the denominator of the per-100 figures is every household in the area)."""
     v = villages
     key = {"county": sa.literal("county"), "township": v.c.township_code, "village": v.c.code}[by]
-    where = []
-    if f.township:
-        where.append(v.c.township_code == f.township)
-    if f.village:
-        where.append(v.c.code == f.village)
     return (sa.select(key.label("code"), sa.func.sum(v.c.household_count).label("households"))
-            .where(*where).group_by(key))
+            .where(*villages_in_scope(f)).group_by(key))
 
 
 def frame(conn, stmt, columns: list[str]) -> pd.DataFrame:
@@ -219,11 +243,8 @@ def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:
         if f.township:
             stmt = stmt.where(townships.c.code == f.township)
         return frame(conn, stmt, ["code", "name", "township_code"])
-    stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code).order_by(villages.c.code)
-    if f.township:
-        stmt = stmt.where(villages.c.township_code == f.township)
-    if f.village:
-        stmt = stmt.where(villages.c.code == f.village)
+    stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code).where(
+        *villages_in_scope(f)).order_by(villages.c.code)
     return frame(conn, stmt, ["code", "name", "township_code"])
 
 

@@ -17,7 +17,7 @@ from queries.metrics import define
 from queries.schema import (aid_measures, households, members, risk_factors, targets, townships, village_facts, villages,
                             warnings)
 from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
-                         open_on, overdue_on, per_area, scoped_rows)
+                         open_on, overdue_on, per_area, scoped_rows, villages_in_scope)
 
 
 @dataclass(frozen=True)
@@ -37,28 +37,37 @@ class Indicator:
 
 vf = village_facts
 _one = sa.literal(1)
+# How the sector indicators treat a village's reports (said once, in every sector indicator's 口径).
+LATEST_REPORT = ("每个村取截至日期前最近一期报送的数据（漏报最近一期的村沿用它上一期的数据）；"
+                 "截至日期前从未报送过的村显示为“未报送”，不计入分子和分母，并列入数据质量检查“行政村未报送行业数据”。")
 INDICATORS = [
-    Indicator("tap_water", "农村自来水普及率", "通自来水户数 ÷ 农村户数（最近一期行业数据）。",
+    Indicator("tap_water", "农村自来水普及率", "通自来水户数 ÷ 农村户数。分母：农村户数（水利部门口径）。",
               vf.c.tap_water_households, vf.c.rural_households, source="水利"),
-    Indicator("large_scale", "规模化供水覆盖率", "规模化供水工程覆盖户数 ÷ 农村户数。",
+    Indicator("large_scale", "规模化供水覆盖率", "规模化供水工程覆盖户数 ÷ 农村户数。分母：农村户数。",
               vf.c.large_scale_households, vf.c.rural_households, source="水利"),
-    Indicator("water_reliability", "供水保障率", "供水有保障户数 ÷ 农村户数。",
+    Indicator("water_reliability", "供水保障率", "供水有保障户数 ÷ 农村户数。分母：农村户数。",
               vf.c.reliable_supply_households, vf.c.rural_households, source="水利"),
-    Indicator("centralized", "农村集中供水率", "集中供水户数 ÷ 农村户数。",
+    Indicator("centralized", "农村集中供水率", "集中供水户数 ÷ 农村户数。分母：农村户数。",
               vf.c.centralized_households, vf.c.rural_households, source="水利"),
-    Indicator("clinic_standard", "村卫生室标准化达标率", "村卫生室达到标准化建设标准的行政村数 ÷ 行政村数。",
+    Indicator("clinic_standard", "村卫生室标准化达标率",
+              "村卫生室达到标准化建设标准的行政村数 ÷ 报送了数据的行政村数。分母：报送了数据的行政村数。",
               sa.case((vf.c.clinic_standard, 1), else_=0), _one, source="卫健"),
-    Indicator("clinic_public", "村卫生室公有产权比例", "村卫生室为公有产权的行政村数 ÷ 行政村数。",
+    Indicator("clinic_public", "村卫生室公有产权比例",
+              "村卫生室为公有产权的行政村数 ÷ 报送了数据的行政村数。分母：报送了数据的行政村数。",
               sa.case((vf.c.clinic_public, 1), else_=0), _one, source="卫健"),
-    Indicator("employment", "脱贫人口务工就业率", "有劳动能力的脱贫人口和监测对象中务工就业人数 ÷ 有劳动能力人数。",
+    Indicator("employment", "脱贫人口务工就业率",
+              "有劳动能力的脱贫人口和监测对象中务工就业的人数 ÷ 有劳动能力的人数。分母：有劳动能力的脱贫人口和监测对象人数。",
               vf.c.employed_people, vf.c.labour_people, source="人社"),
-    Indicator("insured", "困难人员参保率", "参加基本医疗保险的困难人员数 ÷ 困难人员数。",
+    Indicator("insured", "困难人员参保率", "参加基本医疗保险的困难人员数 ÷ 困难人员数。分母：困难人员数。",
               vf.c.insured_difficult_people, vf.c.difficult_people, source="医保"),
-    Indicator("tekun_care", "特困人员集中供养率", "集中供养的生活不能自理特困人员 ÷ 生活不能自理特困人员。",
+    Indicator("tekun_care", "特困人员集中供养率",
+              "集中供养的生活不能自理特困人员数 ÷ 生活不能自理特困人员数。分母：生活不能自理特困人员数。",
               vf.c.tekun_centralized, vf.c.tekun_need_care, source="民政"),
-    Indicator("measure_coverage", "帮扶措施覆盖率", "处于监测状态的户中已登记至少一项帮扶措施的户数占比。", source="监测系统"),
+    Indicator("measure_coverage", "帮扶措施覆盖率",
+              "已登记至少一项帮扶措施的监测户数 ÷ 截至日期时处于监测状态的户数。分母：处于监测状态的户数。",
+              source="监测系统"),
     Indicator("lead_timeliness", "线索15天内研判率",
-              "产生后15天内作出研判的线索数 ÷ 应研判线索数。应研判线索数 = 当年1月1日至截至日期作出研判的线索数 "
+              "产生后15天内作出研判的线索数 ÷ 应研判线索数。分母：应研判线索数 = 当年1月1日至截至日期作出研判的线索数 "
               "+ 截至日期仍未研判、且产生已超过15天的线索数（不论产生于哪一年，均计为未按时研判）。",
               source="监测系统"),
     Indicator("dropouts", "义务教育辍学人数", "家庭成员中义务教育阶段辍学的人数（系统内农户），目标为0。", unit="人",
@@ -69,42 +78,66 @@ BY_KEY = {i.key: i for i in INDICATORS}
 FACT_INDICATORS = [i for i in INDICATORS if i.numerator is not None]
 
 for _i in INDICATORS:
-    define(f"target_{_i.key}", _i.name, _i.definition + ("" if _i.is_rate else "（计数指标，越少越好）"),
-           unit=_i.unit, topic="目标考核")
-define("target_projection", "按当前进度预计", "以最近四期数值做线性外推，预计考核截止日期时达到的水平。", unit="%", topic="目标考核")
+    define(f"target_{_i.key}", _i.name, _i.definition + (LATEST_REPORT if _i.numerator is not None else "")
+           + ("" if _i.is_rate else "（计数指标，越少越好）"), unit=_i.unit, topic="目标考核")
+define("target_projection", "按当前进度预计",
+       "以最近四期数值做线性外推，预计考核截止日期时达到的水平；分子、分母与该指标本身相同。", unit="%", topic="目标考核")
 
 NEAR = 2.0  # percentage points: "close to target" band for the amber light
-STATUS = {"met": "达标", "near": "接近", "behind": "未达标", "none": "无目标"}
+STATUS = {"met": "达标", "near": "接近", "behind": "未达标", "none": "无目标", "unreported": "未报送"}
+# villages / unreported: villages in the area and those of them that never reported up to the as-of day;
+# period_end / earliest_period: the latest and the oldest of the reports used (sector indicators only)
 COLUMNS = ["code", "name", "township_code", "indicator", "indicator_name", "unit", "numerator", "denominator",
-           "value", "target", "gap", "status", "period_end"]
+           "value", "target", "gap", "status", "period_end", "earliest_period", "villages", "unreported"]
+
+
+def judged(status: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a target_status that count towards 达标 counts: with a target and with data (未报送 and
+    无目标 are neither met nor missed)."""
+    return status[~status.status.isin(["none", "unreported"])]
 
 
 def latest_period(conn, d: date) -> date | None:
+    """The latest period any village reported up to the day (the county's newest data)."""
     return conn.execute(sa.select(sa.func.max(vf.c.period_end)).where(vf.c.period_end <= on(d))).scalar()
 
 
-def _facts_area_key(by: str):
-    return {"county": sa.literal("county"), "township": villages.c.township_code, "village": vf.c.village_code}[by]
+def latest_reports(d: date):
+    """SELECT village_code, period_end: each village's latest report up to day d."""
+    return (sa.select(vf.c.village_code, sa.func.max(vf.c.period_end).label("period_end"))
+            .where(vf.c.period_end <= on(d)).group_by(vf.c.village_code))
 
 
-def _facts_scope(f: Filter) -> list:
-    clauses = []
-    if f.township:
-        clauses.append(villages.c.township_code == f.township)
-    if f.village:
-        clauses.append(vf.c.village_code == f.village)
-    return clauses
+def village_reports(d: date, f: Filter):
+    """(FROM, WHERE) of every village in scope, each joined to its latest report up to day d (no row of
+    village_facts where it never reported): the one way the sector indicators read the villages' reports."""
+    latest = latest_reports(d).subquery()
+    joined = (villages.outerjoin(latest, latest.c.village_code == villages.c.code)
+              .outerjoin(vf, sa.and_(vf.c.village_code == latest.c.village_code, vf.c.period_end == latest.c.period_end)))
+    return joined, villages_in_scope(f)
 
 
-def _fact_values(conn, f: Filter, by: str, period) -> pd.DataFrame:
-    key = _facts_area_key(by)
+def reported(expr):
+    """A sector figure of a village's report, NULL where the village never reported (so a count such as
+    "clinic up to standard: 1 else 0" does not count a village without a report as 0 of 1)."""
+    return sa.case((vf.c.village_code.is_not(None), expr), else_=None)
+
+
+def _fact_values(conn, f: Filter, by: str) -> pd.DataFrame:
+    key = {"county": sa.literal("county"), "township": villages.c.township_code, "village": villages.c.code}[by]
+    joined, scope = village_reports(f.as_of, f)
     cols = []
     for i in FACT_INDICATORS:
-        cols += [sa.func.sum(i.numerator).label(f"{i.key}__n"), sa.func.sum(i.denominator).label(f"{i.key}__d")]
-    stmt = (sa.select(key.label("code"), *cols).select_from(vf.join(villages, villages.c.code == vf.c.village_code))
-            .where(vf.c.period_end == on(period), *_facts_scope(f)).group_by(key))
-    wide = frame(conn, stmt, ["code", *[c.name for c in cols]])
-    return _long(wide, FACT_INDICATORS)
+        cols += [sa.func.sum(reported(i.numerator)).label(f"{i.key}__n"),
+                 sa.func.sum(reported(i.denominator)).label(f"{i.key}__d")]
+    extra = [sa.func.max(vf.c.period_end).label("period_end"), sa.func.min(vf.c.period_end).label("earliest_period"),
+             sa.func.count(villages.c.code).label("villages"),
+             (sa.func.count(villages.c.code) - sa.func.count(vf.c.village_code)).label("unreported")]
+    stmt = sa.select(key.label("code"), *cols, *extra).select_from(joined).where(*scope).group_by(key)
+    wide = frame(conn, stmt, ["code", *[c.name for c in cols], *[c.name for c in extra]])
+    long = _long(wide, FACT_INDICATORS)
+    report_cols = ["period_end", "earliest_period", "villages", "unreported"]
+    return long.merge(wide[["code", *report_cols]], on="code", how="left")
 
 
 def _populated_areas(conn, f: Filter, by: str) -> list[str]:
@@ -193,29 +226,38 @@ def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) ->
 
 
 def target_status(conn, f: Filter, by: str = "county") -> pd.DataFrame:
-    """Every indicator for every area of the level: value, target, gap and traffic light."""
-    period = latest_period(conn, f.as_of)
+    """Every indicator for every area of the level: value, target, gap and traffic light; sector indicators
+    from each village's latest report up to the as-of day, an area none of whose villages reported 未报送."""
     areas = per_area(conn, f, by, sa.select(sa.literal("x").label("code")).where(sa.false()), [])
-    parts = [_record_values(conn, f, by)]
-    if period is not None:
-        parts.insert(0, _fact_values(conn, f, by, period))
-    long = pd.concat(parts, ignore_index=True)
+    long = pd.concat([_fact_values(conn, f, by), _record_values(conn, f, by)], ignore_index=True)
     out = _attach_targets(conn, f, long, areas[["code", "name", "township_code"]])
     out = out[out.indicator.notna()].copy()
-    out["period_end"] = np.where(out.indicator.isin([i.key for i in FACT_INDICATORS]), period, f.as_of)
+    fact = out.indicator.isin([i.key for i in FACT_INDICATORS])
+    out = out[~fact | (out.villages > 0)].copy()  # an area without villages has nothing to report
+    fact = out.indicator.isin([i.key for i in FACT_INDICATORS])
+    out.loc[fact & (out.villages == out.unreported), "status"] = "unreported"
+    out["period_end"] = out.period_end.where(fact, f.as_of)
+    out.loc[~fact, ["earliest_period", "villages", "unreported"]] = None
     order = {i.key: n for n, i in enumerate(INDICATORS)}
     out = out.sort_values(["code", "indicator"], key=lambda s: s.map(order) if s.name == "indicator" else s)
     return out[COLUMNS].reset_index(drop=True)
 
 
 def target_trend(conn, f: Filter, indicator: str) -> pd.DataFrame:
-    """A sector indicator's value at every period end up to the as-of day, for the filter's area."""
+    """A sector indicator's value at every period end up to the as-of day, for the filter's area, each point
+    counted as target_status counts it on that day (every village's latest report up to the period end)."""
     i = BY_KEY[indicator]
     if i.numerator is None:
         raise ValueError(f"{indicator} has no per-period facts")
-    stmt = (sa.select(vf.c.period_end, sa.func.sum(i.numerator), sa.func.sum(i.denominator))
-            .select_from(vf.join(villages, villages.c.code == vf.c.village_code))
-            .where(vf.c.period_end <= on(f.as_of), *_facts_scope(f)).group_by(vf.c.period_end).order_by(vf.c.period_end))
+    ends = sa.select(vf.c.period_end.label("at")).where(vf.c.period_end <= on(f.as_of)).distinct().subquery()
+    later = vf.alias("later")
+    # a village's report in force at period end `at`: the latest one on or before it
+    in_force = sa.and_(vf.c.period_end <= ends.c.at, ~sa.exists().where(
+        later.c.village_code == vf.c.village_code, later.c.period_end > vf.c.period_end,
+        later.c.period_end <= ends.c.at))
+    stmt = (sa.select(ends.c.at, sa.func.sum(i.numerator), sa.func.sum(i.denominator))
+            .select_from(ends.join(vf, in_force).join(villages, villages.c.code == vf.c.village_code))
+            .where(*villages_in_scope(f)).group_by(ends.c.at).order_by(ends.c.at))
     out = frame(conn, stmt, ["period_end", "numerator", "denominator"])
     out["value"] = out.numerator.astype(float) / out.denominator.astype(float).where(out.denominator > 0) * 100
     return out
@@ -239,6 +281,9 @@ def lagging_villages(conn, f: Filter, indicator: str, limit: int = 20) -> pd.Dat
 
 def lagging_from_status(village_status: pd.DataFrame, indicator: str, limit: int = 20) -> pd.DataFrame:
     """The lagging villages out of an already computed village-level target_status (lets a page reuse
-    its cached village status for every indicator instead of recomputing it)."""
-    s = village_status[(village_status.indicator == indicator) & (village_status.status.isin(["behind", "near"]))]
-    return s.sort_values(["gap", "code"]).head(limit).reset_index(drop=True)
+    its cached village status for every indicator instead of recomputing it): behind or near the target,
+    furthest behind first (at most `limit`), then every village that never reported (未报送)."""
+    s = village_status[village_status.indicator == indicator]
+    lag = s[s.status.isin(["behind", "near"])].sort_values(["gap", "code"]).head(limit)
+    silent = s[s.status == "unreported"].sort_values("code")
+    return pd.concat([lag, silent]).reset_index(drop=True) if len(silent) else lag.reset_index(drop=True)

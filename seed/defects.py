@@ -15,7 +15,8 @@ from queries.deadlines import QUARTER_DAYS
 from queries.filters import LEAD_DECISION_DAYS
 
 PLANTED_RULES = ["missed_income", "missed_guarantee", "exit_income", "exit_no_measure", "quick_elimination",
-                 "work_no_labour", "negative_factor", "impossible_age", "duplicate_id", "invalid_id"]
+                 "work_no_labour", "negative_factor", "impossible_age", "duplicate_id", "invalid_id",
+                 "unreported_village"]
 CHECK = "10X98765432"
 
 
@@ -108,10 +109,29 @@ def plant_defects(g) -> None:
         mem.at[row, "id_number"] = good[:17] + CHECK[(CHECK.index(good[17]) + 3) % 11]
     manifest["invalid_id"] = ids.tolist()
 
+    manifest["unreported_village"] = plant_missing_reports(t, rng, g.as_of)
     manifest |= designed_neglect(g)
     t["meta"] = pd.concat([t["meta"], pd.DataFrame({"key": ["quality_manifest"],
                                                     "value": [json.dumps(manifest, sort_keys=True)]})],
                           ignore_index=True)
+
+
+def plant_missing_reports(t, rng, as_of) -> list[str]:
+    """A few villages never report their sector data (the rule finds them) and as many others miss the latest
+    period (they keep their previous report: no rule flags them). Returns the never-reporting villages."""
+    vf = t["village_facts"]
+    ends = vf.period_end.values.astype("datetime64[D]")
+    codes = np.array(sorted(vf.village_code.unique()))
+    n = max(1, len(codes) // 120)
+    chosen = rng.choice(codes, min(2 * n, len(codes)), replace=False)
+    silent, missed = np.sort(chosen[:n]), chosen[n:]
+    latest = ends[ends <= as_of].max() if (ends <= as_of).any() else None
+    drop = vf.village_code.isin(silent).to_numpy(copy=True)
+    if latest is not None:
+        drop |= vf.village_code.isin(missed).values & (ends == latest)
+    t["village_facts"] = vf[~drop].reset_index(drop=True)
+    reported = set(vf.village_code[~drop & (ends <= as_of)])
+    return sorted(c for c in t["villages"].code if c not in reported)
 
 
 def designed_neglect(g) -> dict[str, list[int]]:

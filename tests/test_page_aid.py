@@ -68,12 +68,13 @@ def check_funds(at, url, f):
     by = "village" if f.township else "township"
     funds = q(url, aid.funds_by_area, f, by)
     funds = funds[funds.projects > 0]
-    assert bars(chart(at, "已支付 ÷ 当年预算")["data"][0]) == pytest.approx(dict(zip(funds.name, funds.disbursement_rate)))
+    current = funds[funds.current_projects > 0]  # the rates are of the as-of year's projects only
+    assert bars(chart(at, "已支付 ÷ 当年预算")["data"][0]) == pytest.approx(dict(zip(current.name, current.disbursement_rate)))
     industry = chart(at, "产业发展类预算 ÷ 当年预算")["data"][0]
-    assert bars(industry) == pytest.approx(dict(zip(funds.name, funds.industry_share)))
-    want_colors = {n: GREEN if v >= 60 else RED for n, v in zip(funds.name, funds.industry_share)}
+    assert bars(industry) == pytest.approx(dict(zip(current.name, current.industry_share)))
+    want_colors = {n: GREEN if v >= 60 else RED for n, v in zip(current.name, current.industry_share)}
     assert dict(zip(industry["y"], industry["marker"]["color"])) == want_colors
-    spec = chart(at, "当年项目完工情况")
+    spec = chart(at, "项目完工情况，含往年结转")
     parts = {tr["name"]: bars(tr) for tr in spec["data"]}
     assert parts["按期完工"] == dict(zip(funds.name, funds.completed_on_time))
     assert parts["逾期完工"] == dict(zip(funds.name, funds.completed - funds.completed_on_time))
@@ -148,3 +149,18 @@ def test_scope_with_nothing_shows_empty_states(app_db):
     assert cards(at)["帮扶措施覆盖率"] == "—"
     assert len(chart_specs(at)) == 0 and len(at.dataframe) == 0
     assert sum("没有" in i.value for i in at.info) == 5
+
+
+def test_tools_regrouped_as_annex_9(app_db):
+    at = run_page("aid")
+    at.radio(key="aid_tool_grouping").set_value("policy_group").run()
+    assert not at.exception
+    tools = q(app_db, aid.measures_by_tool, Filter(as_of=AS_OF))
+    for trace, key in zip(chart(at, "按工具分组的措施数")["data"], ["completed", "in_progress", "overdue"]):
+        groups, labels = trace["y"]
+        assert dict(zip(labels, trace["x"])) == dict(zip(tools.tool_label, tools[key]))
+        assert dict(zip(labels, groups)) == dict(zip(tools.tool_label, tools.policy_group_label))
+    # 医疗救助 is a 三保障 tool, 公益性岗位 is not in 附件9's list, 自我尽责 has no tool
+    assert dict(zip(tools.tool_label, tools.policy_group_label))["医疗救助"] == "“三保障”政策工具"
+    assert dict(zip(tools.tool_label, tools.policy_group_label))["公益性岗位"] == "附件9未列（产业、就业帮扶）"
+    assert any("自我尽责工具目前没有对应的帮扶措施类型" in c.value for c in at.caption)

@@ -1,6 +1,8 @@
 """指标说明 in AppTest: every metric's definition is shown, grouped by topic, with the warning grading and
 the factor-to-tool matching from queries/codes.py."""
 
+import re
+
 from queries import grading, policy
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOLS, WARNING_LEVELS
 from queries.metrics import all_metrics
@@ -81,3 +83,51 @@ def test_grading_text_follows_a_county_policy_file(app_db, tmp_path, monkeypatch
     finally:
         monkeypatch.delenv(policy.ENV)
         policy.reload()
+
+
+# --- every 口径 in plain words, every rate with its denominator --------------------------------------------
+# A user never sees the code: no file path (".py", "queries/", ...), no identifier written the programmer's way
+# (snake_case such as factor_share or FACTOR_TOOL_MATCH). A rate (unit %, or a name with 率/比例/占比) must say
+# what it is divided by: the word 分母, or an explicit "A ÷ B" with words on both sides of the sign.
+CODE_PATH = re.compile(r"\.py\b|\b(?:queries|seed|dashboard|tests|config)/")
+IDENTIFIER = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z0-9_]+\b")
+DIVISION = re.compile(r"[^\s÷]\s*÷\s*[^\s÷]")
+
+
+def code_in(text: str) -> list[str]:
+    return CODE_PATH.findall(text) + IDENTIFIER.findall(text)
+
+
+def is_rate(name: str, unit: str) -> bool:
+    return unit == "%" or any(w in name for w in ("率", "比例", "占比"))
+
+
+def names_denominator(text: str) -> bool:
+    return "分母" in text or DIVISION.search(text) is not None
+
+
+def test_the_checks_catch_what_they_are_for():
+    assert sorted(code_in("对应关系见 queries/codes.py 的 FACTOR_TOOL_MATCH。")) == [".py", "FACTOR_TOOL_MATCH", "queries/"]
+    assert code_in("占比见 factor_share") == ["factor_share"]
+    assert code_in("身份证号校验码不符合 GB 11643 的农户；12317热线") == []
+    assert not names_denominator("处于监测状态的户中已登记至少一项帮扶措施的户数占比。")
+    assert not names_denominator("÷ 当年预算")
+    assert names_denominator("通自来水户数 ÷ 农村户数。") and names_denominator("分母：农村户数。")
+
+
+def test_every_definition_is_plain_chinese_and_names_its_denominator():
+    metrics = all_metrics()
+    assert {m.key: code_in(m.name + m.definition) for m in metrics if code_in(m.name + m.definition)} == {}
+    missing = [m.key for m in metrics if is_rate(m.name, m.unit) and not names_denominator(m.definition)]
+    assert missing == []
+    assert sum(is_rate(m.name, m.unit) for m in metrics) >= 15  # the check ran over the rates, not over nothing
+
+
+def test_the_page_shows_no_code(app_db):
+    at = run_page("definitions")
+    assert not at.exception
+    texts = [e.value for kind in ("markdown", "caption", "subheader", "header", "info") for e in at.get(kind)]
+    for t in at.table:
+        texts += [str(v) for v in t.value.astype(str).to_numpy().ravel()] + [str(c) for c in t.value.columns]
+    assert len(texts) > 50
+    assert {t: code_in(t) for t in texts if code_in(t)} == {}

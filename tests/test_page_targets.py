@@ -21,11 +21,12 @@ def cards(at) -> dict[str, tuple[str, str]]:
 
 def check_cards(at, url, f, level):
     s = q(url, targets.target_status, f, level)
-    s = s[s.value.notna()]
+    s = s[s.value.notna() | (s.status == "unreported")]
     shown = cards(at)
     assert len(shown) == len(s)
     for r in s.itertuples():
-        assert shown[r.indicator_name][0] == fmt.value(r.value, r.unit), r.indicator
+        want = "未报送" if r.status == "unreported" else fmt.value(r.value, r.unit)
+        assert shown[r.indicator_name][0] == want, r.indicator
     return s
 
 
@@ -46,9 +47,13 @@ def check_indicator(at, url, f, ind):
         assert table["村"].tolist() == lag.name.tolist()
         value_col = next(c for c in table.columns if c.startswith("当前值"))
         gap_col = next(c for c in table.columns if c.startswith("差距"))
-        assert table[value_col].tolist() == pytest.approx(lag.value.round(1).tolist())
-        assert table[gap_col].tolist() == pytest.approx(lag.gap.round(1).tolist())
-        assert table[gap_col].is_monotonic_increasing  # furthest below the target first
+        silent = (lag.status == "unreported").to_numpy()
+        assert (table["状态"] == "未报送").tolist() == silent.tolist()  # villages that never reported come last
+        assert silent.tolist() == sorted(silent.tolist())
+        judged = table[~silent]
+        assert judged[value_col].tolist() == pytest.approx(lag[~silent].value.round(1).tolist())
+        assert judged[gap_col].tolist() == pytest.approx(lag[~silent].gap.round(1).tolist())
+        assert judged[gap_col].is_monotonic_increasing  # furthest below the target first
     return s, lag
 
 
@@ -70,9 +75,11 @@ def test_default_view_matches_query_layer(app_db):
     target_marks = chart(at, "红色未达标")["data"][1]  # townships with different targets: one mark each
     assert dict(zip(target_marks["y"], target_marks["x"])) == pytest.approx({"城关镇": 95.0, "青山镇": 98.0})
     table = at.dataframe[0].value
-    assert table["村"].tolist() == ["南溪村", "东山村", "北坪村"]
-    assert table["乡镇"].tolist() == ["城关镇", "城关镇", "青山镇"]
-    assert table["状态"].tolist() == ["未达标", "未达标", "接近"]
+    assert table["村"].tolist() == ["南溪村", "东山村", "北坪村", "石门村"]  # 石门村 never reported
+    assert table["乡镇"].tolist() == ["城关镇", "城关镇", "青山镇", "石门乡"]
+    assert table["状态"].tolist() == ["未达标", "未达标", "接近", "未报送"]
+    # 6 villages in the county, 1 of them never reported: said above the cards
+    assert any("6 个村中有 1 个村" in w.value for w in at.warning)
 
     trend = q(app_db, targets.target_trend, f, "tap_water")
     spec = chart(at, "按最近四期进度外推")
@@ -166,6 +173,11 @@ def test_village_filter(app_db):
 def test_scope_with_nothing_shows_empty_states(app_db):
     at = run_page("targets", {"town": T3, "ind": "clinic_standard"})
     assert not at.exception
-    assert len(at.metric) == 0 and len(chart_specs(at)) == 0
-    assert sum("没有" in i.value for i in at.info) == 4
+    # 石门乡's only village never reported and it has no households: the 9 sector cards say 未报送 (they used to
+    # vanish), nothing is drawn, and the village is named as 未报送 beside the chart and in the village table
+    assert [m.value for m in at.metric] == ["未报送"] * 9 and len(chart_specs(at)) == 0
+    assert any("1 个村中有 1 个村" in w.value for w in at.warning)
+    assert any(c.value.startswith("未报送") and "石门村" in c.value for c in at.caption)
+    assert at.dataframe[0].value["状态"].tolist() == ["未报送"]
+    assert sum("没有" in i.value for i in at.info) == 2
     assert at.query_params["ind"] == "clinic_standard"

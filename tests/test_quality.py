@@ -59,9 +59,14 @@ def test_quality_page_shows_the_query_numbers_masked(app_db):
     with sa.create_engine(app_db).connect() as conn:
         summary = quality.rule_summary(conn, Filter(as_of=AS_OF))
     shown = {m.label: m.value for m in at.metric}
-    assert shown == {r.name: f"{r.households:,}" for r in summary.itertuples()}
+    assert shown == {f"{r.name}（{r.unit}）": f"{r.households:,}" for r in summary.itertuples()}
     # 线索超15天未研判 in the fixture: W7 (h8) and W11 (h12)
-    assert shown["线索超15天未研判"] == "2"
+    assert shown["线索超15天未研判（户）"] == "2"
+    # 石门村 (V31) has never reported sector data: a rule about villages, counted in villages
+    assert shown["行政村未报送行业数据（村）"] == "1"
+    at.selectbox(key="dq_rule").set_value("unreported_village")
+    at = at.run()
+    assert at.dataframe[0].value["村"].tolist() == ["石门村"]
     at.selectbox(key="dq_rule").set_value("overdue_lead")
     at = at.run()
     table = at.dataframe[0].value

@@ -493,8 +493,8 @@ def test_measure_coverage_filters(conn):
     assert d.empty and list(d.columns) == COVERAGE_COLUMNS
 
 
-TOOL_COLUMNS = ["tool", "tool_label", "group", "group_label", "department", "total", "completed", "overdue",
-                "in_progress", "amount"]
+TOOL_COLUMNS = ["tool", "tool_label", "group", "group_label", "policy_group", "policy_group_label", "department",
+                "total", "completed", "overdue", "in_progress", "amount"]
 
 
 def test_measures_by_tool(conn):
@@ -580,21 +580,25 @@ def test_visit_recency_filters(conn):
 
 
 FUND_COLUMNS = ["code", "name", "township_code", "projects", "budget", "disbursed", "industry_budget", "due",
-                "completed", "completed_on_time", "overdue", "disbursement_rate", "industry_share"]
+                "completed", "completed_on_time", "overdue", "current_projects", "carried_over", "carried_unpaid",
+                "disbursement_rate", "industry_share"]
+# the as-of year's figures (the fixture has no carried-over project: P5 of 2025 was finished and paid in full)
+FUND_VALUES = [c for c in FUND_COLUMNS[3:] if c not in ("current_projects", "carried_over", "carried_unpaid")]
 
 
 def test_funds_by_area(conn):
     d = aid.funds_by_area(conn, F, "county")
     assert list(d.columns) == FUND_COLUMNS
-    assert tab(d, *FUND_COLUMNS[3:]) == rows(
+    assert tab(d, *FUND_VALUES) == rows(
         (4, 2_200_000, 1_400_000, 1_600_000, 3, 2, 1, 1, 1400 / 2200 * 100, 1600 / 2200 * 100))
+    assert tab(d, "current_projects", "carried_over", "carried_unpaid") == rows((4, 0, 0))
     d = aid.funds_by_area(conn, F, "township")
-    assert tab(d, "code", *FUND_COLUMNS[3:]) == rows(
+    assert tab(d, "code", *FUND_VALUES) == rows(
         (T1, 2, 1_200_000, 700_000, 1_000_000, 1, 1, 0, 0, 700 / 1200 * 100, 1000 / 1200 * 100),
         (T2, 2, 1_000_000, 700_000, 600_000, 2, 1, 1, 1, 70.0, 60.0),
         (T3, 0, 0, 0, 0, 0, 0, 0, 0, None, None))
     d = aid.funds_by_area(conn, F, "village")  # P4 is a township-level project: in no village
-    assert tab(d, "code", *FUND_COLUMNS[3:]) == rows(
+    assert tab(d, "code", *FUND_VALUES) == rows(
         (V11, 1, 1_000_000, 500_000, 1_000_000, 0, 0, 0, 0, 50.0, 100.0),
         (V12, 0, 0, 0, 0, 0, 0, 0, 0, None, None),
         (V13, 0, 0, 0, 0, 0, 0, 0, 0, None, None),
@@ -605,12 +609,12 @@ def test_funds_by_area(conn):
 
 def test_funds_by_area_filters(conn):
     d = aid.funds_by_area(conn, f(as_of=date(2026, 3, 31)), "township")  # paid by 03-31: P1 300k, P3 300k
-    assert tab(d, "code", *FUND_COLUMNS[3:]) == rows(
+    assert tab(d, "code", *FUND_VALUES) == rows(
         (T1, 2, 1_200_000, 300_000, 1_000_000, 0, 0, 0, 0, 25.0, 1000 / 1200 * 100),
         (T2, 2, 1_000_000, 300_000, 600_000, 0, 0, 0, 0, 30.0, 60.0),
         (T3, 0, 0, 0, 0, 0, 0, 0, 0, None, None))
     d = aid.funds_by_area(conn, f(as_of=date(2025, 12, 31)), "county")  # only P5 is a 2025 project
-    assert tab(d, *FUND_COLUMNS[3:]) == rows((1, 500_000, 500_000, 0, 1, 1, 1, 0, 100.0, 0.0))
+    assert tab(d, *FUND_VALUES) == rows((1, 500_000, 500_000, 0, 1, 1, 1, 0, 100.0, 0.0))
     d = aid.funds_by_area(conn, f(township=T2), "village")
     assert tab(d, "code", "projects", "budget", "overdue") == rows((V21, 1, 400_000, 1), (V22, 1, 600_000, 0))
     d = aid.funds_by_area(conn, f(village=V21), "township")
@@ -618,11 +622,11 @@ def test_funds_by_area_filters(conn):
     d = aid.funds_by_area(conn, f(village=NO_VILLAGE), "village")
     assert d.empty and list(d.columns) == FUND_COLUMNS
     d = aid.funds_by_area(conn, f(township=T3), "county")
-    assert tab(d, *FUND_COLUMNS[3:]) == rows((0, 0, 0, 0, 0, 0, 0, 0, None, None))
+    assert tab(d, *FUND_VALUES) == rows((0, 0, 0, 0, 0, 0, 0, 0, None, None))
 
 
-PROJECT_COLUMNS = ["code", "name", "township_code", "village_code", "category", "budget", "disbursed", "batch",
-                   "planned_completion", "actual_completion", "overdue"]
+PROJECT_COLUMNS = ["code", "name", "township_code", "village_code", "category", "year", "budget", "disbursed",
+                   "batch", "planned_completion", "deadline", "actual_completion", "carried_over", "overdue"]
 
 
 def test_project_list(conn):
@@ -655,7 +659,9 @@ def test_project_list_filters(conn):
 # --- targets ---------------------------------------------------------------------------------------------
 
 TARGET_COLUMNS = ["code", "name", "township_code", "indicator", "indicator_name", "unit", "numerator", "denominator",
-                  "value", "target", "gap", "status", "period_end"]
+                  "value", "target", "gap", "status", "period_end", "earliest_period", "villages", "unreported"]
+SECTOR = ["tap_water", "large_scale", "water_reliability", "centralized", "clinic_standard", "clinic_public",
+          "employment", "insured", "tekun_care"]
 INDICATOR_ORDER = ["tap_water", "large_scale", "water_reliability", "centralized", "clinic_standard", "clinic_public",
                    "employment", "insured", "tekun_care", "measure_coverage", "lead_timeliness", "dropouts",
                    "unsafe_houses"]
@@ -683,13 +689,21 @@ def test_target_status_county(conn):
         ("unsafe_houses", 1, None, 1, 0, -1, "behind"))
     assert tab(d[d.indicator.isin(["tap_water", "dropouts"])], "indicator_name", "unit") == [
         ("农村自来水普及率", "%"), ("义务教育辍学人数", "人")]
+    # 6 villages, 石门村 (V31) never reported: not in the sums, counted as unreported; every report is of 06-30
+    assert set(tab(d[d.indicator.isin(SECTOR)], "villages", "unreported", "earliest_period")) == {
+        (6, 1, date(2026, 6, 30))}
+    assert d[~d.indicator.isin(SECTOR)][["villages", "unreported", "earliest_period"]].isna().all().all()
 
 
 def test_target_status_township(conn):
     d = targets.target_status(conn, F, "township")
     assert list(d.columns) == TARGET_COLUMNS
-    assert list(d.code) == [T1] * 13 + [T2] * 13  # T3 has no facts and no households: no rows
-    t1, t2 = d[d.code == T1], d[d.code == T2]
+    # T3's only village (V31) never reported: its sector indicators are 未报送 (it used to drop out silently);
+    # no households, so no record indicators
+    assert list(d.code) == [T1] * 13 + [T2] * 13 + [T3] * 9
+    t1, t2, t3 = d[d.code == T1], d[d.code == T2], d[d.code == T3]
+    assert list(t3.indicator) == SECTOR and set(t3.status) == {"unreported"} and t3.value.isna().all()
+    assert set(tab(t3, "villages", "unreported")) == {(1, 1)}
     assert tab(t1, *TV) == rows(
         ("tap_water", 278, 300, 278 / 3, 95.0, 278 / 3 - 95, "behind"),
         ("large_scale", 235, 300, 235 / 3, 85.0, 235 / 3 - 85, "behind"),
@@ -723,8 +737,9 @@ def test_target_status_township(conn):
 def test_target_status_village(conn):
     d = targets.target_status(conn, F, "village")
     assert list(d.columns) == TARGET_COLUMNS
-    assert sorted(set(d.code)) == [V11, V12, V13, V21, V22] and len(d) == 5 * 13
-    tap = d[d.indicator == "tap_water"]
+    assert sorted(set(d.code)) == [V11, V12, V13, V21, V22, V31] and len(d) == 5 * 13 + 9
+    assert set(d[d.code == V31].status) == {"unreported"}  # 石门村 never reported, no households
+    tap = d[(d.indicator == "tap_water") & (d.code != V31)]
     assert tab(tap, "code", "township_code", "value", "target", "gap", "status") == rows(
         (V11, T1, 92.0, 95.0, -3.0, "behind"), (V12, T1, 96.0, 95.0, 1.0, "met"), (V13, T1, 90.0, 95.0, -5.0, "behind"),
         (V21, T2, 97.0, 98.0, -1.0, "near"), (V22, T2, 100.0, 98.0, 2.0, "met"))
@@ -754,19 +769,28 @@ def test_target_status_filters(conn):
     assert by_key(d, "indicator", "numerator", "status", "period_end")["tap_water"] == (466, "near", date(2026, 3, 31))
     assert by_key(d, "indicator", "numerator", "denominator", "period_end")["measure_coverage"] == (
         8, 9, date(2026, 5, 1))
-    # 2025: no facts yet and only a tap-water target for 2025: record indicators without a target
+    # 2025: no village has reported yet (every sector indicator 未报送, the 2025 tap-water target shown with it)
+    # and only a tap-water target for 2025: record indicators without a target
     d = targets.target_status(conn, f(as_of=date(2025, 12, 31)), "county")
     assert tab(d, "indicator", "numerator", "denominator", "target", "status") == rows(
+        *[(i, None, None, 90.0 if i == "tap_water" else None, "unreported") for i in SECTOR],
         ("measure_coverage", 5, 6, None, "none"), ("lead_timeliness", 4, 4, None, "none"),
         ("dropouts", 1, None, None, "none"), ("unsafe_houses", 0, None, None, "none"))
 
 
-@pytest.mark.parametrize("by,scope", [("township", dict(township=T3)), ("village", dict(township=T3)),
-                                      ("county", dict(village=V31)), ("village", dict(village=NO_VILLAGE)),
-                                      ("township", dict(village=NO_VILLAGE))])
+@pytest.mark.parametrize("by,scope", [("village", dict(village=NO_VILLAGE)), ("township", dict(village=NO_VILLAGE))])
 def test_target_status_empty_scope(conn, by, scope):
     d = targets.target_status(conn, f(**scope), by)
     assert d.empty and list(d.columns) == TARGET_COLUMNS
+
+
+@pytest.mark.parametrize("by,scope", [("township", dict(township=T3)), ("village", dict(township=T3)),
+                                      ("county", dict(village=V31))])
+def test_target_status_scope_that_never_reported(conn, by, scope):
+    """石门乡 has one village, 石门村, which never reported and has no households: 9 sector rows, 未报送."""
+    d = targets.target_status(conn, f(**scope), by)
+    assert list(d.columns) == TARGET_COLUMNS and list(d.indicator) == SECTOR
+    assert set(d.status) == {"unreported"} and d.value.isna().all() and d.numerator.isna().all()
 
 
 def test_target_trend_and_projection(conn):
@@ -795,15 +819,17 @@ def test_lagging_villages(conn):
     d = targets.lagging_villages(conn, F, "tap_water")
     assert list(d.columns) == TARGET_COLUMNS
     assert tab(d, "code", "name", "value", "gap", "status") == rows(
-        (V13, "南溪村", 90.0, -5.0, "behind"), (V11, "东山村", 92.0, -3.0, "behind"), (V21, "北坪村", 97.0, -1.0, "near"))
-    assert list(targets.lagging_villages(conn, F, "tap_water", limit=2).code) == [V13, V11]
+        (V13, "南溪村", 90.0, -5.0, "behind"), (V11, "东山村", 92.0, -3.0, "behind"), (V21, "北坪村", 97.0, -1.0, "near"),
+        (V31, "石门村", None, None, "unreported"))  # never reported: listed last, whatever the limit
+    assert list(targets.lagging_villages(conn, F, "tap_water", limit=2).code) == [V13, V11, V31]
     assert list(targets.lagging_villages(conn, f(township=T2), "tap_water").code) == [V21]
-    assert list(targets.lagging_villages(conn, F, "clinic_standard").code) == [V13]
+    assert list(targets.lagging_villages(conn, F, "clinic_standard").code) == [V13, V31]
     assert list(targets.lagging_villages(conn, F, "unsafe_houses").code) == [V12]
     assert list(targets.lagging_villages(conn, F, "measure_coverage").code) == [V12]
-    for scope in (dict(township=T3), dict(village=NO_VILLAGE)):
-        e = targets.lagging_villages(conn, f(**scope), "tap_water")
-        assert e.empty and list(e.columns) == TARGET_COLUMNS
+    e = targets.lagging_villages(conn, f(village=NO_VILLAGE), "tap_water")
+    assert e.empty and list(e.columns) == TARGET_COLUMNS
+    # a village that never reported is listed after the lagging ones, as 未报送
+    assert tab(targets.lagging_villages(conn, f(township=T3), "tap_water"), "code", "status") == [(V31, "unreported")]
 
 
 # --- households ------------------------------------------------------------------------------------------

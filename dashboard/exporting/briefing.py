@@ -87,6 +87,7 @@ class Briefing:
     trend: pd.DataFrame
     warnings: pd.DataFrame
     factor_types: pd.DataFrame
+    factor_groups: pd.DataFrame
     multi: pd.DataFrame
     coverage: pd.DataFrame
     coverage_total: pd.Series
@@ -106,8 +107,7 @@ def township_summary(q: Q, f: Filter) -> pd.DataFrame:
     ld = q(leads.leads_by_area, f, "township")
     cov = q(aid.measure_coverage, f, "township")[["code", "monitored", "with_measure", "without_measure", "no_helper",
                                                   "coverage"]]
-    ts = q(targets.target_status, f, "township")
-    ts = ts[ts.status != "none"]
+    ts = targets.judged(q(targets.target_status, f, "township"))
     met = ts.assign(met=(ts.status == "met").astype(int)).groupby("code", as_index=False).agg(
         targets_met=("met", "sum"), targets_total=("met", "size"))
     out = ld.merge(cov, on="code", how="left").merge(met, on="code", how="left")
@@ -127,6 +127,7 @@ def collect(q: Q, f: Filter, towns: pd.DataFrame, per_township: bool = False) ->
     b = Briefing(
         f=f, towns=towns, kpis=q(kpis.headline_kpis, f), trend=q(trends.monthly_trend, f),
         warnings=q(leads.leads_by_area, f, by), factor_types=q(factors.factor_breakdown, f),
+        factor_groups=q(factors.factor_groups, f),
         multi=q(factors.multi_factor_households, f), coverage=q(aid.measure_coverage, f, by),
         coverage_total=cov_total, tools=q(aid.measures_by_tool, f), funds=q(aid.funds_by_area, f, by),
         funds_total=funds_total.iloc[0] if len(funds_total) else pd.Series(dtype=float),
@@ -238,9 +239,12 @@ def _factors(slide, b: Briefing) -> None:
     kit.bar_chart(slide, x + lw + Inches(0.3), y + Inches(0.45), w - lw - Inches(0.3), h - Inches(1.5), list(m.label),
                   [("户数", m.households.astype(int).tolist(), ["90A4AE", "F2A93B", "D7263D"])], horizontal=False,
                   label_format='#,##0"户"', legend=False, name="chart:multi_factor")
-    legend = "　".join(f"■ {label}" for label in FACTOR_GROUPS.values())
-    kit.text_box(slide, x + lw + Inches(0.3), y + h - Inches(0.9), w - lw - Inches(0.3), Inches(0.9), [
-        ("左图颜色表示风险分组：", 11, kit.GREY, False), (legend, 11, kit.GREY, False)])
+    g = b.factor_groups
+    legend = "　".join(f"■ {r.group_label} {fmt.count(r.households)}户（{fmt.pct(r.share)}）" for r in g.itertuples())
+    kit.text_box(slide, x + lw + Inches(0.3), y + h - Inches(1.1), w - lw - Inches(0.3), Inches(1.1), [
+        ("左图颜色表示风险分组；各分组户数（每户在一个分组中只计一次）：", 11, kit.GREY, False), (legend, 11, kit.GREY, False),
+        (f"占比的分母：有未消除风险因子的监测户 {fmt.count(g.with_any.iloc[0])} 户；一户可有多类风险，"
+         "各类户数相加多于户数，占比相加可能超过100%。", 10, kit.GREY, False)])
 
 
 def _coverage(slide, b: Briefing) -> None:
@@ -278,19 +282,21 @@ def _tools(slide, b: Briefing) -> None:
 def _funds(slide, b: Briefing) -> None:
     t = b.funds_total
     if t.empty or not t.get("projects"):
-        return _empty(slide, "当前范围内没有当年衔接资金项目。")
+        return _empty(slide, "当前范围内没有当年衔接资金项目，也没有往年结转项目。")
     x, y, w, h = _content_box()
     lw = Inches(3.6)
     kit.text_box(slide, x, y + Inches(0.2), lw, h, [
         ("当年项目预算", 14, kit.GREY, False), (fmt.yuan_wan(t.budget), 26, kit.DARK, True),
-        (f"{fmt.count(t.projects)} 个项目", 13, kit.GREY, False), ("", 6, kit.GREY, False),
+        (f"{fmt.count(t.current_projects)} 个当年项目", 13, kit.GREY, False),
+        (f"另有往年结转 {fmt.count(t.carried_over)} 个，未支付 {fmt.yuan_wan(t.carried_unpaid)}" if t.carried_over
+         else "无往年结转项目", 11, kit.GREY, False), ("", 6, kit.GREY, False),
         ("资金支出进度", 14, kit.GREY, False), (fmt.pct(t.disbursement_rate), 26, kit.DARK, True),
         (f"已支付 {fmt.yuan_wan(t.disbursed)}", 13, kit.GREY, False), ("", 6, kit.GREY, False),
         ("产业项目资金占比", 14, kit.GREY, False),
         (fmt.pct(t.industry_share), 26, kit.GOOD if t.industry_share >= 60 else kit.BAD, True),
         ("要求不低于60%", 13, kit.GREY, False), ("", 6, kit.GREY, False),
         ("逾期未完工项目", 14, kit.GREY, False), (f"{fmt.count(t.overdue)} 个", 26, kit.BAD if t.overdue else kit.DARK, True)])
-    df = b.funds[b.funds.projects > 0].sort_values(["disbursement_rate", "code"], ascending=[True, True])
+    df = b.funds[b.funds.current_projects > 0].sort_values(["disbursement_rate", "code"], ascending=[True, True])
     kit.bar_chart(slide, x + lw + Inches(0.3), y, w - lw - Inches(0.3), h, list(df.name),
                   [("资金支出进度", df.disbursement_rate.round(1).tolist(), kit.BLUE)],
                   number_format='0"%"', label_format='0.0"%"', legend=False, axis_max=100, font_size=11,
@@ -373,21 +379,27 @@ def _signed(v, digits: int) -> str:
 
 def lagging_rows(villages_status: pd.DataFrame, towns: dict[str, str], limit: int = LAGGING_VILLAGES) -> pd.DataFrame:
     """Villages with indicators behind or near target, the most indicators behind first (the
-    largest shortfall breaks ties): 乡镇, 村, 未达标项数, 接近项数, 主要差距."""
-    s = villages_status[villages_status.status.isin(["behind", "near"])].copy()
+    largest shortfall breaks ties), then villages that never reported sector data (主要差距 says
+    行业数据未报送): 乡镇, 村, 未达标项数, 接近项数, 主要差距."""
+    s = villages_status[villages_status.status.isin(["behind", "near", "unreported"])].copy()
     if s.empty:
         return pd.DataFrame(columns=["code", "乡镇", "村", "未达标项数", "接近项数", "主要差距"])
     s["behind"] = (s.status == "behind").astype(int)
+    s["near"] = (s.status == "near").astype(int)
     s["rate_gap"] = s.gap.where(s.unit == "%", 0)
     agg = s.groupby(["code", "name", "township_code"], as_index=False).agg(
-        behind=("behind", "sum"), total=("behind", "size"), worst=("rate_gap", "min"))
-    agg["near"] = agg.total - agg.behind
+        behind=("behind", "sum"), near=("near", "sum"), worst=("rate_gap", "min"))
+    # villages that never reported sector data (未报送) come after those behind or near
     agg = agg.sort_values(["behind", "near", "worst", "code"], ascending=[False, False, True, True]).head(limit)
 
     def text(code):
-        part = s[s.code == code].sort_values(["behind", "rate_gap"], ascending=[False, True]).head(3)
-        return "；".join(f"{r.indicator_name} {fmt.value(r.value, '%' if r.unit == '%' else '')}"
-                        f"（{_target_text(BY_KEY[r.indicator], r.target)}）" for r in part.itertuples())
+        part = s[(s.code == code) & (s.status != "unreported")].sort_values(
+            ["behind", "rate_gap"], ascending=[False, True]).head(3)
+        shown = [f"{r.indicator_name} {fmt.value(r.value, '%' if r.unit == '%' else '')}"
+                 f"（{_target_text(BY_KEY[r.indicator], r.target)}）" for r in part.itertuples()]
+        if (s[s.code == code].status == "unreported").any():
+            shown.append("行业数据未报送")
+        return "；".join(shown)
 
     return pd.DataFrame({"code": agg.code, "乡镇": agg.township_code.map(towns).fillna("—"), "村": agg.name,
                          "未达标项数": agg.behind.astype(int), "接近项数": agg.near.astype(int),

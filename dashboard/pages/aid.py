@@ -9,7 +9,7 @@ import streamlit as st
 from dashboard.common import data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import aid
-from queries.codes import FACTOR_TOOL_MATCH, PROJECT_CATEGORIES, TOOL_GROUPS, TOOLS
+from queries.codes import FACTOR_TOOL_MATCH, POLICY_TOOL_GROUPS, PROJECT_CATEGORIES, TOOL_GROUPS, TOOLS
 from queries.metrics import metric
 from queries.targets import NEAR
 
@@ -19,7 +19,13 @@ MEASURE_STATES = {"completed": ("已完成", "#2E7D32"), "in_progress": ("实施
 VISIT_COLORS = {"within_30": "#2E7D32", "d31_90": "#9CCC65", "over_90": "#F2A93B", "never": "#D7263D"}
 PROJECT_STATES = {"on_time": ("按期完工", "#2E7D32"), "late": ("逾期完工", "#9CCC65"),
                   "overdue": ("逾期未完工", "#D7263D"), "open": ("在建（未到期）", "#90A4AE")}
-BUDGET_HELP = "截至日期所在年度衔接资金项目的预算合计（万元）。项目按乡镇、村筛选，不按监测类别筛选。"
+BUDGET_HELP = ("截至日期所在年度衔接资金项目的预算合计（万元），不含往年结转项目。"
+               "项目按乡镇、村筛选，不按监测类别筛选。")
+PROJECTS_HELP = ("截至日期所在年度的项目，以及往年仍未完工或资金未付清的结转项目（标为“往年结转”）；"
+                 "按乡镇、村筛选，不按监测类别筛选。")
+# the two ways to group the policy tools: the system's five groups, or 附件9 二(六)'s six policy-tool groups
+GROUPINGS = {"group": ("按系统分组（5类）", TOOL_GROUPS), "policy_group": ("按附件9政策工具分组（6类）", POLICY_TOOL_GROUPS)}
+GROUPING_KEY = "aid_tool_grouping"
 GAP_HIGHLIGHT = "background-color: #F8B4BC; color: #6B0000; font-weight: 700"
 GAP_LIGHT = "background-color: #FDE2E4; color: #8B0000"
 GAP_STRONG = 15.0  # % of the households with the factor: a gap this large is shown dark red
@@ -74,8 +80,11 @@ def kpi_rows(ctx: Context, cov: pd.Series, tools: pd.DataFrame, funds: pd.Series
                 delta_arrow="up" if ok else "down")
     c[2].metric("当年项目预算", fmt.yuan_wan(funds.budget), border=True,
                 help=BUDGET_HELP,
-                delta=f"{fmt.count(funds.projects)}个项目", delta_color="off", delta_arrow="off")
-    c[3].metric("逾期未完工项目（个）", fmt.count(funds.overdue), border=True, help=metric("projects_overdue").definition)
+                delta=f"{fmt.count(funds.current_projects)}个当年项目", delta_color="off", delta_arrow="off")
+    c[3].metric("逾期未完工项目（个）", fmt.count(funds.overdue), border=True,
+                help=f"{metric('projects_overdue').definition}\n\n{metric('projects_carried_over').definition}",
+                delta=f"另有往年结转 {fmt.count(funds.carried_over)} 个项目" if funds.carried_over else "无往年结转项目",
+                delta_color="off", delta_arrow="off")
 
 
 # --- coverage ------------------------------------------------------------------------------------
@@ -114,10 +123,14 @@ def tool_chart(ctx: Context, tools: pd.DataFrame) -> None:
     if tools.total.sum() == 0:
         empty_state("帮扶措施")
         return
-    group_order = list(TOOL_GROUPS)
-    df = tools.assign(g=tools.group.map(group_order.index), t=tools.tool.map(list(TOOLS).index))
+    by = st.radio("政策工具分组", list(GROUPINGS), key=GROUPING_KEY, horizontal=True,
+                  format_func=lambda k: GROUPINGS[k][0],
+                  help="同一批措施的两种分组方式：本系统的5类，或防贫监测实施方案（附件9 二(六)）的6类政策工具。")
+    groups = GROUPINGS[by][1]
+    group_order = list(groups)
+    df = tools.assign(g=tools[by].map(group_order.index), t=tools.tool.map(list(TOOLS).index))
     df = df.sort_values(["g", "t"], ascending=[False, False])  # first group at the top
-    y = [list(df.group_label), list(df.tool_label)]
+    y = [list(df[f"{by}_label"]), list(df.tool_label)]
     fig = go.Figure()
     for key, (label, color) in MEASURE_STATES.items():
         fig.add_bar(y=y, x=df[key], orientation="h", name=label, marker_color=color,
@@ -127,6 +140,10 @@ def tool_chart(ctx: Context, tools: pd.DataFrame) -> None:
                       title="按工具分组的措施数", yaxis=dict(tickfont=dict(size=15)), margin=dict(t=100),
                       legend=dict(traceorder="normal"))
     theme.show(fig, key="aid_tools", ctx=ctx, title="各政策工具帮扶措施进度")
+    if by == "policy_group":
+        empty = [label for g, label in groups.items() if g not in set(df.policy_group)]
+        st.caption("附件9 二(六)列出六类政策工具；产业、就业帮扶类工具附件9未列，单列为“附件9未列”。"
+                   + (f"{'、'.join(empty)}目前没有对应的帮扶措施类型，图中不显示。" if empty else ""))
 
 
 # --- factor-to-tool gaps -------------------------------------------------------------------------
@@ -185,7 +202,11 @@ def visit_chart(ctx: Context) -> None:
 
 def funds_charts(ctx: Context, funds: pd.DataFrame) -> None:
     by, where = _level(ctx)
-    df = funds[funds.projects > 0]
+    df = funds[funds.current_projects > 0]  # the rates are of the as-of year's projects
+    if df.empty:
+        st.info("截至日期所在年度还没有项目，资金支出进度和产业项目资金占比无从计算；下方列出往年结转项目。",
+                icon=":material/info:")
+        return
     left, right = st.columns(2)
     with left:
         st.subheader(f"{where}资金支出进度", help=metric("disbursement_rate").definition)
@@ -220,8 +241,7 @@ def funds_charts(ctx: Context, funds: pd.DataFrame) -> None:
 
 def completion_chart(ctx: Context, funds: pd.DataFrame) -> None:
     by, where = _level(ctx)
-    st.subheader(f"{where}项目完工情况", help=metric("projects_overdue").definition +
-                 "\n\n完工期限：第一批项目10月底前，其余11月底前。")
+    st.subheader(f"{where}项目完工情况", help=metric("projects_overdue").definition)
     df = funds[funds.projects > 0].copy()
     df["on_time"] = df.completed_on_time
     df["late"] = df.completed - df.completed_on_time
@@ -233,7 +253,7 @@ def completion_chart(ctx: Context, funds: pd.DataFrame) -> None:
                     hovertemplate="%{y}：%{x}个<extra>" + label + "</extra>")
     fig.update_layout(barmode="stack", height=max(360, 30 * len(df) + 150),
                       xaxis=dict(title="个", **count_axis(df.projects.max())),
-                      title="当年项目完工情况（逾期未完工多的排在最上面）", margin=dict(t=100),
+                      title="项目完工情况，含往年结转（逾期未完工多的排在最上面）", margin=dict(t=100),
                       legend=dict(traceorder="normal"))
     theme.show(fig, key="aid_completion", ctx=ctx, title=f"{where}项目完工情况")
 
@@ -242,24 +262,29 @@ PROJECT_ROWS_SHOWN = 500
 
 
 def project_table(ctx: Context) -> None:
-    st.subheader("项目清单", help=metric("projects_overdue").definition)
+    st.subheader("项目清单", help=f"{metric('projects_overdue').definition}\n\n{metric('projects_carried_over').definition}")
     p = data.query(aid.project_list, ctx.f)
     if p.empty:
-        empty_state("当年项目")
+        empty_state("项目")
         return
     towns = dict(zip(ctx.areas.towns.code, ctx.areas.towns.name))
     villages = dict(zip(ctx.areas.villages.code, ctx.areas.villages.name))
     state = ["逾期未完工" if o else "已完工" if pd.notna(a) else "在建"
              for o, a in zip(p.overdue, p.actual_completion)]
+    day = lambda col: pd.to_datetime(col).dt.strftime("%Y-%m-%d")  # noqa: E731
     view = pd.DataFrame({
-        "状态": state, "项目名称": p.name, "乡镇": p.township_code.map(towns).fillna("—"),
+        "状态": state, "结转": p.carried_over.map({True: "往年结转", False: ""}), "项目名称": p.name,
+        "乡镇": p.township_code.map(towns).fillna("—"),
         "村": p.village_code.map(villages).fillna("—"), "类别": p.category.map(PROJECT_CATEGORIES).fillna("其他"),
+        "资金年度": p.year.astype(int),
         "预算(万元)": (p.budget.astype(float) / 10_000).round(1),
         "已支付(万元)": (p.disbursed.astype(float) / 10_000).round(1),
         "支出进度%": (p.disbursed.astype(float) / p.budget.astype(float).where(p.budget > 0) * 100).round(1),
-        "批次": p.batch.map(lambda b: "第一批" if b == 1 else "第二批" if b == 2 else f"第{b}批"),
-        "计划完工": pd.to_datetime(p.planned_completion).dt.strftime("%Y-%m-%d"),
-        "实际完工": pd.to_datetime(p.actual_completion).dt.strftime("%Y-%m-%d").fillna("—"),
+        "批次": p.batch.map(lambda b: "未填" if pd.isna(b) else "第一批" if b == 1 else "第二批" if b == 2
+                          else f"第{int(b)}批"),
+        "计划完工": day(p.planned_completion).fillna("未填"),
+        "完工期限": day(p.deadline),
+        "实际完工": day(p.actual_completion).fillna("—"),
         "项目编号": p.code,
     })
     # A province has tens of thousands of projects: the table shows the first rows (overdue first) and
@@ -270,11 +295,13 @@ def project_table(ctx: Context) -> None:
         {"预算(万元)": "{:,.1f}", "已支付(万元)": "{:,.1f}", "支出进度%": "{:.1f}"})
     st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 528))
     exports.table_download(view, ctx, "衔接资金项目清单", key="aid_projects",
-                           note="项目按乡镇、村筛选，不按监测类别筛选", kinds={"预算(万元)": "num1", "已支付(万元)": "num1"})
-    late = int(p.overdue.sum())
+                           note="含往年结转项目；项目按乡镇、村筛选，不按监测类别筛选",
+                           kinds={"预算(万元)": "num1", "已支付(万元)": "num1"})
+    late, carried = int(p.overdue.sum()), int(p.carried_over.sum())
     more = f"表中列出前 {len(shown):,} 个，完整清单请下载。" if len(shown) < len(view) else ""
-    st.caption(f"共 {len(view):,} 个当年项目，其中逾期未完工 {late:,} 个" + ("（标红，排在最前）" if late else "") +
-               f"。{more}项目按乡镇、村筛选，不按监测类别筛选。")
+    st.caption(f"共 {len(view):,} 个项目（当年 {len(view) - carried:,} 个，往年结转 {carried:,} 个），"
+               f"其中逾期未完工 {late:,} 个" + ("（标红，排在最前）" if late else "") +
+               f"。完工期限：填了计划完工日期的按计划日期，没填的按批次期限。{more}项目按乡镇、村筛选，不按监测类别筛选。")
 
 
 def body(ctx: Context) -> None:
@@ -294,12 +321,15 @@ def body(ctx: Context) -> None:
     gap_table(ctx)
 
     st.divider()
-    st.header("衔接资金项目", help="截至日期所在年度的项目；按乡镇、村筛选，不按监测类别筛选。")
+    st.header("衔接资金项目", help=PROJECTS_HELP)
     by, _ = _level(ctx)
     funds = data.query(aid.funds_by_area, ctx.f, by)
     if funds.projects.sum() == 0:
-        empty_state("当年项目")
+        empty_state("当年项目或往年结转项目")
         return
+    if funds_row is not None and funds_row.carried_over:
+        st.caption(f"往年结转项目 {fmt.count(funds_row.carried_over)} 个，未支付余额 "
+                   f"{fmt.yuan_wan(funds_row.carried_unpaid)}；不计入当年资金支出进度和产业项目资金占比。")
     funds_charts(ctx, funds)
     completion_chart(ctx, funds)
     project_table(ctx)

@@ -16,7 +16,13 @@ from queries.trends import TREND_START
 # One fixed colour per factor group (kept away from the red/orange/yellow of the warning levels).
 GROUP_COLORS = {"income": "#1F5FA8", "expense": "#8E44AD", "accident": "#00838F", "other": "#757575"}
 ANY_FACTOR_HELP = ("截至日期时存在至少一类未消除风险因子的监测对象户数（每户只计一次）。"
-                   "各类风险的占比以此为分母。")
+                   "各类风险和各风险分组的占比都以此为分母。下方“户次”是各类风险户数之和：一户有几类风险就计几次。")
+
+
+def overlap_note(with_any: int, visits: int) -> str:
+    """The sentence under every per-type chart: why the bars add up to more than the households."""
+    return (f"占比的分母：有未消除风险因子的监测户 {fmt.count(with_any)} 户（每户只计一次）。一户可同时有多类风险，"
+            f"各类户数相加为 {fmt.count(visits)} 户次，各类占比相加可能超过100%。")
 
 
 def period_key(d, period: str) -> str:
@@ -66,7 +72,19 @@ def kpi_row(ctx: Context, breakdown: pd.DataFrame, multi: pd.DataFrame, trend: p
                        delta="无", delta_color="off", delta_arrow="off")
 
 
-def type_chart(ctx: Context, breakdown: pd.DataFrame) -> None:
+def group_row(groups: pd.DataFrame) -> None:
+    st.subheader("各风险分组的户数", help=f"{metric('factor_group_households').definition}\n\n"
+                 f"{metric('factor_group_share').definition}")
+    cols = st.columns(len(groups))
+    for col, g in zip(cols, groups.itertuples()):
+        col.metric(g.group_label, f"{fmt.count(g.households)}户", border=True,
+                   delta=f"占有风险户 {fmt.pct(g.share)} · 各类合计 {fmt.count(g.household_types)} 户次",
+                   delta_color="off", delta_arrow="off", help=metric("factor_group_households").definition)
+    st.caption("每户在一个分组里只计一次（如一户既因病又因学，在支出因子中计1户，在下图“因病”“因学”中各计1户）。"
+               "一户可同时属于几个分组，各分组占比相加可能超过100%。")
+
+
+def type_chart(ctx: Context, breakdown: pd.DataFrame, with_any: int) -> None:
     st.subheader("各类风险因子户数及占比",
                  help=f"{metric('factor_households').definition}\n\n{metric('factor_share').definition}")
     if breakdown.households.sum() == 0:
@@ -90,6 +108,7 @@ def type_chart(ctx: Context, breakdown: pd.DataFrame) -> None:
                       yaxis=dict(categoryorder="array", categoryarray=list(df.type_label)[::-1]),
                       title="按风险类型（颜色表示风险分组）", margin=dict(t=90))
     theme.show(fig, key="factors_types", ctx=ctx, title="各类风险因子户数及占比")
+    st.caption(overlap_note(with_any, int(breakdown.households.sum())))
 
 
 def multi_chart(ctx: Context, multi: pd.DataFrame) -> None:
@@ -156,12 +175,15 @@ def trend_chart(ctx: Context, trend: pd.DataFrame) -> None:
 
 def body(ctx: Context) -> None:
     breakdown = data.query(factors.factor_breakdown, ctx.f)
+    groups = data.query(factors.factor_groups, ctx.f)
     multi = data.query(factors.multi_factor_households, ctx.f)
     trend = data.query(factors.factor_trend, ctx.f)
     kpi_row(ctx, breakdown, multi, trend)
+    if int(groups.with_any.iloc[0]):
+        group_row(groups)
     left, right = st.columns([3, 2])
     with left:
-        type_chart(ctx, breakdown)
+        type_chart(ctx, breakdown, int(groups.with_any.iloc[0]))
     with right:
         multi_chart(ctx, multi)
     area_heatmap(ctx)

@@ -154,7 +154,16 @@ def factors_view(ctx: Context, v: View) -> None:
                     hovertemplate="%{y}：%{x}户<extra>" + label + "</extra>")
     fig.update_layout(xaxis=dict(title="户", range=[0, df.households.max() * 1.3], tickformat=",d"),
                       yaxis=dict(categoryorder="array", categoryarray=list(df.type_label)[::-1]))
-    theme.show(big(fig), key="meet_factors", ctx=ctx, title=v.title)
+    groups = data.query(factors.factor_groups, ctx.f)
+    left, right = st.columns([3, 1])
+    with left:
+        theme.show(big(fig), key="meet_factors", ctx=ctx, title=v.title)
+    with right:  # the groups count households, each once per group: not the sum of the bars
+        for g in groups[groups.households > 0].itertuples():
+            st.metric(g.group_label, f"{fmt.count(g.households)}户", f"占 {fmt.pct(g.share)}", delta_color="off",
+                      delta_arrow="off", border=True)
+    st.caption(f"占比的分母：有未消除风险因子的监测户 {fmt.count(groups.with_any.iloc[0])} 户。一户可有多类风险："
+               "分组户数每户只计一次，各类风险户数相加会更多，占比相加可能超过100%。")
 
 
 def coverage_view(ctx: Context, v: View) -> None:

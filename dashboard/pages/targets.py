@@ -19,9 +19,9 @@ from queries.trends import TREND_START
 DEFAULT_IND = "tap_water"
 IND_WIDGET = "tgt_ind"
 IND_SYNCED = "tgt_ind_synced_from"
-BADGE_COLORS = {"met": "green", "near": "orange", "behind": "red", "none": "gray"}
+BADGE_COLORS = {"met": "green", "near": "orange", "behind": "red", "none": "gray", "unreported": "gray"}
 BADGE_ICONS = {"met": ":material/check_circle:", "near": ":material/error:", "behind": ":material/cancel:",
-               "none": ":material/remove:"}
+               "none": ":material/remove:", "unreported": ":material/help:"}
 # Record indicators whose value on a past day can be recomputed from the records (dropouts are a
 # current flag without a date, so they have no history).
 RECORD_TREND = ("measure_coverage", "lead_timeliness", "unsafe_houses")
@@ -53,9 +53,21 @@ def help_for(ind: targets.Indicator, row=None) -> str:
     text = metric(f"target_{ind.key}").definition
     if ind.source:
         text += f"\n\n数据来源：{ind.source}"
-    if row is not None and pd.notna(row.period_end):
-        text += f"；统计时点：{pd.Timestamp(row.period_end):%Y-%m-%d}"
-    return text + "。\n\n绿色达标；黄色差距在2个百分点以内；红色未达标。"
+    if row is not None:
+        text += "；" + reports_text(row) if ind.numerator is not None else (
+            f"；统计时点：{pd.Timestamp(row.period_end):%Y-%m-%d}" if pd.notna(row.period_end) else "")
+    return text + "。\n\n绿色达标；黄色差距在2个百分点以内；红色未达标；灰色未报送或未设目标。"
+
+
+def reports_text(row) -> str:
+    """Which reports a sector figure is built from: '统计时点：各村最近一期（最新…，最早…）；未报送N个村'."""
+    if pd.isna(row.period_end):
+        return "截至日期前本范围内没有村报送过行业数据（未报送）"
+    latest, earliest = pd.Timestamp(row.period_end), pd.Timestamp(row.earliest_period)
+    text = f"统计时点：各村截至日期前最近一期（{latest:%Y-%m-%d}" + (
+        f"，最早的一期 {earliest:%Y-%m-%d}）" if earliest < latest else "）")
+    missing = int(row.unreported) if pd.notna(row.unreported) else 0
+    return text + (f"；{missing}个村从未报送，不计入" if missing else "")
 
 
 # --- the URL parameter ---------------------------------------------------------------------------
@@ -93,14 +105,16 @@ def indicator_cards(ctx: Context) -> None:
     st.subheader(f"各项指标完成情况（{ctx.scope}）",
                  help="每张卡片：当前值、与目标的差距和红绿灯。将鼠标移到问号上可查看指标口径。")
     s = data.query(targets.target_status, ctx.f, scope_level(ctx))
-    s = s[s.value.notna()]
+    s = s[s.value.notna() | (s.status == "unreported")]
     if s.empty:
         empty_state("考核数据")
         return
     counts = s.status.value_counts()
+    unreported_note(s)
     if ctx.f.category:
         st.caption("行业部门指标（供水、卫生室、就业、参保、特困供养）按村统计，不区分监测类别；其余指标按所选类别统计。")
-    st.markdown("　".join(f"**{STATUS[k]}** {int(counts.get(k, 0))} 项" for k in ("met", "near", "behind")))
+    st.markdown("　".join(f"**{STATUS[k]}** {int(counts.get(k, 0))} 项" for k in ("met", "near", "behind"))
+                + (f"　**未报送** {int(counts['unreported'])} 项" if counts.get("unreported") else ""))
     exports.table_download(indicator_table(s), ctx, "各项指标完成情况", key="targets_all",
                            kinds={"当前值": "num1", "目标": "num1", "差距": "num1"})
     rows = s.to_dict("records")
@@ -109,10 +123,22 @@ def indicator_cards(ctx: Context) -> None:
         for col, r in zip(cols, rows[start:start + CARDS_PER_ROW]):
             ind = BY_KEY[r["indicator"]]
             with col.container(border=True):
-                st.metric(ind.name, fmt.value(r["value"], ind.unit), gap_text(ind, r["gap"]), delta_color="off",
+                shown = "未报送" if r["status"] == "unreported" else fmt.value(r["value"], ind.unit)
+                st.metric(ind.name, shown, gap_text(ind, r["gap"]), delta_color="off",
                           delta_arrow="off", help=help_for(ind, pd.Series(r)))
                 st.badge(f"{STATUS[r['status']]} · 目标{target_text(ind, r['target'])}",
                          color=BADGE_COLORS[r["status"]], icon=BADGE_ICONS[r["status"]])
+
+
+def unreported_note(s: pd.DataFrame) -> None:
+    """Say how many villages of the scope have never reported sector data (they are not in the figures)."""
+    fact = s[s.villages.notna()]
+    if fact.empty:
+        return
+    missing, total = int(fact.unreported.max()), int(fact.villages.max())
+    if missing:
+        st.warning(f"本范围 {total} 个村中有 {missing} 个村截至日期前从未报送行业部门数据（未报送），"
+                   "不计入行业指标的分子和分母；名单见“数据质量”页“行政村未报送行业数据”。", icon=":material/warning:")
 
 
 def indicator_table(s: pd.DataFrame) -> pd.DataFrame:
@@ -134,7 +160,11 @@ def area_chart(ctx: Context, ind: targets.Indicator) -> None:
     where = "各村" if by == "village" else "各乡镇"
     st.subheader(f"{where}{ind.name}", help=help_for(ind))
     s = data.query(targets.target_status, ctx.f, by)
-    s = s[(s.indicator == ind.key) & s.value.notna()]
+    s = s[s.indicator == ind.key]
+    silent = s[s.status == "unreported"]
+    s = s[s.value.notna()]
+    if len(silent):
+        st.caption(f"未报送（截至日期前从未报送行业数据，不在图中）：{'、'.join(silent.name)}")
     if s.empty:
         empty_state(f"{ind.name}的数据")
         return
@@ -165,7 +195,8 @@ def area_chart(ctx: Context, ind: targets.Indicator) -> None:
 
 
 def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
-    st.subheader("差距最大的村", help=f"{help_for(ind)}\n\n列出未达标和接近目标的村，差距最大的排在最前（最多{LAGGING_LIMIT}个）。")
+    st.subheader("差距最大的村", help=f"{help_for(ind)}\n\n列出未达标和接近目标的村，差距最大的排在最前（最多{LAGGING_LIMIT}个）；"
+                 "截至日期前从未报送行业数据的村列在最后，状态为“未报送”。")
     s = data.query(targets.target_status, ctx.f, "village")  # cached once for every indicator
     lag = targets.lagging_from_status(s, ind.key, LAGGING_LIMIT)
     if lag.empty:
@@ -182,7 +213,8 @@ def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
         f"当前值({unit})": lag.value.astype(float).round(1), f"目标({unit})": lag.target.astype(float).round(1),
         f"差距({gap_unit})": lag.gap.astype(float).round(1), "状态": lag.status.map(STATUS),
     })
-    colors = {"未达标": "background-color: #FDE2E4; color: #8B0000", "接近": "background-color: #FFF3D6; color: #7A4F00"}
+    colors = {"未达标": "background-color: #FDE2E4; color: #8B0000", "接近": "background-color: #FFF3D6; color: #7A4F00",
+              "未报送": "background-color: #ECEFF1; color: #37474F"}
     styled = view.style.map(lambda v: colors.get(v, ""), subset=["状态"]).format(precision=1)
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(view) + 1) + 3, 560))
     exports.table_download(view, ctx, f"差距最大的村（{ind.name}）", key="targets_lagging",
