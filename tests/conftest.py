@@ -256,3 +256,15 @@ def fixture_pg_reader_url(pg_server, fixture_pg_url) -> str:
     import sqlalchemy as sa
 
     return pg_server.reader_url(sa.make_url(fixture_pg_url).database)
+
+
+@pytest.fixture
+def dashboard_url(request):
+    """dashboard_url(engine) -> the URL to give the dashboard (MONITOR_DB_URL) for a database a test wrote:
+    the same SQLite file, or on PostgreSQL the database through a SELECT-only role (the dashboard refuses a
+    role that can write)."""
+    def url_for(engine) -> str:
+        if engine.dialect.name == "sqlite":
+            return engine.url.render_as_string(hide_password=False)
+        return request.getfixturevalue("pg_server").reader_url(engine.url.database)
+    return url_for

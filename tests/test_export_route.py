@@ -33,6 +33,8 @@ def server(request, tmp_path_factory):
     engine = make_engine(url, read_only=False)
     db_url = hostile_database(engine, tmp)
     engine.dispose()
+    if request.param == "postgresql":  # the dashboard reads through a SELECT-only role
+        db_url = request.getfixturevalue("pg_server").reader_url("hostile_route")
     audit_url = f"sqlite:///{tmp / 'audit.db'}"
     env = {"MONITOR_USERS_FILE": str(hostile_users(tmp / "users.json")), "MONITOR_AUDIT_URL": audit_url,
            "MONITOR_COOKIE_SECRET": SECRET}

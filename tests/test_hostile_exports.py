@@ -29,8 +29,9 @@ PAGES = [("overview", {}), ("warnings", {}), ("warnings", {"town": TOWN_A, "vill
 
 
 @pytest.fixture
-def hostile_db(empty_db, tmp_path, monkeypatch) -> str:
-    url = hostile_database(empty_db, tmp_path)
+def hostile_db(empty_db, tmp_path, monkeypatch, dashboard_url) -> str:
+    hostile_database(empty_db, tmp_path)
+    url = dashboard_url(empty_db)
     monkeypatch.setenv("MONITOR_DB_URL", url)
     monkeypatch.setenv("MONITOR_USERS_FILE", str(hostile_users(tmp_path / "users.json")))
     return url

@@ -222,14 +222,14 @@ def test_policy_tool_groups_of_annex_9(empty_db, tmp_path):
     assert set(d.policy_group) <= set(POLICY_TOOL_GROUPS) and len(d) == len(TOOLS)
 
 
-def test_aid_page_in_january_lists_last_years_projects(empty_db, tmp_path, monkeypatch):
+def test_aid_page_in_january_lists_last_years_projects(empty_db, tmp_path, monkeypatch, dashboard_url):
     """帮扶进度 on 2027-01-15 with the projects above: nothing of 2027 yet, six projects carried over."""
     import streamlit as st
 
     from tests.pages_support import run_page
     import_county(empty_db, write_book(tmp_path / "手工县.xlsx", county(**{"帮扶项目": PROJECTS, "项目支付": PAYMENTS})),
                   as_of=date(2027, 1, 15))
-    monkeypatch.setenv("MONITOR_DB_URL", empty_db.url.render_as_string(hide_password=False))
+    monkeypatch.setenv("MONITOR_DB_URL", dashboard_url(empty_db))
     st.cache_data.clear()
     st.cache_resource.clear()
     at = run_page("aid")
