@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard.common import auth
 from dashboard.common.page import Context, run_page
+from dashboard.common.text import escape_md
 from queries.db import database_url, make_engine
 from seed.importer import import_files
 from seed.importer.template import build_template
@@ -58,7 +59,7 @@ def body(ctx: Context) -> None:
                 st.download_button("下载错误报告", data=report.read_bytes(), file_name="导入错误报告.xlsx", mime=XLSX,
                                    icon=":material/error:")
         for note in result.notices:
-            st.caption(note)
+            st.caption(escape_md(note))  # names file and column headers as they were typed
 
 
 run_page("数据导入", body, admin_only=True)

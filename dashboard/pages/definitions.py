@@ -1,11 +1,14 @@
 """指标说明: every metric the dashboard shows, with its unit and definition (口径), grouped by topic;
 then how warnings are graded and which policy tools answer which risk factor."""
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.common import exports, theme
 from dashboard.common.page import Context, run_page
+from dashboard.common.text import escape_md
 from queries.codes import FACTOR_GROUPS, FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOL_GROUPS, TOOLS, WARNING_LEVELS
 from queries.filters import LEAD_DECISION_DAYS
 from queries.metrics import all_metrics
@@ -18,6 +21,7 @@ LEVEL_RULES = {
     "orange": "家庭人均纯收入低于监测线，或医疗、教育等刚性支出超过家庭收入的一半。",
     "yellow": "家庭人均纯收入在监测线的110%以内，或部门推送的预警信息尚未核实。",
 }
+HEX_COLOR = re.compile(r"#[0-9A-Fa-f]{6}")  # a configured colour goes into CSS only in this form
 
 
 def metric_tables(query: str) -> None:
@@ -41,10 +45,14 @@ def metric_tables(query: str) -> None:
 def grading_section() -> None:
     st.header("预警分级")
     st.markdown("政策文件只要求“分级别发出预警信号”，未规定具体级别。本系统默认按以下规则分为三级（可按省、县配置）：")
+    # a coloured bar beside each rule: CSS for the rule's container; the rule itself is markdown text
+    st.markdown("<style>" + "".join(
+        f".st-key-level_{level} {{border-left: 10px solid {color}; padding: 6px 14px; margin: 6px 0;}}"
+        for level in WARNING_LEVELS if HEX_COLOR.fullmatch(color := theme.level_color(level))) + "</style>",
+        unsafe_allow_html=True)
     for level, label in WARNING_LEVELS.items():
-        color = theme.level_color(level)
-        st.markdown(f'<div style="border-left: 10px solid {color}; padding: 6px 14px; margin: 6px 0; '
-                    f'font-size: 1.05rem;"><b>{label}</b>：{LEVEL_RULES[level]}</div>', unsafe_allow_html=True)
+        with st.container(key=f"level_{level}"):
+            st.markdown(f"**{escape_md(label)}**：{escape_md(LEVEL_RULES[level])}")
     st.markdown(f"线索须在 **{LEAD_DECISION_DAYS}天** 内作出研判（纳入监测或不予纳入并说明理由），"
                 "超过即计为“超15天未研判”。风险消除后预警解除，不再显示，记录保留。")
 
