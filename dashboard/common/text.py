@@ -23,6 +23,10 @@ import re
 _MD_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # Four leading spaces would start a code block: numeric references keep them as spaces without structure.
 _LEADING_BLANKS = re.compile(r"^[ \t]+", re.MULTILINE)
+# GFM turns bare URLs and e-mail addresses into links after parsing, escapes or not: an invisible word
+# joiner inside "http://", "www." and after "@" keeps them text.
+WORD_JOINER = "\u2060"
+_AUTOLINKS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
 
 
 def _lines(value) -> str:
@@ -31,8 +35,10 @@ def _lines(value) -> str:
 
 def escape_md(value) -> str:
     """`value` as literal text inside Streamlit markdown: no link, image, emphasis, heading, list, math,
-    directive or HTML tag can come from it; its line breaks stay line breaks."""
-    text = _MD_PUNCTUATION.sub(r"\\\1", _lines(value))
+    directive or HTML tag can come from it; its line breaks stay line breaks. (A bare URL or e-mail address
+    keeps an invisible WORD_JOINER, so that GFM does not link it.)"""
+    text = _AUTOLINKS.sub(WORD_JOINER, _lines(value))
+    text = _MD_PUNCTUATION.sub(r"\\\1", text)
     text = _LEADING_BLANKS.sub(lambda m: m.group().replace(" ", "&#32;").replace("\t", "&#9;"), text)
     return text.replace("\n", "  \n")
 
