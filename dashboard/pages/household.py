@@ -1,5 +1,5 @@
 """户情: one household's full record, found by household code or head's name, or opened by link
-(?hh=<16-digit household code>, kept in the URL so a copied link reopens the same household).
+(?hh=<household code>, kept in the URL so a copied link reopens the same household).
 
 Personal data is masked for the viewer's role (auth.protect) before anything reaches a Streamlit
 call: hidden columns still travel to the browser. Roles allowed to may reveal one household's full
@@ -24,7 +24,8 @@ from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYP
 REVEALED = "hh_revealed"   # the household code whose full ID numbers/phones are shown
 VIEWED = "hh_viewed"       # households already logged as viewed in this session
 HH_PARAM = "hh"
-HH_PATTERN = re.compile(r"[0-9]{16}")  # ASCII digits only (\d would accept full-width digits)
+# what the importer accepts as 户编号 (seed/importer/values.py to_code, at most 20 characters); ASCII only
+HH_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,20}")
 SEARCH_KEY = "hh_search"
 VISIT_GAP_DAYS = 90  # 每季度至少走访/更新一次
 STATUS_COLORS = {"已完成": "#2E7D32", "逾期": "#D7263D", "实施中": "#1F5FA8"}
@@ -53,7 +54,7 @@ def requested_household(ctx: Context) -> tuple[str, int] | None:
     code = str(raw).strip()
     if not HH_PATTERN.fullmatch(code):
         _drop_hh()
-        st.warning("链接中的户编号格式不正确（应为16位数字），已忽略。请在下方按户编号或户主姓名查找。", icon=":material/info:")
+        st.warning("链接中的户编号格式不正确（应为不超过20位的数字、字母、下划线或短横线），已忽略。请在下方按户编号或户主姓名查找。", icon=":material/info:")
         return None
     hid = data.query(hh_q.household_id_by_code, code, ctx.f)
     if hid is None:
