@@ -39,7 +39,7 @@ def metric_tables(query: str) -> None:
                              "口径（计算方法）": [m.definition for m in rows]})
         st.table(view, hide_index=True)
     if not shown:
-        st.info(f"没有名称或口径中包含“{query}”的指标。", icon=":material/search:")
+        st.info(f"没有名称或口径中包含“{escape_md(query)}”的指标。", icon=":material/search:")
 
 
 def grading_section() -> None:

@@ -59,7 +59,7 @@ def requested_household(ctx: Context) -> tuple[str, int] | None:
     hid = data.query(hh_q.household_id_by_code, code, ctx.f)
     if hid is None:
         _drop_hh()
-        st.warning(f"未找到户编号 {code}，或该户不在当前筛选的乡镇/村范围内，已忽略。", icon=":material/info:")
+        st.warning(f"未找到户编号 {escape_md(code)}，或该户不在当前筛选的乡镇/村范围内，已忽略。", icon=":material/info:")
         return None
     return code, int(hid)
 
