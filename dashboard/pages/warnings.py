@@ -17,7 +17,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from dashboard.common import auth, data, exports, filters, fmt, theme
 from dashboard.common.page import Context, empty_state, page_params, run_page
-from dashboard.common.text import escape_md
+from dashboard.common.text import escape_md, escape_plotly
 from queries import kpis, leads  # noqa: F401  (kpis defines 'overdue_leads')
 from queries.codes import LEAD_DECISIONS, LEAD_SOURCES, WARNING_LEVELS, label
 from queries.filters import LEAD_DECISION_DAYS
@@ -143,7 +143,7 @@ def area_chart(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
         if isinstance(code, list):
             code = code[0] if code else None
         if code is None and p.get("y") is not None:  # older front ends send no customdata
-            hit = df.loc[df.name == p["y"], "code"]
+            hit = df.loc[df.name.map(escape_plotly) == p["y"], "code"]  # the chart drew escaped names
             code = hit.iloc[0] if len(hit) else None
         if code in set(df.code):
             return code
