@@ -5,8 +5,9 @@ labels and every ``help=`` tooltip; Plotly renders a subset of HTML (``<b>``, ``
 ``<span style>``) in chart texts; deck.gl puts its tooltip into the page as HTML. A village name such as
 ``<b>B</b>![i](//host/x)`` must not become a bold element, a link or an image fetched from another host.
 
-Pages show data with calls that draw text as text (st.dataframe, st.table, selectbox options) where they
-can. Where a data string must sit inside markdown or HTML, it goes through one of these functions:
+Pages show data with calls that draw text as text (st.dataframe, selectbox and multiselect options) where
+they can; st.table renders markdown in its cells. Where a data string must sit inside markdown or HTML, it
+goes through one of these functions:
 
     st.caption(f"帮扶责任人：{escape_md(name)}")        # markdown: a literal name, line breaks kept
     go.Bar(y=[escape_plotly(n) for n in names])       # theme.show does this for every figure

@@ -37,7 +37,7 @@ def metric_tables(query: str) -> None:
         st.subheader(f"{topic}（{len(rows)}项）")
         view = pd.DataFrame({"指标": [m.name for m in rows], "单位": [m.unit for m in rows],
                              "口径（计算方法）": [m.definition for m in rows]})
-        st.table(view, hide_index=True)
+        st.table(view.map(escape_md), hide_index=True)  # st.table renders markdown in its cells
     if not shown:
         st.info(f"没有名称或口径中包含“{escape_md(query)}”的指标。", icon=":material/search:")
 
@@ -77,7 +77,7 @@ def matching_section(ctx: Context) -> None:
             f"{TOOL_GROUPS[g]}：{'、'.join(names)}" for g, names in by_group.items() if names)
         rows.append((FACTOR_GROUPS[group], label, text or "—"))
     table = pd.DataFrame(rows, columns=["风险分组", "风险类型", "对应的帮扶政策工具"])
-    st.table(table, hide_index=True)
+    st.table(table.map(escape_md), hide_index=True)
     exports.table_download(table, ctx, "风险因子与帮扶措施的对应关系", key="def_matching")
 
 
