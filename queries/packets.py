@@ -9,6 +9,7 @@ mask more strictly before (e.g. names for roles without personal data); masking 
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from dataclasses import dataclass, field
@@ -169,6 +170,12 @@ def build_workbook(rows: pd.DataFrame, info: PacketInfo) -> bytes:
 
 
 # -- PDF ---------------------------------------------------------------------------------------------------
+def pdf_text(value) -> str:
+    """`value` as literal text in a reportlab Paragraph, which reads <b>, <a href> and <img src> as markup
+    (an imported name `<img src=//host/x>` would be fetched, or break the build)."""
+    return html.escape(str(value), quote=False).replace("\n", "<br/>")
+
+
 def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
     """The same packet as a printable A4 landscape PDF: one section per village, header row repeated."""
     from reportlab.lib import colors
@@ -199,13 +206,13 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         canvas.drawRightString(landscape(A4)[0] - 12 * mm, 7 * mm, f"第 {doc_.page} 页")
         canvas.restoreState()
 
-    story = [Paragraph(f"{info.county}防返贫监测巡查入户核查表", title), Paragraph(info.stamp, small),
+    story = [Paragraph(f"{pdf_text(info.county)}防返贫监测巡查入户核查表", title), Paragraph(info.stamp, small),
              Paragraph(f"抽样：按监测类别分层，每村约 {info.per_village} 户，按比例分配，每层至少 {info.minimum} 户；"
                        "同一随机种子、同一批村、同一截至日期可复现同一样本。", small), Spacer(1, 4 * mm)]
     if len(info.strata):
         st_rows = [[Paragraph(h, head) for h in ["村", "抽样层", "户数", "抽取户数"]]]
         for s in info.strata.to_dict("records"):
-            st_rows.append([Paragraph(str(v), cell) for v in (info.village_names.get(s["village_code"], s["village_code"]),
+            st_rows.append([Paragraph(pdf_text(v), cell) for v in (info.village_names.get(s["village_code"], s["village_code"]),
                                                             s["stratum_label"], int(s["population"]), int(s["sample"]))])
         t = Table(st_rows, colWidths=[70 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1, hAlign="LEFT")
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
@@ -213,12 +220,12 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         story.append(t)
     headers = [*INFO_COLUMNS.values(), *CHECKLIST]
     for code, name, part in _by_village(frame, info):
-        story += [PageBreak(), Paragraph(f"{name} 入户核查表", title),
+        story += [PageBreak(), Paragraph(f"{pdf_text(name)} 入户核查表", title),
                   Paragraph(f"{info.stamp}　村代码 {code}　共 {len(part)} 户；核查项填“是/否”，问题写入备注", small),
                   Spacer(1, 3 * mm)]
         data = [[Paragraph(h, head) for h in headers]]
         for rec in part.to_dict("records"):
-            data.append([Paragraph(str(rec[k]), cell) for k in INFO_COLUMNS] + [""] * len(CHECKLIST))
+            data.append([Paragraph(pdf_text(rec[k]), cell) for k in INFO_COLUMNS] + [""] * len(CHECKLIST))
         t = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
         t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),

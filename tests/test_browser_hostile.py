@@ -10,15 +10,21 @@ as county, township and inspector, shows the imported HTML, markdown and javascr
 from __future__ import annotations
 
 import contextlib
+import io
 import json
+import re
 import uuid
+from datetime import datetime
 
 import pytest
 import streamlit as st
+from pypdf import PdfReader
 
 from dashboard.common.nav import PAGES
 from dashboard.common.text import escape_html
 from dashboard.security.users import add_user
+from queries import inspection as insp
+from queries import packets
 from queries.db import make_engine
 from queries.schema import metadata
 from tests.browser import login, streamlit_server, wait_for_app
@@ -104,17 +110,28 @@ def hostile_users(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def hostile_server(request, tmp_path_factory, hostile_users):
-    """get(backend) -> (base URL, database URL) of a server on the hostile county, started once per backend."""
-    servers: dict[str, tuple[str, str]] = {}
+def hostile_db(request, tmp_path_factory):
+    """get(backend) -> URL of the hostile county in a database of `backend`, imported once per backend."""
+    urls: dict[str, str] = {}
+
+    def get(backend: str) -> str:
+        if backend not in urls:
+            urls[backend] = hostile_database(backend, request, tmp_path_factory.mktemp(f"hostile_{backend}"))
+        return urls[backend]
+    return get
+
+
+@pytest.fixture(scope="module")
+def hostile_server(hostile_db, tmp_path_factory, hostile_users):
+    """get(backend) -> base URL of a server on the hostile county, started once per backend."""
+    servers: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
-        def get(backend: str) -> tuple[str, str]:
+        def get(backend: str) -> str:
             if backend not in servers:
-                tmp = tmp_path_factory.mktemp(f"hostile_{backend}")
-                db_url = hostile_database(backend, request, tmp)
-                env = {"MONITOR_USERS_FILE": str(hostile_users), "MONITOR_AUDIT_URL": f"sqlite:///{tmp / 'audit.db'}",
+                audit = tmp_path_factory.mktemp(f"hostile_audit_{backend}") / "audit.db"
+                env = {"MONITOR_USERS_FILE": str(hostile_users), "MONITOR_AUDIT_URL": f"sqlite:///{audit}",
                        "MONITOR_COOKIE_SECRET": "hostile-test-secret"}
-                servers[backend] = (stack.enter_context(streamlit_server(db_url, env=env)), db_url)
+                servers[backend] = stack.enter_context(streamlit_server(hostile_db(backend), env=env))
             return servers[backend]
         yield get
 
@@ -146,7 +163,7 @@ CASES = [pytest.param("sqlite", role, id=f"sqlite-{role}") for role in ROLES] + 
 @pytest.mark.browser
 @pytest.mark.parametrize("backend, role", CASES)
 def test_hostile_texts_stay_text_on_every_page(hostile_server, browser, backend, role):
-    base, _ = hostile_server(backend)
+    base = hostile_server(backend)
     context = browser.new_context()
     requested: list[str] = []
     context.on("request", lambda r: requested.append(r.url))
@@ -169,9 +186,8 @@ def test_hostile_texts_stay_text_on_every_page(hostile_server, browser, backend,
 
 
 # --- the map's tooltip (deck.gl draws it on hover, as HTML) ---------------------------------------------
-def test_planner_map_tooltip_values_are_escaped(hostile_server, monkeypatch):
-    _, db_url = hostile_server("sqlite")
-    monkeypatch.setenv("MONITOR_DB_URL", db_url)
+def test_planner_map_tooltip_values_are_escaped(hostile_db, monkeypatch):
+    monkeypatch.setenv("MONITOR_DB_URL", hostile_db("sqlite"))
     st.cache_data.clear()
     st.cache_resource.clear()
     at = run_page("planner", user="county")
@@ -187,3 +203,25 @@ def test_planner_map_tooltip_values_are_escaped(hostile_server, monkeypatch):
     texts += [f["properties"]["title"] for f in layers["townships"]["data"]["features"]]
     assert texts and not [t for t in texts if "<" in t or ">" in t]  # an HTML template receives no tag
     assert json.loads(chart.proto.tooltip)["html"] == "<b>{title}</b><br/>{l1}<br/>{l2}<br/>{l3}"  # our own markup
+
+
+# --- the visit packet's PDF (reportlab reads <b>, <a href>, <img src> in a paragraph as markup) -----------
+def test_packet_pdf_draws_hostile_names_as_text(hostile_db):
+    villages = [r["行政村区划代码"] for r in county_rows()["行政村"]]
+    names = {r["行政村区划代码"]: r["行政村名称"] for r in county_rows()["行政村"]}
+    engine = make_engine(hostile_db("sqlite"))
+    try:
+        with engine.connect() as conn:
+            sample, strata = insp.draw_sample(conn, AS_OF, villages, 7, per_village=10, minimum=1)
+            rows = insp.packet_rows(conn, AS_OF, sample.household_id.tolist())
+    finally:
+        engine.dispose()
+    rows = rows.merge(sample[["household_id", "stratum"]], on="household_id")
+    info = packets.PacketInfo(COUNTY_NAME, AS_OF, 7, 10, 1, strata, names, "县级用户", datetime(2026, 7, 1, 9, 0))
+    pdf = PdfReader(io.BytesIO(packets.build_pdf(rows, info)))
+    text = re.sub(r"\s", "", "".join(p.extract_text() for p in pdf.pages))  # cells wrap their text
+    for literal in (COUNTY_NAME, *names.values(), HEAD):
+        assert re.sub(r"\s", "", literal) in text, literal
+    for page in pdf.pages:
+        assert "/Annots" not in page  # no link from <a href> (or a javascript: link)
+        assert not list(page.images)  # no <img> drawn (nor fetched)
