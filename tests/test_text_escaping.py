@@ -9,7 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.common import theme
-from dashboard.common.text import WORD_JOINER, escape_html, escape_md, escape_plotly
+from dashboard.common.text import WORD_JOINER, deck_text, escape_html, escape_md, escape_plotly
 from tests.browser import APP_READY, ROOT, streamlit_server
 from tests.escaping_samples import HOST, SAMPLES
 
@@ -44,6 +44,13 @@ def test_escape_md(raw, expected):
 def test_escape_plotly_and_html():
     assert escape_plotly('<b>"B"</b> & 1\n2') == '&lt;b&gt;"B"&lt;/b&gt; &amp; 1<br>2'  # Plotly knows no &quot;
     assert escape_html('<a href="//h">\'x\'</a>\n') == "&lt;a href=&quot;//h&quot;&gt;&#x27;x&#x27;&lt;/a&gt;<br>"
+
+
+def test_deck_text():
+    # deck.gl's JSON converter made "@@=1+41" a function (a tooltip showed "e=>…", seen in Chromium)
+    assert deck_text("@@=1+41") == WORD_JOINER + "@@=1+41"
+    assert deck_text("@@#GL.ONE") == WORD_JOINER + "@@#GL.ONE"
+    assert deck_text("甲镇 @@=x") == "甲镇 @@=x" and deck_text("@SUM(1)") == "@SUM(1)"
 
 
 # --- AppTest: what the page sends ------------------------------------------------------------------------

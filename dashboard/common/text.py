@@ -11,7 +11,7 @@ goes through one of these functions:
 
     st.caption(f"帮扶责任人：{escape_md(name)}")        # markdown: a literal name, line breaks kept
     go.Bar(y=[escape_plotly(n) for n in names])       # theme.show does this for every figure
-    {"title": escape_html(name)}                      # an HTML template (the map's tooltip)
+    {"title": deck_text(escape_html(name))}           # the map's tooltip: an HTML template, in pydeck data
 """
 
 from __future__ import annotations
@@ -53,3 +53,10 @@ def escape_plotly(value) -> str:
 def escape_html(value) -> str:
     """`value` as literal text inside an HTML template (quotes too, for attribute values)."""
     return html.escape(_lines(value), quote=True).replace("\n", "<br>")
+
+
+def deck_text(value) -> str:
+    """A string in pydeck data as itself: deck.gl's JSON converter turns every string that begins with "@@"
+    into a function or a constant ("@@=expression"), in the data too; a leading word joiner keeps it text."""
+    text = "" if value is None else str(value)
+    return WORD_JOINER + text if text.startswith("@@") else text

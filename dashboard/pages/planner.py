@@ -18,7 +18,7 @@ import streamlit as st
 
 from dashboard.common import auth, data
 from dashboard.common.page import Context, empty_state, run_page
-from dashboard.common.text import escape_html, escape_md
+from dashboard.common.text import deck_text, escape_html, escape_md
 from queries import areas as areas_q
 from queries import inspection as insp
 from queries import packets
@@ -74,7 +74,7 @@ def feature_collection(bounds: pd.DataFrame, village_counts: dict[str, int]) -> 
         except ValueError:
             continue
         features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"title": escape_html(r.name), "l1": f"乡镇 · {village_counts.get(r.code, 0)} 个村",
+                         "properties": {"title": deck_text(escape_html(r.name)), "l1": f"乡镇 · {village_counts.get(r.code, 0)} 个村",
                                         "l2": "", "l3": ""}})
     return {"type": "FeatureCollection", "features": features}
 
@@ -119,7 +119,7 @@ def map_points(scored: pd.DataFrame, excluded: set[str], chosen: list[str], town
     pts["line"] = [3 if c in chosen else 1 for c in pts.code]
     pts["line_color"] = [[20, 20, 20, 255] if c in chosen else [255, 255, 255, 230] for c in pts.code]
     # the tooltip is an HTML template: every value put into it is escaped
-    pts["title"] = [escape_html(f"{towns.get(t, '')} {n}") for t, n in zip(pts.township_code, pts.name)]
+    pts["title"] = [deck_text(escape_html(f"{towns.get(t, '')} {n}")) for t, n in zip(pts.township_code, pts.name)]
     pts["l1"] = [f"风险评分 {s:.1f}（第{r}名）· 农户 {h:,} 户 · 监测户 {m:,} 户"
                  for s, r, h, m in zip(pts.score, pts["rank"], pts.households, pts.monitored)]
     pts["l2"] = [escape_html(f"主要原因：{x}") for x in pts.reasons]
@@ -171,6 +171,7 @@ def deck(township: str | None, towns: dict, scored: pd.DataFrame, excluded: set[
     fc = feature_collection(bounds, counts)
     pts = map_points(scored, excluded, chosen, towns, exclude_days)
     labels = data.query(areas_q.township_list, township).dropna(subset=["lon", "lat"])
+    labels = labels.assign(name=labels.name.map(deck_text))  # drawn as glyphs: no HTML, but pydeck data
     layers = [
         pdk.Layer("GeoJsonLayer", fc, id="townships", stroked=True, filled=True, pickable=True,
                   get_fill_color=[226, 232, 240, 140], get_line_color=[70, 80, 95, 255], line_width_min_pixels=1.5,
