@@ -184,7 +184,7 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
     def text(value, style) -> Paragraph:
         """A Paragraph of plain text: reportlab reads <b>, <a href>, <img src> in a Paragraph as markup (an
         <img> would even be fetched), so data is escaped and shows as the characters it holds."""
-        return Paragraph(escape(str(value)), style)
+        return Paragraph(escape(str(value)).replace("\n", "<br/>"), style)
 
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))

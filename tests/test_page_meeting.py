@@ -2,6 +2,7 @@
 picker, the automatic tour through the townships, numbers equal to the query layer's, and a
 download button under every chart."""
 
+import re
 import time
 
 from dashboard.common import fmt
@@ -27,7 +28,7 @@ def heading(at) -> str:
 
 
 def counter(at) -> str:
-    return next(m.value for m in at.markdown if 'class="meet-counter"' in m.value)
+    return next(m.value for m in at.markdown if re.fullmatch(r"\d+ / \d+", m.value))
 
 
 def nav(at, key: str):

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.common import data
+from dashboard.common.text import escape_md
 from dashboard.security import cookies, downloads, store, users
 from dashboard.security.roles import User
 from queries import areas as areas_q
@@ -151,7 +152,7 @@ def login_form(page_path: str = "") -> None:
 def sidebar_user(u: User) -> None:
     with st.sidebar:
         scope = "全县" if u.role.all_townships else data.query(areas_q.township_list, u.scope).name.iloc[0]
-        st.caption(f"当前用户：{u.display_name or u.username}（{u.role.label} · {scope}）")
+        st.caption(f"当前用户：{escape_md(u.display_name or u.username)}（{u.role.label} · {escape_md(scope)}）")
         if st.button("退出登录", key="logout", icon=":material/logout:"):
             logout()
 

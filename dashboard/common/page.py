@@ -12,6 +12,7 @@ from typing import Callable
 import streamlit as st
 
 from dashboard.common import auth, data, filters, nav
+from dashboard.common.text import escape_md
 from dashboard.security.roles import User
 from queries import areas as areas_q
 from queries.filters import Filter
@@ -86,7 +87,7 @@ def context(title: str, user: User) -> Context:
     county = data.query(areas_q.county_info).get("name", "")
     ctx = Context(f=f, areas=areas, county=county, user=user)
     st.title(title)
-    st.caption(f"**{ctx.stamp}**　｜　{county} · {ctx.scope}　｜　本期：{period_text(f)}")
+    st.caption(f"**{ctx.stamp}**　｜　{escape_md(county)} · {escape_md(ctx.scope)}　｜　本期：{period_text(f)}")
     if dropped:
         st.warning(f"链接中的部分参数无效，已忽略：{'、'.join(dict.fromkeys(dropped))}。", icon=":material/info:")
     return ctx

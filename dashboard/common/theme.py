@@ -1,9 +1,11 @@
 """One Plotly template for every chart: readable on a projector, Chinese font, fixed level colours."""
 
+import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 import streamlit as st
 
+from dashboard.common.text import escape_plotly
 from queries.codes import LEVEL_COLORS, WARNING_LEVELS
 
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -29,11 +31,56 @@ CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "sel
                 "toImageButtonOptions": {"format": "png", "scale": 2}}
 
 
+# Where a figure carries text that Plotly draws (or substitutes into a hovertemplate): every string there
+# is shown as text. Templates (hovertemplate, texttemplate) are the page's own markup and stay as written.
+TRACE_TEXTS = ("x", "y", "text", "hovertext", "customdata", "labels", "name")
+AXIS_TEXTS = ("categoryarray", "ticktext")
+
+
+def _escaped(value):
+    """`value` with every string in it escaped for Plotly (numbers, dates and arrays of them unchanged)."""
+    if isinstance(value, str):
+        return escape_plotly(value)
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "OU":
+            return value
+        return np.vectorize(_escaped, otypes=[object])(value) if value.size else value
+    if isinstance(value, (list, tuple)):
+        return type(value)(_escaped(v) for v in value)
+    return value
+
+
+def _escape_in(obj, props) -> None:
+    for prop in props:
+        if prop in obj and obj[prop] is not None:
+            obj[prop] = _escaped(obj[prop])
+
+
+def escape_texts(fig: go.Figure) -> go.Figure:
+    """Escape, in place and once, every string of `fig` that Plotly would read as HTML: data from the
+    database (names in ticks, bar texts, hover values, legend names) is drawn as literal text, and
+    ``\\n`` is a line break. The PNG export draws the same (escaped) figure."""
+    if getattr(fig, "_texts_escaped", False):
+        return fig
+    for trace in fig.data:
+        _escape_in(trace, TRACE_TEXTS)
+    fig.for_each_xaxis(lambda ax: _escape_in(ax, AXIS_TEXTS) or _escape_in(ax.title, ["text"]))
+    fig.for_each_yaxis(lambda ax: _escape_in(ax, AXIS_TEXTS) or _escape_in(ax.title, ["text"]))
+    _escape_in(fig.layout.title, ["text"])
+    _escape_in(fig.layout.legend.title, ["text"])
+    for note in fig.layout.annotations:
+        _escape_in(note, ["text"])
+    fig._texts_escaped = True
+    return fig
+
+
 def show(fig: go.Figure, key: str | None = None, *, ctx=None, title: str | None = None, **kwargs):
-    """Render with our template (Streamlit's theme would override fonts and colours).
+    """Render with our template (Streamlit's theme would override fonts and colours), every text in the
+    figure escaped (``escape_texts``): pages put data strings into figures as they are.
 
     With ``ctx`` (the page Context) a "下载图片" button follows the chart: a high-resolution PNG with
     ``title`` (default: the figure's own title), the filters and the as-of stamp drawn on it."""
+    escape_texts(fig)
     event = st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, **kwargs)
     if ctx is not None:
         from dashboard.common import exports  # not at import time: exports needs auth, auth needs data

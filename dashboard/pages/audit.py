@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.common.page import Context, empty_state, run_page
+from dashboard.common.text import escape_md
 from dashboard.security import store, users
 
 ACTIONS = {"": "全部", "login": "登录", "login_failed": "登录失败", "login_blocked": "登录被限制", "logout": "退出",
@@ -45,7 +46,7 @@ def body(ctx: Context) -> None:
         })
         st.dataframe(view, hide_index=True, width="stretch")
     st.subheader("用户")
-    st.caption(f"用户文件：{users.users_file()}。添加用户：`python -m dashboard.security.users add 用户名 --role county|township|inspector|admin [--township 乡镇代码]`")
+    st.caption(f"用户文件：{escape_md(users.users_file())}。添加用户：`python -m dashboard.security.users add 用户名 --role county|township|inspector|admin [--township 乡镇代码]`")
     st.dataframe(pd.DataFrame([{"用户名": u.username, "显示名称": u.display_name, "角色": u.role.label,
                                 "范围": u.township or "全县", "演示账号": "是" if u.demo else ""}
                                for u in users.list_users()]), hide_index=True, width="stretch")

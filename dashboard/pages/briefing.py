@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.common import data, exports
 from dashboard.common.page import Context, run_page
+from dashboard.common.text import escape_md
 from dashboard.exporting import briefing
 
 PER_TOWN_KEY = "brief_per_town"
@@ -47,7 +48,7 @@ def body(ctx: Context) -> None:
     exports.file_download("生成并下载简报（PowerPoint）", build, ctx, meta.file_name("pptx"), exports.PPTX_MIME,
                           key="brief_pptx", kind="pptx", icon=":material/slideshow:",
                           help="点击后生成，通常几秒钟；下载记录会写入审计日志。")
-    st.caption(f"共 {len(slides)} 页 · 文件名：{meta.file_name('pptx')}")
+    st.caption(f"共 {len(slides)} 页 · 文件名：{escape_md(meta.file_name('pptx'))}")
     st.subheader("简报内容")
     outline = pd.DataFrame({"页码": range(1, len(slides) + 1),
                             "标题": [meta.title if s.key == "cover" else s.title for s in slides],

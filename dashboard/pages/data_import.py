@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard.common import auth, exports
 from dashboard.common.page import Context, run_page
+from dashboard.common.text import escape_md
 from queries.db import database_url, import_url, make_engine, same_database
 from seed.importer import import_files
 from seed.importer.template import build_template
@@ -76,7 +77,7 @@ def body(ctx: Context) -> None:
                                       key="import_report", kind="import_report", icon=":material/error:",
                                       type="secondary", filters={})
         for note in result.notices:
-            st.caption(note)
+            st.caption(escape_md(note))  # names file and column headers as they were typed
 
 
 run_page("数据导入", body, admin_only=True)

@@ -30,16 +30,17 @@ def period_key(d, period: str) -> str:
     return f"{d.year}-{d.month:02d}" if period == "month" else f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
-SHORT_BREAKS = {"因产业项目失败": "因产业<br>项目失败", "因务工就业不稳": "因务工<br>就业不稳", "因缺劳动力": "因缺<br>劳动力",
-                "因意外事故": "因意外<br>事故"}
+SHORT_BREAKS = {"因产业项目失败": "因产业\n项目失败", "因务工就业不稳": "因务工\n就业不稳", "因缺劳动力": "因缺\n劳动力",
+                "因意外事故": "因意外\n事故"}
 
 
 def wrap(label: str) -> str:
-    """Break a long Chinese axis label into two lines (at a word boundary) so it never needs rotating."""
+    """Break a long Chinese axis label into two lines (at a word boundary) so it never needs rotating
+    (theme.show turns the newline into Plotly's line break)."""
     if label in SHORT_BREAKS:
         return SHORT_BREAKS[label]
     half = (len(label) + 1) // 2
-    return label if len(label) <= 4 else f"{label[:half]}<br>{label[half:]}"
+    return label if len(label) <= 4 else f"{label[:half]}\n{label[half:]}"
 
 
 def all_periods(ctx: Context) -> list[str]:
@@ -119,7 +120,7 @@ def multi_chart(ctx: Context, multi: pd.DataFrame) -> None:
         return
     colors = ["#90A4AE", "#F2A93B", "#D7263D"]
     fig = go.Figure(go.Bar(x=multi.label, y=multi.households, marker_color=colors,
-                           text=[f"{fmt.count(n)}户<br>{fmt.pct(n / total * 100)}" for n in multi.households],
+                           text=[f"{fmt.count(n)}户\n{fmt.pct(n / total * 100)}" for n in multi.households],
                            textposition="outside", cliponaxis=False,
                            hovertemplate="%{x}风险：%{y}户<extra></extra>"))
     fig.update_layout(height=90 + 44 * 10, yaxis=dict(range=[0, multi.households.max() * 1.3], tickformat=",d",

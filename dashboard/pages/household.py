@@ -1,5 +1,5 @@
 """户情: one household's full record, found by household code or head's name, or opened by link
-(?hh=<16-digit household code>, kept in the URL so a copied link reopens the same household).
+(?hh=<household code>, kept in the URL so a copied link reopens the same household).
 
 Personal data is masked for the viewer's role (auth.protect) before anything reaches a Streamlit
 call: hidden columns still travel to the browser. Roles allowed to may reveal one household's full
@@ -15,6 +15,7 @@ import streamlit as st
 
 from dashboard.common import auth, data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
+from dashboard.common.text import escape_md
 from queries import households as hh_q
 from queries.deadlines import QUARTER_DAYS, is_beyond_quarter
 from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYPES, GENDERS, HEALTH, HOUSEHOLD_TYPES,
@@ -24,7 +25,8 @@ from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYP
 REVEALED = "hh_revealed"   # the household code whose full ID numbers/phones are shown
 VIEWED = "hh_viewed"       # households already logged as viewed in this session
 HH_PARAM = "hh"
-HH_PATTERN = re.compile(r"[0-9]{16}")  # ASCII digits only (\d would accept full-width digits)
+# what the importer accepts as 户编号 (seed/importer/values.py to_code, at most 20 characters); ASCII only
+HH_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,20}")
 SEARCH_KEY = "hh_search"
 STATUS_COLORS = {"已完成": "#2E7D32", "逾期": "#D7263D", "实施中": "#1F5FA8"}
 STATUS_BG = {"逾期": "background-color: #FBE3E6; color: #8E1B2A; font-weight: 600",
@@ -52,12 +54,12 @@ def requested_household(ctx: Context) -> tuple[str, int] | None:
     code = str(raw).strip()
     if not HH_PATTERN.fullmatch(code):
         _drop_hh()
-        st.warning("链接中的户编号格式不正确（应为16位数字），已忽略。请在下方按户编号或户主姓名查找。", icon=":material/info:")
+        st.warning("链接中的户编号格式不正确（应为不超过20位的数字、字母、下划线或短横线），已忽略。请在下方按户编号或户主姓名查找。", icon=":material/info:")
         return None
     hid = data.query(hh_q.household_id_by_code, code, ctx.f)
     if hid is None:
         _drop_hh()
-        st.warning(f"未找到户编号 {code}，或该户不在当前筛选的乡镇/村范围内，已忽略。", icon=":material/info:")
+        st.warning(f"未找到户编号 {escape_md(code)}，或该户不在当前筛选的乡镇/村范围内，已忽略。", icon=":material/info:")
         return None
     return code, int(hid)
 
@@ -71,7 +73,7 @@ def search_box(ctx: Context) -> None:
         return
     found = auth.protect(data.query(hh_q.household_list, ctx.f, search=text.strip(), monitored_only=False, limit=50))
     if found.empty:
-        empty_state(f"与“{text.strip()}”匹配的农户")
+        empty_state(f"与“{escape_md(text.strip())}”匹配的农户")
         return
     view = pd.DataFrame({
         "户编号": found.code, "户主": found.head_name.fillna("—"), "乡镇": found.township_name, "村": found.village_name,
@@ -116,17 +118,17 @@ def header(info: pd.Series, head_name: str, as_of: date) -> None:
     identified = _on(info.identified_date, as_of) if isinstance(info.monitor_category, str) else None
     eliminated = _on(info.eliminated_date, as_of) if identified else None
     status = "未纳入监测" if not identified else ("已风险消除" if eliminated else "监测中")
-    st.subheader(f"{head_name} 户　{info.code}")
+    st.subheader(f"{escape_md(head_name)} 户　{escape_md(info.code)}")
     cols = st.columns(4)
-    cols[0].metric("所在地", f"{info.township_name} · {info.village_name}", border=True)
+    cols[0].metric("所在地", f"{escape_md(info.township_name)} · {escape_md(info.village_name)}", border=True)
     cols[1].metric("户类型", label(HOUSEHOLD_TYPES, info.hh_type), border=True)
     cols[2].metric("监测类别", label(MONITOR_CATEGORIES, info.monitor_category) if identified else "—", border=True)
     cols[3].metric("监测状态", status, border=True, help="按截至日期判断：已识别纳入监测且未风险消除为“监测中”。")
     helper = info.helper_name if isinstance(info.helper_name, str) and info.helper_name else None
     lines = [
         f"**识别纳入监测：** {_d(identified)}　　**风险消除：** {_d(eliminated)}　　**最近更新：** {_d(_on(info.updated_date, as_of))}",
-        f"**帮扶责任人：** {helper or '未明确'}"
-        + (f"（{info.helper_unit}，电话 {info.helper_phone or '—'}）" if helper else ""),
+        f"**帮扶责任人：** {escape_md(helper) if helper else '未明确'}"
+        + (f"（{escape_md(info.helper_unit or '—')}，电话 {escape_md(info.helper_phone or '—')}）" if helper else ""),
     ]
     st.markdown("  \n".join(lines))
     if not helper and identified and not eliminated:

@@ -16,6 +16,7 @@ import streamlit as st
 
 from dashboard.common import data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
+from dashboard.common.text import escape_md
 from dashboard.exporting import briefing
 from queries import aid, factors, kpis, leads, targets
 from queries.codes import FACTOR_GROUPS, WARNING_LEVELS
@@ -37,7 +38,7 @@ CSS = """
 [data-testid="stMain"] [data-testid="stMetricDelta"] p {font-size: 1.25rem;}
 [data-testid="stMain"] [data-testid="stCaptionContainer"] p {font-size: 1.05rem;}
 [data-testid="stMain"] .stButton button p {font-size: 1.2rem;}
-.meet-counter {font-size: 1.3rem; color: #555; text-align: center; padding-top: .35rem;}
+.st-key-meet_counter p {font-size: 1.3rem; color: #555; padding-top: .35rem;}
 </style>
 """
 GROUP_COLORS = {"income": "#1F5FA8", "expense": "#8E44AD", "accident": "#00838F", "other": "#757575"}
@@ -260,7 +261,7 @@ def controls(vs: list[View], idx: int) -> None:
     prev_col, mid, pick_col, next_col = st.columns([1, 1, 3, 1], vertical_alignment="center")
     prev_col.button("上一张", key="meet_prev", icon=":material/arrow_back:", on_click=step, args=(-1, n),
                     shortcut="Left", width="stretch", help="快捷键：←")
-    mid.markdown(f'<div class="meet-counter">{idx + 1} / {n}</div>', unsafe_allow_html=True)
+    mid.container(key="meet_counter").markdown(f"{idx + 1} / {n}", text_alignment="center")
     st.session_state["meet_pick"] = idx
     pick_col.selectbox("跳转到", range(n), key="meet_pick", format_func=lambda i: f"{i + 1}. {vs[i].title}",
                        on_change=jump, label_visibility="collapsed")
@@ -287,7 +288,7 @@ def body(ctx: Context) -> None:
         st.session_state[IDX] = idx
         controls(vs, idx)
         v = vs[idx]
-        st.header(v.title + (f"（{ctx.scope}）" if v.key != "township" else ""), divider="blue")
+        st.header(escape_md(v.title + (f"（{ctx.scope}）" if v.key != "township" else "")), divider="blue")
         show_view(ctx, v)
         if every:
             st.caption(f"自动轮播中：每 {interval} 秒切换到下一个乡镇。")

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.common import auth, data, exports
 from dashboard.common.page import Context, empty_state, run_page
+from dashboard.common.text import deck_text, escape_html, escape_md
 from queries import areas as areas_q
 from queries import inspection as insp
 from queries import packets
@@ -73,7 +74,7 @@ def feature_collection(bounds: pd.DataFrame, village_counts: dict[str, int]) -> 
         except ValueError:
             continue
         features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"title": r.name, "l1": f"乡镇 · {village_counts.get(r.code, 0)} 个村",
+                         "properties": {"title": deck_text(escape_html(r.name)), "l1": f"乡镇 · {village_counts.get(r.code, 0)} 个村",
                                         "l2": "", "l3": ""}})
     return {"type": "FeatureCollection", "features": features}
 
@@ -117,12 +118,13 @@ def map_points(scored: pd.DataFrame, excluded: set[str], chosen: list[str], town
     pts["radius"] = [3 + 0.6 * math.sqrt(max(h, 0)) for h in pts.households]
     pts["line"] = [3 if c in chosen else 1 for c in pts.code]
     pts["line_color"] = [[20, 20, 20, 255] if c in chosen else [255, 255, 255, 230] for c in pts.code]
-    pts["title"] = [f"{towns.get(t, '')} {n}" for t, n in zip(pts.township_code, pts.name)]
+    # the tooltip is an HTML template: every value put into it is escaped
+    pts["title"] = [deck_text(escape_html(f"{towns.get(t, '')} {n}")) for t, n in zip(pts.township_code, pts.name)]
     pts["l1"] = [f"风险评分 {s:.1f}（第{r}名）· 农户 {h:,} 户 · 监测户 {m:,} 户"
                  for s, r, h, m in zip(pts.score, pts["rank"], pts.households, pts.monitored)]
-    pts["l2"] = [f"主要原因：{x}" for x in pts.reasons]
-    pts["l3"] = [(f"近{exclude_days}天内已巡查：{last}" if c in excluded else
-                  (f"最近巡查：{last}" if pd.notna(d) else "未有巡查记录"))
+    pts["l2"] = [escape_html(f"主要原因：{x}") for x in pts.reasons]
+    pts["l3"] = [escape_html(f"近{exclude_days}天内已巡查：{last}" if c in excluded else
+                             (f"最近巡查：{last}" if pd.notna(d) else "未有巡查记录"))
                  for c, d, last in zip(pts.code, pts.last_inspected, last_texts(pts))]
     return pts[["code", "lon", "lat", "color", "radius", "line", "line_color", "title", "l1", "l2", "l3"]]
 
@@ -169,6 +171,7 @@ def deck(township: str | None, towns: dict, scored: pd.DataFrame, excluded: set[
     fc = feature_collection(bounds, counts)
     pts = map_points(scored, excluded, chosen, towns, exclude_days)
     labels = data.query(areas_q.township_list, township).dropna(subset=["lon", "lat"])
+    labels = labels.assign(name=labels.name.map(deck_text))  # drawn as glyphs: no HTML, but pydeck data
     layers = [
         pdk.Layer("GeoJsonLayer", fc, id="townships", stroked=True, filled=True, pickable=True,
                   get_fill_color=[226, 232, 240, 140], get_line_color=[70, 80, 95, 255], line_width_min_pixels=1.5,
@@ -210,9 +213,9 @@ def top_list(scored: pd.DataFrame, excluded: set[str], towns: dict) -> None:
     if shown.empty:
         empty_state("可推荐的村")
         return
-    lines = [f"{i}. **{towns.get(r.township_code, '')} {r.name}** · {r.score:.1f}分  \n"
-             f"<span style='color:#555'>{r.reasons}</span>" for i, r in enumerate(shown.itertuples(), start=1)]
-    st.markdown("\n".join(lines), unsafe_allow_html=True)
+    lines = [f"{i}. **{escape_md(towns.get(r.township_code, ''))} {escape_md(r.name)}** · {r.score:.1f}分  \n"
+             f":gray[{escape_md(r.reasons)}]" for i, r in enumerate(shown.itertuples(), start=1)]
+    st.markdown("\n".join(lines))
 
 
 def ranking(scored: pd.DataFrame, excluded: set[str], towns: dict, exclude_days: int) -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard.common import data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
+from dashboard.common.text import escape_md
 from queries import targets
 from queries.filters import period_start
 from queries.metrics import metric
@@ -102,7 +103,7 @@ def choose_indicator(desired: str) -> str:
 # --- all indicators ------------------------------------------------------------------------------
 
 def indicator_cards(ctx: Context) -> None:
-    st.subheader(f"各项指标完成情况（{ctx.scope}）",
+    st.subheader(f"各项指标完成情况（{escape_md(ctx.scope)}）",
                  help="每张卡片：当前值、与目标的差距和红绿灯。将鼠标移到问号上可查看指标口径。")
     s = data.query(targets.target_status, ctx.f, scope_level(ctx))
     s = s[s.value.notna() | (s.status == "unreported")]

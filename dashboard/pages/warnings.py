@@ -17,6 +17,7 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from dashboard.common import auth, data, exports, filters, fmt, theme
 from dashboard.common.page import Context, empty_state, page_params, run_page
+from dashboard.common.text import escape_md, escape_plotly
 from queries import kpis, leads  # noqa: F401  (kpis defines 'overdue_leads')
 from queries.codes import LEAD_DECISIONS, LEAD_SOURCES, WARNING_LEVELS, label
 from queries.filters import LEAD_DECISION_DAYS
@@ -57,7 +58,7 @@ def open_household(ctx: Context, code: str) -> None:
     except StreamlitPageNotFoundError:
         # Only when this file runs on its own (no st.navigation registered the 户情 page).
         st.session_state[NAV_KEY] = _nav() - 1
-        st.info(f"请打开户情页面查看：[户编号 {code}](/household?{urlencode(params)})", icon=":material/home:")
+        st.info(f"请打开户情页面查看：[户编号 {escape_md(code)}](/household?{urlencode(params)})", icon=":material/home:")
 
 
 def breadcrumbs(ctx: Context) -> None:
@@ -73,8 +74,8 @@ def breadcrumbs(ctx: Context) -> None:
             if i:
                 st.markdown("›", width="content")
             if i == len(steps) - 1:
-                st.markdown(f"**{name}**", width="content")
-            elif st.button(name, key=f"warn_crumb_{i}", type="tertiary", help=f"返回{name}"):
+                st.markdown(f"**{escape_md(name)}**", width="content")
+            elif st.button(escape_md(name), key=f"warn_crumb_{i}", type="tertiary", help=f"返回{escape_md(name)}"):
                 go_to(ctx, town, village)
 
 
@@ -142,7 +143,7 @@ def area_chart(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
         if isinstance(code, list):
             code = code[0] if code else None
         if code is None and p.get("y") is not None:  # older front ends send no customdata
-            hit = df.loc[df.name == p["y"], "code"]
+            hit = df.loc[df.name.map(escape_plotly) == p["y"], "code"]  # the chart drew escaped names
             code = hit.iloc[0] if len(hit) else None
         if code in set(df.code):
             return code
@@ -209,7 +210,7 @@ def area_table(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
 # -- one village: its open warnings, household by household ----------------------------------------
 def village_view(ctx: Context) -> None:
     df = auth.protect(data.query(leads.open_lead_list, ctx.f))
-    st.subheader(f"{ctx.areas.village_name(ctx.f.village)}未解除预警（按户）",
+    st.subheader(f"{escape_md(ctx.areas.village_name(ctx.f.village))}未解除预警（按户）",
                  help=f"{metric('open_warnings').definition}\n\n超期：超过{LEAD_DECISION_DAYS}天仍未研判。选中一行打开户情。")
     if df.empty:
         empty_state("未解除的预警")
