@@ -9,6 +9,7 @@ the browser or a file (they survive escaping as text, so their presence as text 
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -95,7 +96,7 @@ def county_rows() -> dict[str, list[dict]]:
               "村卫生室是否公有产权": "是", "有劳动能力人数": 50, "务工就业人数": 36, "困难人员人数": 10,
               "困难人员参保人数": 10, "生活不能自理特困人员人数": 4, "特困集中供养人数": 3}
              for v, _ in villages]
-    return {
+    rows = {
         "县": [{"县级区划代码": COUNTY, "县名称": f"<b>恶意县</b>{IMG}", "所属省份": LINK}],
         "乡镇": [{"乡镇区划代码": TOWN_A, "乡镇名称": _town("甲镇")}, {"乡镇区划代码": TOWN_B, "乡镇名称": f"乙镇{FORMULA}"}],
         "行政村": [{"行政村区划代码": c, "行政村名称": n} for c, n in villages],
@@ -113,9 +114,47 @@ def county_rows() -> dict[str, list[dict]]:
         "监测范围": [{"年度": 2025, "监测范围（元/人·年）": 7000, "依据": f"省文件{LINK}"},
                  {"年度": 2026, "监测范围（元/人·年）": 7200, "依据": FORMULA}],
     }
+    return located(rows)
+
+
+def located(rows: dict) -> dict:
+    """Map positions and township boundaries, so that 巡查选点's map (and its HTML tooltip) draws every
+    hostile area name."""
+    for i, r in enumerate(rows["乡镇"]):
+        x, y = 112.0 + 0.2 * i, 28.0
+        r["中心点经度"], r["中心点纬度"] = x + 0.1, y + 0.1
+        r["乡镇边界GeoJSON"] = json.dumps({"type": "Polygon", "coordinates": [
+            [[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]]})
+    for i, r in enumerate(rows["行政村"]):
+        r["中心点经度"], r["中心点纬度"] = 112.05 + 0.1 * i, 28.05
+    return rows
 
 
 def build_hostile(engine, tmp_path: Path):
     """Write the hostile county in the template format and import it into `engine` (a writable engine)."""
     book = write_book(tmp_path / "恶意县台账.xlsx", county_rows())
     return import_county(engine, book, as_of=AS_OF)
+
+
+def hostile_database(engine, tmp_path: Path) -> None:
+    """Create the schema on the writable `engine` and import the hostile county into it. The dashboard reads
+    it through another URL (on PostgreSQL a SELECT-only role: the ``dashboard_url`` fixture)."""
+    from queries.schema import metadata
+
+    metadata.create_all(engine)
+    build_hostile(engine, tmp_path)
+
+
+PASSWORD = "hostile-pass-1"
+USERS = [("county", "county", None), ("township", "township", TOWN_A), ("inspector", "inspector", None),
+         ("admin", "admin", None)]
+
+
+def hostile_users(path: Path) -> Path:
+    """A users file with real (non-demo) accounts: the hostile county is not a demo database, so demo accounts
+    are refused."""
+    from dashboard.security.users import add_user
+
+    for name, role, town in USERS:
+        add_user(path, name, PASSWORD, role, town)
+    return path

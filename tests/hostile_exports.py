@@ -6,33 +6,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import openpyxl
-
-from tests.hostile_county import TOWN_A, build_hostile
-
-PASSWORD = "hostile-pass-1"
-USERS = [("county", "county", None), ("township", "township", TOWN_A), ("inspector", "inspector", None),
-         ("admin", "admin", None)]
-
-
-def hostile_database(engine, tmp_path: Path) -> str:
-    """Create the schema on the writable `engine`, import the hostile county; returns the database URL."""
-    from queries.schema import metadata
-
-    metadata.create_all(engine)
-    build_hostile(engine, tmp_path)
-    return engine.url.render_as_string(hide_password=False)
-
-
-def hostile_users(path: Path) -> Path:
-    """A users file with real (non-demo) accounts for the hostile county: it is not a demo database."""
-    from dashboard.security.users import add_user
-
-    for name, role, town in USERS:
-        add_user(path, name, PASSWORD, role, town)
-    return path
 
 
 def xlsx_texts(data: bytes) -> list[str]:

@@ -22,18 +22,15 @@ from pypdf import PdfReader
 
 from dashboard.common.nav import PAGES
 from dashboard.common.text import escape_html
-from dashboard.security.users import add_user
 from queries import inspection as insp
 from queries import packets
 from queries.db import make_engine
-from queries.schema import metadata
 from tests.browser import login, streamlit_server, wait_for_app
-from tests.handbuilt import import_county, write_book
-from tests.hostile_county import AS_OF, HOSTILE_HOST, IMG, LINK, TAG, TOWN_A, county_rows
+from tests.hostile_county import (AS_OF, HOSTILE_HOST, IMG, LINK, PASSWORD, TAG, county_rows, hostile_database,
+                                  hostile_users)
 from tests.pages_support import run_page
 
-PASSWORD = "hostile-pass-1"
-ROLES = {"county": None, "township": TOWN_A, "inspector": None}
+ROLES = ("county", "township", "inspector")
 COUNTY_NAME = county_rows()["县"][0]["县名称"]
 AREA_NAMES = [r["乡镇名称"] for r in county_rows()["乡镇"]] + [r["行政村名称"] for r in county_rows()["行政村"]]
 HOUSEHOLD = "H001"  # head <b>张</b>![i](…), helper <i>赵</i>![i](…) of **单位**[链](javascript:…)<b>B</b><a …>
@@ -71,42 +68,25 @@ ELEMENTS_FROM_DATA = """([host, words]) => {
 }"""
 
 
-def located(rows: dict) -> dict:
-    """The hostile county with map positions and township boundaries, so that 巡查选点's map (and its
-    HTML tooltip) draws every hostile area name."""
-    for i, r in enumerate(rows["乡镇"]):
-        x, y = 112.0 + 0.2 * i, 28.0
-        r["中心点经度"], r["中心点纬度"] = x + 0.1, y + 0.1
-        r["乡镇边界GeoJSON"] = json.dumps({"type": "Polygon", "coordinates": [
-            [[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]]})
-    for i, r in enumerate(rows["行政村"]):
-        r["中心点经度"], r["中心点纬度"] = 112.05 + 0.1 * i, 28.05
-    return rows
-
-
-def hostile_database(backend: str, request, tmp_path) -> str:
-    """The hostile county (as ``build_hostile`` writes it, plus map positions) imported into a fresh
-    database of `backend` through the importer; returns its URL."""
+def hostile_db_url(backend: str, request, tmp_path) -> str:
+    """The hostile county imported into a fresh database of `backend`; returns the URL the dashboard reads
+    (on PostgreSQL through a SELECT-only role)."""
     if backend == "sqlite":
         url = f"sqlite:///{tmp_path / 'hostile.db'}"
     else:
-        url = request.getfixturevalue("pg_server").create_database(f"hostile_{uuid.uuid4().hex[:12]}")
+        name = f"hostile_{uuid.uuid4().hex[:12]}"
+        url = request.getfixturevalue("pg_server").create_database(name)
     engine = make_engine(url, read_only=False)
     try:
-        metadata.create_all(engine)
-        import_county(engine, write_book(tmp_path / "恶意县台账.xlsx", located(county_rows())), as_of=AS_OF)
+        hostile_database(engine, tmp_path)
     finally:
         engine.dispose()
-    return url
+    return url if backend == "sqlite" else request.getfixturevalue("pg_server").reader_url(name)
 
 
 @pytest.fixture(scope="module")
-def hostile_users(tmp_path_factory):
-    """Real (non-demo) accounts: the hostile county is not the demo database, so demo accounts are refused."""
-    path = tmp_path_factory.mktemp("hostile_users") / "users.json"
-    for role, town in ROLES.items():
-        add_user(path, role, PASSWORD, role, town)
-    return path
+def users_file(tmp_path_factory):
+    return hostile_users(tmp_path_factory.mktemp("hostile_users") / "users.json")
 
 
 @pytest.fixture(scope="module")
@@ -116,20 +96,20 @@ def hostile_db(request, tmp_path_factory):
 
     def get(backend: str) -> str:
         if backend not in urls:
-            urls[backend] = hostile_database(backend, request, tmp_path_factory.mktemp(f"hostile_{backend}"))
+            urls[backend] = hostile_db_url(backend, request, tmp_path_factory.mktemp(f"hostile_{backend}"))
         return urls[backend]
     return get
 
 
 @pytest.fixture(scope="module")
-def hostile_server(hostile_db, tmp_path_factory, hostile_users):
+def hostile_server(hostile_db, tmp_path_factory, users_file):
     """get(backend) -> base URL of a server on the hostile county, started once per backend."""
     servers: dict[str, str] = {}
     with contextlib.ExitStack() as stack:
         def get(backend: str) -> str:
             if backend not in servers:
                 audit = tmp_path_factory.mktemp(f"hostile_audit_{backend}") / "audit.db"
-                env = {"MONITOR_USERS_FILE": str(hostile_users), "MONITOR_AUDIT_URL": f"sqlite:///{audit}",
+                env = {"MONITOR_USERS_FILE": str(users_file), "MONITOR_AUDIT_URL": f"sqlite:///{audit}",
                        "MONITOR_COOKIE_SECRET": "hostile-test-secret"}
                 servers[backend] = stack.enter_context(streamlit_server(hostile_db(backend), env=env))
             return servers[backend]

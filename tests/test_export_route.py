@@ -15,8 +15,8 @@ from PIL import Image
 from dashboard.security import cookies
 from queries.db import make_engine
 from tests.browser import login, streamlit_server, wait_for_app
-from tests.hostile_county import FORMULA, TOWN_A, VILLAGE_A2
-from tests.hostile_exports import PASSWORD, hostile_database, hostile_users, pdf_text, pptx_texts, xlsx_texts
+from tests.hostile_county import FORMULA, PASSWORD, TOWN_A, VILLAGE_A2, hostile_database, hostile_users
+from tests.hostile_exports import pdf_text, pptx_texts, xlsx_texts
 
 pytestmark = pytest.mark.browser
 SECRET = "export-route-secret"
@@ -31,10 +31,10 @@ def server(request, tmp_path_factory):
     else:
         url = request.getfixturevalue("pg_server").create_database("hostile_route")
     engine = make_engine(url, read_only=False)
-    db_url = hostile_database(engine, tmp)
+    hostile_database(engine, tmp)
     engine.dispose()
-    if request.param == "postgresql":  # the dashboard reads through a SELECT-only role
-        db_url = request.getfixturevalue("pg_server").reader_url("hostile_route")
+    # the dashboard reads through a SELECT-only role on PostgreSQL
+    db_url = url if request.param == "sqlite" else request.getfixturevalue("pg_server").reader_url("hostile_route")
     audit_url = f"sqlite:///{tmp / 'audit.db'}"
     env = {"MONITOR_USERS_FILE": str(hostile_users(tmp / "users.json")), "MONITOR_AUDIT_URL": audit_url,
            "MONITOR_COOKIE_SECRET": SECRET}

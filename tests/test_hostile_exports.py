@@ -12,13 +12,12 @@ import io
 import pytest
 from PIL import Image
 
-from queries.db import make_engine
 from seed.importer import build_template, export_database, import_files
 from tests.exports_support import offered  # noqa: F401  (fixture)
 from tests.handbuilt import write_book
 from tests.hostile_county import (AT_FORMULA, FORMULA, IMG, IMG_TAG, PLUS_FORMULA, TOWN_A, VILLAGE_A1,
-                                  VILLAGE_A2, VILLAGE_B1, county_rows)
-from tests.hostile_exports import hostile_database, hostile_users, pdf_text, pptx_texts, xlsx_texts
+                                  VILLAGE_A2, VILLAGE_B1, county_rows, hostile_database, hostile_users)
+from tests.hostile_exports import pdf_text, pptx_texts, xlsx_texts
 from tests.pages_support import run_page
 
 # every page that offers a download, with the parameters that make it offer its household-level tables
@@ -112,12 +111,8 @@ def test_import_error_report_from_csv_keeps_hostile_text_as_text(empty_db, tmp_p
 
 def test_template_and_export_of_the_hostile_county_have_no_formula(empty_db, tmp_path):
     xlsx_texts(build_template(tmp_path / "模板.xlsx").read_bytes())
-    url = hostile_database(empty_db, tmp_path)
-    engine = make_engine(url)
-    try:
-        export_database(engine, tmp_path / "导出.xlsx")
-    finally:
-        engine.dispose()
+    hostile_database(empty_db, tmp_path)
+    export_database(empty_db, tmp_path / "导出.xlsx")
     texts = xlsx_texts((tmp_path / "导出.xlsx").read_bytes())
     for hostile in (FORMULA, AT_FORMULA, PLUS_FORMULA, "<b>东村</b>" + IMG):
         assert hostile in texts, hostile
