@@ -13,12 +13,14 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
+from queries import scope
 from queries.codes import LABOUR_CAPABLE, MONITOR_CATEGORIES
 from queries.filters import Filter
 from queries.metrics import define
+from queries.registry import query, shown
 from queries.schema import aid_measures, household_income, households, members, monitoring_lines, risk_factors, \
     townships, villages, visits, warnings
-from queries.sql import days_between, frame, head_name, in_scope, monitored_on, on, overdue_on
+from queries.sql import days_between, frame, head_name, monitored_on, on, overdue_on
 
 QUICK_ELIMINATION_DAYS = 30      # eliminated this soon after identification looks like a "paper" elimination
 STALE_DAYS = 90                  # no visit and no update for more than a quarter
@@ -191,9 +193,10 @@ def rule_statement(key: str, f: Filter):
 def _scoped(key: str, f: Filter):
     stmt = rule_statement(key, f)
     # area scope (and category, for rules about monitored households) applied to the households table
-    return stmt.where(*in_scope(f, category=key not in ("missed_income", "missed_guarantee")))
+    return stmt.where(*scope.where(f, hh, category=key not in ("missed_income", "missed_guarantee")))
 
 
+@query(area="township_code")
 def rule_counts(conn, f: Filter) -> pd.DataFrame:
     """Households flagged by each rule, per township (one row per rule and township)."""
     parts = []
@@ -209,6 +212,7 @@ def rule_counts(conn, f: Filter) -> pd.DataFrame:
     return out
 
 
+@query()
 def rule_summary(conn, f: Filter) -> pd.DataFrame:
     """Every rule with its total count in scope (zeros included)."""
     return summary_from_counts(rule_counts(conn, f))
@@ -224,6 +228,7 @@ def summary_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
 FLAGGED_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "monitor_category", "detail"]
 
 
+@query(area="household_id", personal=shown(head_name=m.c.name))
 def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataFrame:
     """The households one rule flags, with where they are (names in full: mask before showing)."""
     flagged = _scoped(key, f).subquery()
@@ -240,5 +245,6 @@ def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataF
     return out
 
 
+@query(area="household_id")
 def flagged_ids(conn, f: Filter, key: str) -> set[int]:
     return {r[0] for r in conn.execute(_scoped(key, f)).all()}

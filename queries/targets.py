@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
 from queries.filters import Filter
 from queries.metrics import define
+from queries.registry import query
 from queries.schema import (aid_measures, households, members, risk_factors, targets, townships, village_facts, villages,
                             warnings)
-from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
-                         open_on, per_area, scoped_rows)
+from queries.sql import (area_key, count_if, days_between, frame, monitored_households, monitored_on, on, open_on,
+                         per_area)
 
 
 @dataclass(frozen=True)
@@ -78,20 +80,13 @@ COLUMNS = ["code", "name", "township_code", "indicator", "indicator_name", "unit
 
 
 def latest_period(conn, d: date) -> date | None:
+    """The latest period end of the sector facts on or before the day (the same for every area: a helper of
+    the registered functions, not a view of any area)."""
     return conn.execute(sa.select(sa.func.max(vf.c.period_end)).where(vf.c.period_end <= on(d))).scalar()
 
 
 def _facts_area_key(by: str):
     return {"county": sa.literal("county"), "township": villages.c.township_code, "village": vf.c.village_code}[by]
-
-
-def _facts_scope(f: Filter) -> list:
-    clauses = []
-    if f.township:
-        clauses.append(villages.c.township_code == f.township)
-    if f.village:
-        clauses.append(vf.c.village_code == f.village)
-    return clauses
 
 
 def _fact_values(conn, f: Filter, by: str, period) -> pd.DataFrame:
@@ -100,21 +95,21 @@ def _fact_values(conn, f: Filter, by: str, period) -> pd.DataFrame:
     for i in FACT_INDICATORS:
         cols += [sa.func.sum(i.numerator).label(f"{i.key}__n"), sa.func.sum(i.denominator).label(f"{i.key}__d")]
     stmt = (sa.select(key.label("code"), *cols).select_from(vf.join(villages, villages.c.code == vf.c.village_code))
-            .where(vf.c.period_end == on(period), *_facts_scope(f)).group_by(key))
+            .where(vf.c.period_end == on(period), *scope.where(f, vf)).group_by(key))
     wide = frame(conn, stmt, ["code", *[c.name for c in cols]])
     return _long(wide, FACT_INDICATORS)
 
 
 def _populated_areas(conn, f: Filter, by: str) -> list[str]:
     """Areas in scope that have households (an index probe per area, not a count of every household)."""
-    hh, scope = households, in_scope(f, category=False)
+    hh, in_scope = households, scope.where(f, households, category=False)
     if by == "county":
-        stmt = sa.select(sa.literal("county")).where(sa.exists(sa.select(hh.c.id).where(*scope)))
+        stmt = sa.select(sa.literal("county")).where(sa.exists(sa.select(hh.c.id).where(*in_scope)))
     elif by == "township":
-        stmt = sa.select(townships.c.code).where(sa.exists().where(hh.c.township_code == townships.c.code, *scope))
+        stmt = sa.select(townships.c.code).where(sa.exists().where(hh.c.township_code == townships.c.code, *in_scope))
     else:
         stmt = sa.select(villages.c.code).where(sa.exists().where(
-            hh.c.township_code == villages.c.township_code, hh.c.village_code == villages.c.code, *scope))
+            hh.c.township_code == villages.c.township_code, hh.c.village_code == villages.c.code, *in_scope))
     return list(conn.execute(stmt).scalars())
 
 
@@ -123,17 +118,16 @@ def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
     key = area_key(by)
     has_measure = sa.exists().where(aid_measures.c.household_id == hh.c.id, aid_measures.c.registered_date <= on(d))
     cov = sa.select(key.label("code"), count_if(has_measure).label("measure_coverage__n"),
-                    sa.func.count().label("measure_coverage__d")).where(monitored_on(d), *in_scope(f)).group_by(key)
+                    sa.func.count().label("measure_coverage__d")).where(monitored_on(d), *scope.where(f, hh)).group_by(key)
     w = warnings
     in_year = sa.and_(w.c.decision_date >= on(date(d.year, 1, 1)), w.c.decision_date <= on(d))
-    leads, lead_scope = scoped_rows(f)
     timely = sa.select(area_key(by, w).label("code"),
                        count_if(days_between(w.c.raised_date, w.c.decision_date) <= 15).label("lead_timeliness__n"),
-                       sa.func.count().label("lead_timeliness__d")).select_from(leads).where(
-        in_year, *lead_scope).group_by(area_key(by, w))
+                       sa.func.count().label("lead_timeliness__d")).where(
+        in_year, *scope.where(f, w)).group_by(area_key(by, w))
     drop = sa.select(key.label("code"), sa.func.count().label("dropouts__n")).select_from(
         members.join(hh, hh.c.id == members.c.household_id)).where(
-        members.c.dropout == sa.true(), *in_scope(f, category=False)).group_by(key)  # partial index: dropouts only
+        members.c.dropout == sa.true(), *scope.where(f, hh, category=False)).group_by(key)  # partial index: dropouts only
     rf = risk_factors
     unsafe = sa.select(area_key(by, rf).label("code"),
                        sa.func.count(sa.distinct(rf.c.household_id)).label("unsafe_houses__n")).where(
@@ -158,16 +152,20 @@ def _long(wide: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["code", "indicator", "numerator", "denominator"])
 
 
-def target_values(conn, year: int) -> pd.DataFrame:
-    """Targets in force in a year: the year's own, else the latest earlier year's (scope: county or township)."""
-    stmt = sa.select(targets.c.indicator, targets.c.scope, targets.c.year, targets.c.value, targets.c.deadline).where(
-        targets.c.year <= year).order_by(targets.c.indicator, targets.c.scope, targets.c.year)
+@query(area="scope")
+def target_values(conn, f: Filter) -> pd.DataFrame:
+    """Targets in force in the as-of year: the year's own, else the latest earlier year's (scope: county or
+    township; a township's filter gets the county's targets and its own)."""
+    t = targets
+    own = [t.c.scope.in_(["county", f.township])] if f.township else []
+    stmt = sa.select(t.c.indicator, t.c.scope, t.c.year, t.c.value, t.c.deadline).where(
+        t.c.year <= f.as_of.year, *own).order_by(t.c.indicator, t.c.scope, t.c.year)
     t = frame(conn, stmt, ["indicator", "scope", "year", "value", "deadline"])
     return t.groupby(["indicator", "scope"], as_index=False).last()
 
 
 def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    t = target_values(conn, f.as_of.year)
+    t = target_values(conn, f)
     county_t = t[t.scope == "county"][["indicator", "value"]].rename(columns={"value": "county_target"})
     town_t = t[t.scope != "county"][["scope", "indicator", "value"]].rename(
         columns={"scope": "township_code", "value": "town_target"})
@@ -188,6 +186,7 @@ def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) ->
     return out
 
 
+@query(area="code")
 def target_status(conn, f: Filter, by: str = "county") -> pd.DataFrame:
     """Every indicator for every area of the level: value, target, gap and traffic light."""
     period = latest_period(conn, f.as_of)
@@ -204,14 +203,14 @@ def target_status(conn, f: Filter, by: str = "county") -> pd.DataFrame:
     return out[COLUMNS].reset_index(drop=True)
 
 
+@query()
 def target_trend(conn, f: Filter, indicator: str) -> pd.DataFrame:
     """A sector indicator's value at every period end up to the as-of day, for the filter's area."""
     i = BY_KEY[indicator]
     if i.numerator is None:
         raise ValueError(f"{indicator} has no per-period facts")
     stmt = (sa.select(vf.c.period_end, sa.func.sum(i.numerator), sa.func.sum(i.denominator))
-            .select_from(vf.join(villages, villages.c.code == vf.c.village_code))
-            .where(vf.c.period_end <= on(f.as_of), *_facts_scope(f)).group_by(vf.c.period_end).order_by(vf.c.period_end))
+            .where(vf.c.period_end <= on(f.as_of), *scope.where(f, vf)).group_by(vf.c.period_end).order_by(vf.c.period_end))
     out = frame(conn, stmt, ["period_end", "numerator", "denominator"])
     out["value"] = out.numerator.astype(float) / out.denominator.astype(float).where(out.denominator > 0) * 100
     return out
@@ -228,6 +227,7 @@ def project_to_deadline(trend: pd.DataFrame, deadline: date, points: int = 4) ->
     return float(np.clip(intercept + slope * ahead, 0, 100))
 
 
+@query(area="code")
 def lagging_villages(conn, f: Filter, indicator: str, limit: int = 20) -> pd.DataFrame:
     """Villages furthest behind the target on one indicator."""
     return lagging_from_status(target_status(conn, f, "village"), indicator, limit)
