@@ -29,24 +29,24 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and value != value) or value is pd.NaT
 
 
-def mask_id_number(value) -> str | None:
-    """430321********1234: area code and the last four kept."""
+def _keep_ends(value, head: int, tail: int, shortest: int) -> str | None:
+    """The first `head` and last `tail` characters kept, the rest starred (all starred below `shortest`)."""
     if _missing(value):
         return None
     s = str(value)
-    if len(s) <= 10:
+    if len(s) < shortest:
         return "*" * len(s)
-    return s[:6] + "*" * (len(s) - 10) + s[-4:]
+    return s[:head] + "*" * (len(s) - head - tail) + s[-tail:]
+
+
+def mask_id_number(value) -> str | None:
+    """430321********1234: area code and the last four kept."""
+    return _keep_ends(value, 6, 4, 11)
 
 
 def mask_phone(value) -> str | None:
     """138****5678."""
-    if _missing(value):
-        return None
-    s = str(value)
-    if len(s) < 7:
-        return "*" * len(s)
-    return s[:3] + "*" * (len(s) - 7) + s[-4:]
+    return _keep_ends(value, 3, 4, 7)
 
 
 def mask_name(value) -> str | None:

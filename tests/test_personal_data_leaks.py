@@ -70,20 +70,6 @@ def test_the_marks_cover_the_personal_columns():
                    "members.health": "health", "risk_factors.factor_type": "factor", "visits.note": "note"}
 
 
-@pytest.fixture(scope="module")
-def leak_db(tmp_path_factory):
-    """The fixture county (SQLite: the server reads its own copy)."""
-    from queries.db import make_engine
-    from tests.fixture_db import build_fixture
-
-    path = tmp_path_factory.mktemp("leaks") / "leaks.db"
-    engine = make_engine(f"sqlite:///{path}", read_only=False)
-    metadata.create_all(engine)
-    build_fixture(engine)
-    engine.dispose()
-    return f"sqlite:///{path}"
-
-
 def capture_pages(base_url: str, db_url: str, user: str) -> dict[str, bytes]:
     """Log in as `user` over the websocket protocol and open every page by URL; page path -> every byte the
     server sent for it."""
@@ -122,7 +108,9 @@ def capture_pages(base_url: str, db_url: str, user: str) -> dict[str, bytes]:
     return asyncio.run(go())
 
 
-def test_no_unmasked_personal_value_reaches_the_browser_for_any_role_and_page(leak_db, users_file, tmp_path):
+def test_no_unmasked_personal_value_reaches_the_browser_for_any_role_and_page(fixture_sqlite_url, users_file,
+                                                                             tmp_path):
+    leak_db = fixture_sqlite_url  # the server only reads it
     from tests.browser import streamlit_server
 
     env = {"MONITOR_USERS_FILE": str(users_file), "MONITOR_AUDIT_URL": f"sqlite:///{tmp_path / 'audit.db'}",
