@@ -34,6 +34,8 @@ def where(f: Filter, table, *, category: bool = True) -> list:
         if not (f.township or f.village or with_category):
             return []  # county-wide: the rows alone answer, no household lookup for each of them
         return [c.household_id.in_(sa.select(households.c.id).where(*where(f, households, category=category)))]
+    if name == "targets":  # a target applies county-wide ("county") or to one township (its code)
+        return [c.scope.in_(["county", f.township])] if f.township else []
     if name in THROUGH_VILLAGE:
         clauses = []
         if f.township:

@@ -157,9 +157,8 @@ def target_values(conn, f: Filter) -> pd.DataFrame:
     """Targets in force in the as-of year: the year's own, else the latest earlier year's (scope: county or
     township; a township's filter gets the county's targets and its own)."""
     t = targets
-    own = [t.c.scope.in_(["county", f.township])] if f.township else []
     stmt = sa.select(t.c.indicator, t.c.scope, t.c.year, t.c.value, t.c.deadline).where(
-        t.c.year <= f.as_of.year, *own).order_by(t.c.indicator, t.c.scope, t.c.year)
+        t.c.year <= f.as_of.year, *scope.where(f, t)).order_by(t.c.indicator, t.c.scope, t.c.year)
     t = frame(conn, stmt, ["indicator", "scope", "year", "value", "deadline"])
     return t.groupby(["indicator", "scope"], as_index=False).last()
 
