@@ -174,7 +174,11 @@ def test_the_pipeline_refuses_a_name_search_for_a_strict_viewer():
     from queries import households
     from queries.filters import Filter
     from queries.registry import spec
+    f = Filter(as_of=AS_OF)
+    hl = spec(households.household_list)
     with pytest.raises(data.NotPermitted, match="户编号"):
-        data._refuse_searches(spec(households.household_list), "strict", {"name": "王"})
-    data._refuse_searches(spec(households.household_list), "masked", {"name": "王"})  # allowed
-    assert Filter(as_of=AS_OF)  # the filter type the pipeline clamps
+        data._refuse_searches(hl, "strict", (f,), {"name": "王"})
+    with pytest.raises(data.NotPermitted, match="户编号"):
+        data._refuse_searches(hl, "strict", (f, None, "王"), {})  # passed by position
+    data._refuse_searches(hl, "strict", (f,), {"code": "4399", "name": None})  # by code: allowed
+    data._refuse_searches(hl, "masked", (f,), {"name": "王"})  # roles that see names: allowed
