@@ -315,7 +315,7 @@ def visits_table(v: pd.DataFrame, as_of: date, monitored: bool) -> None:
 def record(ctx: Context, code: str, hid: int) -> None:
     as_of = ctx.f.as_of
     rec = None
-    if reveal_control(ctx, code):
+    if st.session_state.get(REVEALED) == code:
         try:
             rec = data.reveal(hh_q.household_record, ctx.f, hid, target=code)
         except data.NotPermitted as exc:
@@ -327,6 +327,7 @@ def record(ctx: Context, code: str, hid: int) -> None:
         _drop_hh()
         st.warning("该户不在当前筛选范围内，已忽略。", icon=":material/info:")
         return
+    reveal_control(ctx, code)
     info = rec["household"].iloc[0]
     members = rec["members"]
     heads = members.loc[members.relation == "head", "name"]
@@ -354,22 +355,21 @@ def body(ctx: Context) -> None:
     record(ctx, *chosen)
 
 
-def reveal_control(ctx: Context, code: str) -> bool:
-    """Full ID numbers and phones for this household, only for roles allowed and only on request."""
+def reveal_control(ctx: Context, code: str) -> None:
+    """The request for full ID numbers and phones (roles allowed only); data.reveal then logs and shows them."""
     if not ctx.user.role.may_reveal:
-        return False
+        return
     if st.session_state.get(REVEALED) == code:
         if st.button("重新脱敏显示", key="hh_hide", icon=":material/visibility_off:"):
             st.session_state.pop(REVEALED, None)
             data.conceal(code)
             st.rerun()
         st.caption("已显示完整身份证号和电话（本次查看已记录）。")
-        return True
+        return
     if st.button("显示完整身份证号和电话", key="hh_reveal", icon=":material/visibility:",
                  help="仅在核实身份时使用；每次查看都会记录到审计日志。"):
         st.session_state[REVEALED] = code  # data.reveal logs it before anything is shown
         st.rerun()
-    return False
 
 
 run_page("户情", body)
