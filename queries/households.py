@@ -4,8 +4,6 @@ These return personal data in full; the registry marks which result columns show
 the dashboard's pipeline masks them for the viewer (queries/privacy.py) before anything reaches the UI.
 """
 
-from datetime import date
-
 import pandas as pd
 import sqlalchemy as sa
 
