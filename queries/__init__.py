@@ -1,5 +1,7 @@
-"""The query layer: plain functions (connection, Filter) -> DataFrame, all aggregation in SQL.
-No Streamlit here; every number on screen comes from a function in this package."""
+"""The query layer: plain functions (connection, Filter, ...) -> DataFrame, all aggregation in SQL, each
+registered (queries/registry.py) with how its rows lie in an area and which columns are personal.
+No Streamlit here; every number on screen comes from a function in this package, through the dashboard's
+one pipeline (dashboard/common/data.py)."""
 
-from queries import aid, areas, factors, households, inspection, kpis, leads, quality, ranking, targets, trends  # noqa: F401  (registers metrics)
+from queries import aid, areas, factors, households, inspection, kpis, leads, quality, ranking, targets, trends  # noqa: F401  (registers metrics and queries)
 from queries.filters import Filter  # noqa: F401

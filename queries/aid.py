@@ -4,13 +4,15 @@ helpers' visits, project funds and completion against deadlines."""
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, POLICY_TOOL_GROUP, POLICY_TOOL_GROUPS, TOOL_GROUPS, TOOLS
 from queries.filters import Filter
 from queries.deadlines import QUARTER_DAYS, deadline_expr, project_deadlines
 from queries.metrics import define
 from queries.schema import aid_measures, households, project_payments, projects, risk_factors, visits
-from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
-                         open_on, per_area, ratio)
+from queries.registry import query
+from queries.sql import (area_key, count_if, days_between, frame, monitored_households, monitored_on, on, open_on,
+                         per_area, ratio)
 
 T = "帮扶进度"
 define("measure_coverage", "帮扶措施覆盖率",
@@ -39,38 +41,30 @@ define("projects_carried_over", "往年结转项目",
        "这些项目在项目清单中标为“往年结转”，计入逾期未完工项目，不计入当年资金支出进度。", unit="个", topic=T)
 
 
+@query(area="code")
 def measure_coverage(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     d, hh = f.as_of, households
     has_measure = sa.exists().where(aid_measures.c.household_id == hh.c.id, aid_measures.c.registered_date <= on(d))
     key = area_key(by)
     stmt = (sa.select(key.label("code"), count_if(sa.true()).label("monitored"),
                       count_if(has_measure).label("with_measure"), count_if(hh.c.helper_id.is_(None)).label("no_helper"))
-            .where(monitored_on(d), *in_scope(f)).group_by(key))
+            .where(monitored_on(d), *scope.where(f, hh)).group_by(key))
     out = per_area(conn, f, by, stmt, ["monitored", "with_measure", "no_helper"])
     out["without_measure"] = out.monitored - out.with_measure
     out["coverage"] = ratio(out.with_measure, out.monitored, 100)
     return out
 
 
-def _measures_in_scope(f: Filter):
-    m, hh = aid_measures, households
-    where = [m.c.registered_date <= on(f.as_of)]
-    scope = in_scope(f)
-    if scope:  # county-wide, the measures alone answer: no household lookup for each of them
-        where.append(m.c.household_id.in_(sa.select(hh.c.id).where(*scope)))
-    return m, where
-
-
+@query()
 def measures_by_tool(conn, f: Filter) -> pd.DataFrame:
     """Every policy tool: measures registered, completed, overdue, in progress, and the amount; with both
     groupings of the tools (the system's five groups and 附件9's six)."""
     m, d = aid_measures, f.as_of
     done = sa.and_(m.c.completed_date.is_not(None), m.c.completed_date <= on(d))
     overdue = sa.and_(sa.not_(done), m.c.planned_date < on(d))
-    joined, where = _measures_in_scope(f)
     stmt = (sa.select(m.c.tool, sa.func.count(), count_if(done), count_if(overdue),
                       sa.func.coalesce(sa.func.sum(m.c.amount), 0))
-            .select_from(joined).where(*where).group_by(m.c.tool))
+            .where(m.c.registered_date <= on(d), *scope.where(f, m)).group_by(m.c.tool))
     got = {r[0]: r[1:] for r in conn.execute(stmt).all()}
     rows = []
     for tool, (label, group, dept) in TOOLS.items():
@@ -83,6 +77,7 @@ def measures_by_tool(conn, f: Filter) -> pd.DataFrame:
                                        "in_progress", "amount"])
 
 
+@query()
 def factor_tool_gaps(conn, f: Filter) -> pd.DataFrame:
     """Per factor type: monitored households with it open, and those without any matching measure."""
     rf, m, d = risk_factors, aid_measures, f.as_of
@@ -103,6 +98,7 @@ def factor_tool_gaps(conn, f: Filter) -> pd.DataFrame:
 VISIT_BUCKETS = {"within_30": "30天内", "d31_90": "31-90天", "over_90": "超过90天", "never": "从未走访"}
 
 
+@query(area="code")
 def visit_recency(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Monitored households by days since their last visit on or before the as-of day."""
     d, hh, v = f.as_of, households, visits
@@ -110,7 +106,7 @@ def visit_recency(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     last_visit = sa.select(sa.func.max(v.c.visit_date)).where(v.c.household_id == hh.c.id,
                                                               v.c.visit_date <= on(d)).scalar_subquery()
     per_hh = sa.select(area_key(by).label("code"), last_visit.label("last")).where(
-        monitored_on(d), *in_scope(f)).subquery()
+        monitored_on(d), *scope.where(f, hh)).subquery()
     age = days_between(per_hh.c.last, on(d))
     stmt = (sa.select(per_hh.c.code, count_if(sa.and_(per_hh.c.last.is_not(None), age <= 30)),
                       count_if(sa.and_(age > 30, age <= QUARTER_DAYS)), count_if(age > QUARTER_DAYS), count_if(per_hh.c.last.is_(None)))
@@ -142,19 +138,14 @@ def _project_states(f: Filter, paid):
 def _projects_in_scope(f: Filter, shown) -> list:
     """The view's projects (the as-of year's and earlier years' carried over) in the filter's area
     (projects have no monitoring category)."""
-    p = projects
-    where = [shown]
-    if f.township:
-        where.append(p.c.township_code == f.township)
-    if f.village:
-        where.append(p.c.village_code == f.village)
-    return where
+    return [shown, *scope.where(f, projects)]
 
 
 FUND_COLUMNS = ["projects", "budget", "disbursed", "industry_budget", "due", "completed", "completed_on_time", "overdue",
                 "current_projects", "carried_over", "carried_unpaid"]
 
 
+@query(area="code")
 def funds_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Projects per area: the as-of year's budget, disbursed by the as-of day and industry share (the rates'
     basis), earlier years' projects carried over and their unpaid balance, and completion against the
@@ -183,6 +174,7 @@ PROJECT_COLUMNS = ["code", "name", "township_code", "village_code", "category", 
                    "batch", "planned_completion", "deadline", "actual_completion", "carried_over", "overdue"]
 
 
+@query(area="township_code")
 def project_list(conn, f: Filter) -> pd.DataFrame:
     """Every project of the view, overdue first: the as-of year's and earlier years' carried over (往年结转)."""
     p = projects

@@ -1,50 +1,59 @@
 """The county, its townships and villages, and facts about the database itself."""
 
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
+from queries.filters import Filter
+from queries.registry import query
 from queries.schema import county, meta, townships, villages
 from queries.sql import frame
 
 
+@query(scoped=False)
 def database_meta(conn) -> dict[str, str]:
     return {k: v for k, v in conn.execute(sa.select(meta.c.key, meta.c.value)).all()}
 
 
+@query(scoped=False)
 def data_as_of(conn) -> date | None:
     """The day the data describes (数据截至): set by the loader in the meta table."""
     value = database_meta(conn).get("as_of")
     return date.fromisoformat(value) if value else None
 
 
+@query(scoped=False)
 def county_info(conn) -> dict:
     row = conn.execute(sa.select(county.c.code, county.c.name, county.c.province).order_by(county.c.code)).first()
     return dict(row._mapping) if row else {}
 
 
-def township_list(conn, scope: str | None = None) -> pd.DataFrame:
-    """Townships (only the scope's own for a user confined to one)."""
-    stmt = sa.select(townships.c.code, townships.c.name, townships.c.centroid_lon, townships.c.centroid_lat
-                     ).order_by(townships.c.code)
-    if scope:
-        stmt = stmt.where(townships.c.code == scope)
+@query(area="code")
+def township_list(conn, f: Filter) -> pd.DataFrame:
+    """The filter's townships (every township county-wide; a township user's own only)."""
+    stmt = (sa.select(townships.c.code, townships.c.name, townships.c.centroid_lon, townships.c.centroid_lat)
+            .where(*scope.where(f, townships)).order_by(townships.c.code))
     return frame(conn, stmt, ["code", "name", "lon", "lat"])
 
 
-def village_list(conn, township: str | None = None, scope: str | None = None) -> pd.DataFrame:
-    stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code,
-                     villages.c.centroid_lon, villages.c.centroid_lat).order_by(villages.c.code)
-    if township:
-        stmt = stmt.where(villages.c.township_code == township)
-    if scope:
-        stmt = stmt.where(villages.c.township_code == scope)
+@query(area="code")
+def village_list(conn, f: Filter) -> pd.DataFrame:
+    """The villages of the filter's townships (the village filter itself does not narrow the list)."""
+    stmt = (sa.select(villages.c.code, villages.c.name, villages.c.township_code, villages.c.centroid_lon,
+                      villages.c.centroid_lat).where(*scope.where(areas_of(f), villages)).order_by(villages.c.code))
     return frame(conn, stmt, ["code", "name", "township_code", "lon", "lat"])
 
 
-def township_boundaries(conn, scope: str | None = None) -> pd.DataFrame:
-    stmt = sa.select(townships.c.code, townships.c.name, townships.c.boundary_geojson).order_by(townships.c.code)
-    if scope:
-        stmt = stmt.where(townships.c.code == scope)
+@query(area="code")
+def township_boundaries(conn, f: Filter) -> pd.DataFrame:
+    stmt = (sa.select(townships.c.code, townships.c.name, townships.c.boundary_geojson)
+            .where(*scope.where(f, townships)).order_by(townships.c.code))
     return frame(conn, stmt, ["code", "name", "geojson"])
+
+
+def areas_of(f: Filter) -> Filter:
+    """The filter without its village and category: the areas a filter widget may offer."""
+    return replace(f, village=None, category=None)

@@ -47,6 +47,7 @@ FACTOR_TYPES = {
     "accident": ("因意外事故", "accident"),
     "other": ("其他", "other"),
 }
+HEALTH_FACTOR_TYPES = ("illness", "disability")  # these factor types tell a health or disability fact
 DISASTER_KINDS = {
     "flood": "洪涝灾害",
     "geologic": "地质灾害",

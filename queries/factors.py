@@ -3,11 +3,13 @@
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
 from queries.codes import FACTOR_GROUPS, FACTOR_TYPES
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import risk_factors
-from queries.sql import frame, monitored_households, on, open_on, per_area, period_key, scoped_rows
+from queries.registry import query
+from queries.sql import frame, monitored_households, on, open_on, per_area, period_key
 from queries.trends import TREND_START
 
 T = "风险因子"
@@ -36,6 +38,7 @@ def _open_factors(f: Filter):
                    rf.c.household_id.in_(monitored_households(f))))
 
 
+@query()
 def factor_breakdown(conn, f: Filter) -> pd.DataFrame:
     """Every factor type with the number of households that have it open, and its share."""
     o = _open_factors(f).subquery()
@@ -50,6 +53,7 @@ def factor_breakdown(conn, f: Filter) -> pd.DataFrame:
     return out
 
 
+@query()
 def factor_groups(conn, f: Filter) -> pd.DataFrame:
     """Every factor group with the households that have at least one of its types open (each household once
     per group), their share of the households with any open factor, and the sum of its types' counts (户次)."""
@@ -69,6 +73,7 @@ def factor_groups(conn, f: Filter) -> pd.DataFrame:
     return out
 
 
+@query(area="code")
 def factors_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Area x factor type: households with the factor open (wide: one column per factor type)."""
     o = _open_factors(f).subquery()
@@ -78,6 +83,7 @@ def factors_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     return per_area(conn, f, by, stmt, list(FACTOR_TYPES))
 
 
+@query()
 def multi_factor_households(conn, f: Filter) -> pd.DataFrame:
     """How many households have 1, 2, 3 or more open factors."""
     o = _open_factors(f).subquery()
@@ -89,14 +95,13 @@ def multi_factor_households(conn, f: Filter) -> pd.DataFrame:
                          "households": [int(counts.get(k, 0)) for k in (1, 2, 3)]})
 
 
+@query()
 def factor_trend(conn, f: Filter) -> pd.DataFrame:
     """New factors identified per period (month or quarter) and group, up to the as-of day."""
     rf = risk_factors
     key = period_key(rf.c.identified_date, f.period)
-    factors_from, scope = scoped_rows(f, rf)
     stmt = (sa.select(key, rf.c.factor_group, sa.func.count())
-            .select_from(factors_from)
-            .where(rf.c.identified_date <= on(f.as_of), rf.c.identified_date >= on(TREND_START), *scope)
+            .where(rf.c.identified_date <= on(f.as_of), rf.c.identified_date >= on(TREND_START), *scope.where(f, rf))
             .group_by(key, rf.c.factor_group).order_by(key, rf.c.factor_group))
     out = frame(conn, stmt, ["period", "group", "new_factors"])
     out["group_label"] = out.group.map(FACTOR_GROUPS).fillna("未知")

@@ -19,8 +19,9 @@ class Filter:
     def __post_init__(self):
         if self.period not in PERIOD_KINDS:
             raise ValueError(f"unknown period {self.period!r}")
-        # The one place access scope is enforced: every query honours `township` and `village`,
-        # so clamping them here filters every query of a township user, whatever the page or URL asks.
+        # Access scope: every query honours `township` and `village` (queries/scope.py), and the dashboard's
+        # pipeline sets `scope` to the user's township on every call (dashboard/common/data.py), so clamping
+        # them here filters every query of a township user, whatever the page or URL asks.
         if self.scope:
             if self.township != self.scope:
                 object.__setattr__(self, "township", self.scope)

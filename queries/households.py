@@ -1,19 +1,19 @@
 """Household search, list and one household's full record (户情).
 
-These return personal data in full; masking happens in queries/privacy.py before anything
-reaches the UI.
+These return personal data in full; the registry marks which result columns show which schema column, and
+the dashboard's pipeline masks them for the viewer (queries/privacy.py) before anything reaches the UI.
 """
-
-from datetime import date
 
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
 from queries.schema import (aid_measures, helpers, household_income, households, members, monitoring_lines,
                             risk_factors, townships, villages, visits, warnings)
-from queries.sql import frame, head_name, in_scope, monitored_on, on, open_on, warning_closed_by, warning_open_on
+from queries.registry import query, shown
+from queries.sql import frame, head_name, monitored_on, on, open_on, warning_closed_by, warning_open_on
 
 LIST_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "hh_type", "monitor_category",
                 "status", "worst_open_level", "open_factors", "measures", "helper_name", "last_visit"]
@@ -24,22 +24,28 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def household_list(conn, f: Filter, search: str | None = None, monitored_only: bool = True,
+@query(area="household_id", personal=shown(head_name=members.c.name, helper_name=helpers.c.name),
+       search={"name": members.c.name})
+def household_list(conn, f: Filter, code: str | None = None, name: str | None = None, monitored_only: bool = True,
                    limit: int = 200) -> pd.DataFrame:
-    """Households in scope, optionally matching a household code (prefix) or head's name (part)."""
+    """Households in scope, optionally matching a household code (prefix) or a head's name (part); given
+    both, either may match."""
     d, hh = f.as_of, households
     head = head_name()
     w = warnings
     level_rank = sa.case({lv: i for i, lv in enumerate(WARNING_LEVELS)}, value=w.c.level, else_=9)
     worst = sa.select(w.c.household_id, sa.func.min(level_rank).label("rank")).where(
         warning_open_on(d)).group_by(w.c.household_id).subquery()
-    where = list(in_scope(f))
+    where = scope.where(f, hh)
     if monitored_only:
         where.append(monitored_on(d))
-    if search:
-        text = search.strip()[:SEARCH_MAX]
-        where.append(sa.or_(hh.c.code.like(_like_escape(text) + "%", escape="\\"),
-                            head.like("%" + _like_escape(text) + "%", escape="\\")))
+    matches = []
+    if code and code.strip():
+        matches.append(hh.c.code.like(_like_escape(code.strip()[:SEARCH_MAX]) + "%", escape="\\"))
+    if name and name.strip():
+        matches.append(head.like("%" + _like_escape(name.strip()[:SEARCH_MAX]) + "%", escape="\\"))
+    if matches:
+        where.append(sa.or_(*matches))
     # the first `limit` households (worst open warning first); their details are looked up afterwards,
     # by household, instead of counting every household's factors, measures and visits first
     rank = sa.func.coalesce(worst.c.rank, 9)
@@ -70,17 +76,27 @@ def household_list(conn, f: Filter, search: str | None = None, monitored_only: b
     return out
 
 
-def household_id_by_code(conn, code: str, f: Filter | None = None) -> int | None:
-    stmt = sa.select(households.c.id).where(households.c.code == code)
-    if f is not None:
-        stmt = stmt.where(*in_scope(f, category=False))
+@query(area="household_id")
+def household_id_by_code(conn, f: Filter, code: str) -> int | None:
+    """The id of the household with this code in the filter's area (whatever its category), else None."""
+    stmt = sa.select(households.c.id).where(households.c.code == code, *scope.where(f, households, category=False))
     return conn.execute(stmt).scalar()
 
 
-def household_record(conn, household_id: int, as_of: date, f: Filter | None = None) -> dict[str, pd.DataFrame] | None:
-    """Everything about one household up to the as-of day; None if it does not exist (or is out of scope)."""
-    hh = households
-    scope = in_scope(f, category=False) if f is not None else []
+def _record_code(rec) -> str | None:
+    return None if rec is None else str(rec["household"].code.iloc[0])
+
+
+@query(area="household_id", view_of=_record_code, personal={
+    "household": shown(helper_name=helpers.c.name, helper_phone=helpers.c.phone),
+    "members": shown(members.c.name, members.c.id_number, members.c.phone, members.c.health, members.c.disability_level),
+    "factors": shown(risk_factors.c.factor_type),
+    "visits": shown(visits.c.note, visitor_name=helpers.c.name)})
+def household_record(conn, f: Filter, household_id: int) -> dict[str, pd.DataFrame] | None:
+    """Everything about one household up to the as-of day; None if it does not exist or is outside the
+    filter's area (its category does not matter)."""
+    hh, as_of = households, f.as_of
+    in_scope = scope.where(f, hh, category=False)
     # dates after the as-of day have not happened yet on that day
     identified = sa.case((hh.c.identified_date <= on(as_of), hh.c.identified_date), else_=None)
     head = sa.select(hh.c.id, hh.c.code, hh.c.hh_type,
@@ -89,7 +105,7 @@ def household_record(conn, household_id: int, as_of: date, f: Filter | None = No
                      townships.c.name, villages.c.name, helpers.c.name, helpers.c.phone, helpers.c.unit
                      ).select_from(hh.join(villages, villages.c.code == hh.c.village_code)
                                    .join(townships, townships.c.code == hh.c.township_code)
-                                   .outerjoin(helpers, helpers.c.id == hh.c.helper_id)).where(hh.c.id == household_id, *scope)
+                                   .outerjoin(helpers, helpers.c.id == hh.c.helper_id)).where(hh.c.id == household_id, *in_scope)
     info = frame(conn, head, ["household_id", "code", "hh_type", "monitor_category", "identified_date",
                               "eliminated_date", "assistance_only", "negative_factor", "updated_date",
                               "township_name", "village_name", "helper_name", "helper_phone", "helper_unit"])

@@ -47,7 +47,9 @@ from queries.filters import Filter
 from queries.schema import (aid_measures, helpers, household_income, households, inspections, members,
                             monitoring_lines, risk_factors, townships, village_facts, villages, visits, warnings)
 from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words
-from queries.sql import (count_if, days_between, eliminated_by, frame, in_scope, monitored_on, on, open_on,
+from queries import scope
+from queries.registry import query, shown
+from queries.sql import (count_if, days_between, eliminated_by, frame, monitored_on, on, open_on,
                          overdue_on, per_area, warning_open_on)
 
 INSPECTION_KINDS = {"review": "回头看", "covert": "暗访", "evaluation": "后评估", "supervision": "督查"}
@@ -112,7 +114,7 @@ def _household_counts(conn, f: Filter) -> pd.DataFrame:
                                        < quick_elimination_days())),
                       count_if(sa.and_(elim, low_income)))
             .select_from(hh.outerjoin(last, last.c.household_id == hh.c.id))
-            .where(*in_scope(f, category=False)).group_by(hh.c.village_code))
+            .where(*scope.where(f, hh, category=False)).group_by(hh.c.village_code))
     return frame(conn, stmt, ["code", "households", "monitored", "no_measure", "stale_visit_hh", "no_helper",
                               "quick_elimination", "low_income_elimination"])
 
@@ -122,7 +124,7 @@ def _warning_counts(conn, f: Filter) -> pd.DataFrame:
     stmt = (sa.select(hh.c.village_code.label("code"),
                       count_if(sa.and_(warning_open_on(d), w.c.level.in_(["red", "orange"]))), count_if(overdue_on(f)))
             .select_from(w.join(hh, hh.c.id == w.c.household_id))
-            .where(w.c.raised_date <= on(d), *in_scope(f, category=False)).group_by(hh.c.village_code))
+            .where(w.c.raised_date <= on(d), *scope.where(f, hh, category=False)).group_by(hh.c.village_code))
     return frame(conn, stmt, ["code", "open_red_orange", "overdue"])
 
 
@@ -141,13 +143,13 @@ def _target_gaps(conn, f: Filter) -> pd.DataFrame:
     for ind, _ in GAP_INDICATORS:
         i = tq.BY_KEY[ind]
         sums += [sa.func.sum(i.numerator), sa.func.sum(i.denominator)]
-    joined, scope = tq.village_reports(f.as_of, f)
+    joined, in_area = tq.village_reports(f.as_of, f)
     stmt = (sa.select(villages.c.code, villages.c.township_code, *sums).select_from(joined)
-            .where(*scope, vf.c.village_code.is_not(None)).group_by(villages.c.code, villages.c.township_code))
+            .where(*in_area, vf.c.village_code.is_not(None)).group_by(villages.c.code, villages.c.township_code))
     wide = frame(conn, stmt, ["code", "township_code", *[f"{ind}__{x}" for ind, _ in GAP_INDICATORS for x in "nd"]])
     if wide.empty:
         return pd.DataFrame(columns=cols)
-    t = tq.target_values(conn, f.as_of.year)
+    t = tq.target_values(conn, f)
     county_t = t[t.scope == "county"].set_index("indicator").value.to_dict()
     town_t = t[t.scope != "county"].set_index(["scope", "indicator"]).value.to_dict()
     out = pd.DataFrame({"code": wide.code})
@@ -159,6 +161,7 @@ def _target_gaps(conn, f: Filter) -> pd.DataFrame:
     return out[cols]
 
 
+@query(area="code")
 def village_components(conn, f: Filter) -> pd.DataFrame:
     """Every village in scope with its raw component values (0 where there is nothing to count).
 
@@ -257,16 +260,11 @@ def reason_text(r: dict, area_word: str = "全县", limit: int = 3) -> str:
 
 # -- past inspections ------------------------------------------------------------------------------------
 def _inspections_in_scope(f: Filter) -> list:
-    """Inspections up to the as-of day in the filter's area (with villages joined for the township)."""
-    i = inspections
-    where = [i.c.inspected_on <= on(f.as_of)]
-    if f.township:
-        where.append(villages.c.township_code == f.township)
-    if f.village:
-        where.append(i.c.village_code == f.village)
-    return where
+    """Inspections up to the as-of day in the filter's area."""
+    return [inspections.c.inspected_on <= on(f.as_of), *scope.where(f, inspections)]
 
 
+@query(area="code")
 def last_inspections(conn, f: Filter) -> pd.DataFrame:
     """Per village in scope: the latest inspection on or before the as-of day (date, kind, team) and the count."""
     i, where = inspections, _inspections_in_scope(f)
@@ -282,13 +280,15 @@ def last_inspections(conn, f: Filter) -> pd.DataFrame:
     return out
 
 
+@query(area="village_code")
 def inspection_list(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
     i, where = inspections, _inspections_in_scope(f)
-    stmt = (sa.select(i.c.inspected_on, townships.c.name, villages.c.name, i.c.kind, i.c.team, i.c.note)
+    stmt = (sa.select(i.c.inspected_on, townships.c.name, villages.c.name, i.c.kind, i.c.team, i.c.note,
+                      i.c.village_code)
             .select_from(i.join(villages, villages.c.code == i.c.village_code)
                          .join(townships, townships.c.code == villages.c.township_code))
             .where(*where).order_by(i.c.inspected_on.desc(), i.c.id.desc()).limit(limit))
-    return frame(conn, stmt, ["inspected_on", "township_name", "village_name", "kind", "team", "note"])
+    return frame(conn, stmt, ["inspected_on", "township_name", "village_name", "kind", "team", "note", "village_code"])
 
 
 def recently_inspected(last: pd.DataFrame, as_of: date, days: int) -> set[str]:
@@ -301,6 +301,7 @@ def recently_inspected(last: pd.DataFrame, as_of: date, days: int) -> set[str]:
     return set(last.code[pd.Series(recent, index=last.index, dtype=bool)])
 
 
+@query(area="code")
 def planner_table(conn, f: Filter, weights: dict[str, float] | None = None) -> pd.DataFrame:
     """Scored villages with their last inspection: what the page shows."""
     area_word = "全镇" if f.township else "全县"
@@ -314,8 +315,10 @@ SAMPLE_COLUMNS = ["household_id", "household_code", "village_code", "stratum"]
 STRATA_COLUMNS = ["village_code", "stratum", "stratum_label", "population", "sample"]
 
 
-def sample_candidates(conn, as_of: date, village_codes: list[str], scope: str | None = None) -> pd.DataFrame:
-    """Every household of the villages that belongs to a stratum on the as-of day, sorted by (village, stratum, id).
+@query(area="village_code")
+def sample_candidates(conn, f: Filter, village_codes: list[str]) -> pd.DataFrame:
+    """Every household of the villages (those in the filter's area) that belongs to a stratum on the as-of day,
+    sorted by (village, stratum, id). The category filter does not apply: the strata are the categories.
 
     Strata: monitored households by category (unstable/marginal/sudden), and post-poverty households (脱贫户)
     not monitored on that day. Other general households are not sampled."""
@@ -323,11 +326,9 @@ def sample_candidates(conn, as_of: date, village_codes: list[str], scope: str | 
     codes = sorted(set(village_codes))
     if not codes:
         return pd.DataFrame(columns=SAMPLE_COLUMNS)
-    mon = monitored_on(as_of)
+    mon = monitored_on(f.as_of)
     stratum = sa.case((mon, hh.c.monitor_category), (hh.c.hh_type == "tp", "tp_not_monitored"), else_=None)
-    where = [hh.c.village_code.in_(codes), sa.or_(mon, hh.c.hh_type == "tp")]
-    if scope:
-        where.append(hh.c.township_code == scope)
+    where = [hh.c.village_code.in_(codes), sa.or_(mon, hh.c.hh_type == "tp"), *scope.where(f, hh, category=False)]
     stmt = sa.select(hh.c.id, hh.c.code, hh.c.village_code, stratum).where(*where).order_by(hh.c.id)
     out = frame(conn, stmt, SAMPLE_COLUMNS)
     out["household_id"] = out.household_id.astype(int)
@@ -353,8 +354,19 @@ def allocate(populations: dict[str, int], size: int, minimum: int) -> dict[str, 
     return {k: min(n, max(alloc[k], minimum if n > 0 else 0)) for k, n in populations.items()}
 
 
-def draw_sample(conn, as_of: date, village_codes: list[str], seed: int, per_village: int = 10,
-                minimum: int = 2, scope: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _villages_in(conn, f: Filter, village_codes: list[str]) -> list[str]:
+    """The given villages that lie in the filter's area, sorted."""
+    v = villages
+    codes = sorted(set(village_codes))
+    if not codes:
+        return []
+    return list(conn.execute(sa.select(v.c.code).where(v.c.code.in_(codes), *scope.where(f, v)).order_by(v.c.code))
+                .scalars())
+
+
+@query(area="village_code")
+def draw_sample(conn, f: Filter, village_codes: list[str], seed: int, per_village: int = 10,
+                minimum: int = 2) -> tuple[pd.DataFrame, pd.DataFrame]:
     """A stratified random sample of households per village; returns (sample, strata).
 
     Reproducible: same seed + same villages + same as-of day (+ same sizes) -> same sample, because
@@ -368,9 +380,10 @@ def draw_sample(conn, as_of: date, village_codes: list[str], seed: int, per_vill
        streams fixed across versions and platforms; Generator methods such as ``choice`` may change
        their algorithm between versions, so they are not used.
     """
-    cand = sample_candidates(conn, as_of, village_codes, scope)
+    codes = _villages_in(conn, f, village_codes)
+    cand = sample_candidates(conn, f, codes)
     picked, strata = [], []
-    for code in sorted(set(village_codes)):
+    for code in codes:
         vc = cand[cand.village_code == code]
         rng = np.random.default_rng([int(seed), int(code)])
         keys = rng.bit_generator.random_raw(len(vc)) if len(vc) else np.array([], dtype=np.uint64)
@@ -394,10 +407,14 @@ PACKET_COLUMNS = ["household_id", "household_code", "township_name", "village_co
 STATUS = {"monitoring": "监测中", "eliminated": "已消除风险", "not_monitored": "未纳入监测"}
 
 
-def packet_rows(conn, as_of: date, household_ids: list[int]) -> pd.DataFrame:
-    """The households of a sample with what a visiting team needs: the head's name and ID number (PERSONAL
-    DATA IN FULL: mask before use), status and category on the as-of day, helper, open risk factors and the
-    measures registered. Phones are left out: a packet does not need them."""
+@query(area="household_id", personal=shown(
+    head_name=members.c.name, id_number=members.c.id_number, helper_name=helpers.c.name,
+    open_factors=risk_factors.c.factor_type))
+def packet_rows(conn, f: Filter, household_ids: list[int]) -> pd.DataFrame:
+    """The households of a sample (those in the filter's area) with what a visiting team needs: the head's
+    name and ID number, status and category on the as-of day, helper, open risk factors and the measures
+    registered. Personal data in full: the pipeline masks it by the marks above. Phones are left out."""
+    as_of = f.as_of
     ids = sorted({int(i) for i in household_ids})
     if not ids:
         return pd.DataFrame(columns=PACKET_COLUMNS)
@@ -418,7 +435,7 @@ def packet_rows(conn, as_of: date, household_ids: list[int]) -> pd.DataFrame:
                          .outerjoin(headm, headm.c.id == head.c.mid)
                          .outerjoin(helpers, helpers.c.id == hh.c.helper_id)
                          .outerjoin(last, last.c.household_id == hh.c.id))
-            .where(hh.c.id.in_(ids)).order_by(hh.c.village_code, hh.c.code))
+            .where(hh.c.id.in_(ids), *scope.where(f, hh, category=False)).order_by(hh.c.village_code, hh.c.code))
     out = frame(conn, stmt, PACKET_COLUMNS)
     rf = risk_factors
     factors = conn.execute(sa.select(rf.c.household_id, rf.c.factor_type).where(

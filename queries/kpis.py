@@ -3,11 +3,13 @@
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
 from queries.codes import MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import aid_measures, households, warnings
-from queries.sql import count_if, eliminated_by, in_scope, monitored_on, on, overdue_on, scoped_rows, warning_open_on
+from queries.registry import query
+from queries.sql import count_if, eliminated_by, monitored_on, on, overdue_on, warning_open_on
 T = "总览"
 define("monitored", "监测户数", "截至日期时已识别纳入监测、且尚未标注风险消除的农户数。", topic=T)
 for code, name in MONITOR_CATEGORIES.items():
@@ -38,20 +40,20 @@ def _snapshot(conn, f: Filter) -> dict[str, float]:
     cols += [count_if(eliminated_by(d)).label("eliminated"),
              count_if(sa.and_(hh.c.monitor_category.is_not(None), hh.c.identified_date <= on(d))).label("ever"),
              count_if(sa.and_(monitored_on(d), ~has_measure)).label("no_measure")]
-    stmt = sa.select(*cols).where(hh.c.monitor_category.is_not(None), *in_scope(f))
+    stmt = sa.select(*cols).where(hh.c.monitor_category.is_not(None), *scope.where(f, hh))
     values = dict(conn.execute(stmt).one()._mapping)
 
     w = warnings
     wcols = [count_if(sa.and_(warning_open_on(d), w.c.level == c)).label(f"open_{c}") for c in WARNING_LEVELS]
     wcols.append(count_if(overdue_on(f)).label("overdue_leads"))
-    leads, scope = scoped_rows(f)
-    wstmt = sa.select(*wcols).select_from(leads).where(w.c.raised_date <= on(d), *scope)
+    wstmt = sa.select(*wcols).where(w.c.raised_date <= on(d), *scope.where(f, w))
     values |= dict(conn.execute(wstmt).one()._mapping)
     ever = values.pop("ever")
     values["elimination_rate"] = values["eliminated"] / ever * 100 if ever else float("nan")
     return {k: float(v) for k, v in values.items()}
 
 
+@query()
 def headline_kpis(conn, f: Filter) -> pd.DataFrame:
     """One row per KPI: value on the as-of day, value one quarter earlier, and the change."""
     from queries.metrics import metric

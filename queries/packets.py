@@ -2,9 +2,10 @@
 per village) and a printable PDF of the same, with blank checklist columns for 两不愁三保障 and drinking
 water. Pure functions of DataFrames, no Streamlit: tests call them directly.
 
-ID numbers and phones are ALWAYS masked here (queries.privacy.mask_frame "masked"), whatever the caller
-passed in and whatever the exporting user's role: a packet is printed and carried around. A caller may
-mask more strictly before (e.g. names for roles without personal data); masking again keeps that.
+ID numbers and phones are ALWAYS masked here (at least the "masked" level, by the marks the registry holds for
+queries.inspection.packet_rows), whatever the caller passed in and whatever the exporting user's role: a
+packet is printed and carried around. The dashboard passes rows its pipeline already masked for the viewer
+(for an inspector also names and 因病/因残); masking again keeps that.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ from datetime import date, datetime
 import pandas as pd
 
 from queries.codes import HOUSEHOLD_TYPES, MONITOR_CATEGORIES
-from queries.inspection import STATUS, STRATA
 from queries import spreadsheet
-from queries.privacy import mask_frame
+from queries.inspection import STATUS, STRATA, packet_rows
+from queries.privacy import mask
+from queries.registry import spec
 
 CHECKLIST = ["不愁吃", "不愁穿", "义务教育", "基本医疗", "住房安全", "饮水安全", "备注"]
 INFO_COLUMNS = {  # packet column -> header
@@ -63,7 +65,7 @@ def category_text(row) -> str:
 def packet_frame(rows: pd.DataFrame) -> pd.DataFrame:
     """The packet table (Chinese headers, masked, checklist columns blank), in village and code order.
     `rows` are queries.inspection.packet_rows, optionally with the sample's `stratum` column."""
-    masked = mask_frame(rows, "masked")
+    masked = mask(rows, spec(packet_rows).personal, "masked")
     masked = masked.sort_values(["village_code", "household_code"], kind="stable").reset_index(drop=True)
     out = pd.DataFrame({
         "village_code": masked.village_code,

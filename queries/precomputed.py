@@ -3,8 +3,9 @@
 At province scale (2,000,000 households) the first view of a page would run its aggregates over millions
 of rows: seconds, for whoever opens it first after the cache expires. The county-wide views on the data's
 as-of day are what most people open first, so the loader runs those query functions once and stores
-their results (Parquet) keyed by the call; ``dashboard.common.data.query`` reads a stored result instead
-of running the SQL. Every other view (a township, a category, another day, the month grain) runs live.
+their results (Parquet, unmasked) keyed by the call (the function's registered name and its arguments);
+``dashboard.common.data.query`` reads a stored result instead of running the SQL, then masks it for the
+viewer. Every other view (a township, a category, another day, the month grain) runs live.
 ``rebuild`` runs in the same transaction as the load or import (seed/derive.py), so the stored results
 can never disagree with the data. ``MONITOR_PRECOMPUTED=off`` makes the dashboard ignore them.
 """
@@ -22,6 +23,7 @@ import sqlalchemy as sa
 
 from queries import aid, factors, inspection, kpis, leads, quality, targets, trends
 from queries.filters import Filter
+from queries.registry import spec
 from queries.schema import precomputed
 
 
@@ -33,7 +35,8 @@ def enabled() -> bool:
 
 
 def call_name(fn) -> str:
-    return f"{fn.__module__}:{fn.__qualname__}"
+    """The registered name of a query function (queries/registry.py): the key its stored results go by."""
+    return spec(fn).name
 
 
 def call_key(name: str, args: tuple, kwargs: tuple) -> str:

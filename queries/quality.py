@@ -13,15 +13,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
-from queries import grading
+from queries import grading, scope
 from queries.codes import LABOUR_CAPABLE, MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
+from queries.registry import query, shown
 from queries.schema import aid_measures, household_income, households, members, monitoring_lines, risk_factors, \
     townships, village_facts, villages, visits, warnings
 from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words, within_quarter
-from queries.sql import (days_between, frame, head_name, in_scope, monitored_on, on, overdue_on, villages_in_scope,
-                         warning_open_on)
+from queries.sql import days_between, frame, head_name, monitored_on, on, overdue_on, warning_open_on
 
 # Time limits come from queries/deadlines.py (one boundary for "more than a quarter"; the shortest credible
 # time to elimination from the policy file).
@@ -224,11 +224,12 @@ def _level_mismatch(d: date):
 def _scoped(key: str, f: Filter):
     stmt = rule_statement(key, f)
     if key in VILLAGE_RULES:  # area scope on the villages table (villages have no category)
-        return stmt.where(*villages_in_scope(f))
+        return stmt.where(*scope.where(f, villages))
     # area scope (and category, for rules about monitored households) applied to the households table
-    return stmt.where(*in_scope(f, category=key not in ("missed_income", "missed_guarantee")))
+    return stmt.where(*scope.where(f, hh, category=key not in ("missed_income", "missed_guarantee")))
 
 
+@query(area="township_code")
 def rule_counts(conn, f: Filter) -> pd.DataFrame:
     """Households (villages, for a rule about villages) flagged by each rule, per township (one row per rule
     and township; the count column is called households either way)."""
@@ -248,6 +249,7 @@ def rule_counts(conn, f: Filter) -> pd.DataFrame:
     return out
 
 
+@query()
 def rule_summary(conn, f: Filter) -> pd.DataFrame:
     """Every rule with its total count in scope (zeros included)."""
     return summary_from_counts(rule_counts(conn, f))
@@ -263,6 +265,7 @@ def summary_from_counts(counts: pd.DataFrame) -> pd.DataFrame:
 FLAGGED_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_name", "monitor_category", "detail"]
 
 
+@query(area="household_id", personal=shown(head_name=m.c.name))
 def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataFrame:
     """The households one rule flags, with where they are (names in full: mask before showing). For a rule
     about villages: the villages (code = village code, no household, head or category)."""
@@ -287,6 +290,7 @@ def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataF
     return out
 
 
+@query(area="household_id")
 def flagged_ids(conn, f: Filter, key: str) -> set:
     """Household ids a rule flags (village codes, for a rule about villages)."""
     return {r[0] for r in conn.execute(_scoped(key, f)).all()}

@@ -10,6 +10,7 @@ import pandas as pd
 from queries import aid, leads, targets
 from queries.filters import Filter
 from queries.metrics import define
+from queries.registry import query
 
 define("rank_level", "当前水平排名",
        "四项指标各自排名（每百户未解除预警、超15天未研判线索越少越好；帮扶措施覆盖率、目标达标比例越高越好）的平均名次再排序，第1名最好。",
@@ -38,6 +39,7 @@ def _mean_rank(df: pd.DataFrame, cols: dict[str, bool]) -> pd.Series:
     return pd.concat(ranks, axis=1).mean(axis=1)
 
 
+@query(area="code")
 def township_ranking(conn, f: Filter) -> pd.DataFrame:
     return ranking_from(lambda fn, *args: fn(conn, *args), f)
 

@@ -19,6 +19,19 @@ def col(name, type_, comment, *args, **kw):
     return sa.Column(name, type_, *args, comment=comment, **kw)
 
 
+PERSONAL_KINDS = ("name", "id_number", "phone", "health", "factor", "note")
+
+
+def personal(name, type_, comment, kind, *args, **kw):
+    """A column holding personal data: ``info["personal"]`` is its kind, one of PERSONAL_KINDS (name, ID
+    number, phone, health or disability fact, risk-factor type (因病/因残 are health facts), free-text note).
+    The dashboard masks every result column
+    shown from such a column for viewers who may not see that kind (queries/privacy.py); this mark is the
+    only list of personal data."""
+    assert kind in PERSONAL_KINDS, kind
+    return sa.Column(name, type_, *args, comment=comment, info={"personal": kind}, **kw)
+
+
 def derived(name, type_, comment, *args, **kw):
     """A column computed from other columns after every load or import (seed/derive.py), never written
     by loaders themselves."""
@@ -67,8 +80,8 @@ villages = sa.Table(
 helpers = sa.Table(
     "helpers", metadata,
     col("id", sa.Integer, "帮扶责任人ID", primary_key=True),
-    col("name", sa.String(40), "姓名", nullable=False),
-    col("phone", sa.String(20), "联系电话（个人信息）"),
+    personal("name", sa.String(40), "姓名（个人信息）", "name", nullable=False),
+    personal("phone", sa.String(20), "联系电话（个人信息）", "phone"),
     col("unit", sa.String(80), "工作单位"),
     col("township_code", sa.String(9), "负责乡镇", sa.ForeignKey("townships.code")),
     comment="帮扶责任人",
@@ -102,9 +115,9 @@ members = sa.Table(
     "members", metadata,
     col("id", sa.Integer, "成员ID", primary_key=True),
     col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
-    col("name", sa.String(40), "姓名（个人信息）", nullable=False),
-    col("id_number", sa.String(18), "身份证号（个人信息，18位，GB 11643）"),
-    col("phone", sa.String(20), "联系电话（个人信息）"),
+    personal("name", sa.String(40), "姓名（个人信息）", "name", nullable=False),
+    personal("id_number", sa.String(18), "身份证号（个人信息，18位，GB 11643）", "id_number"),
+    personal("phone", sa.String(20), "联系电话（个人信息）", "phone"),
     col("gender", sa.String(1), "性别：M 男 / F 女"),
     col("birth_date", sa.Date, "出生日期（年龄按截至日期计算）"),
     col("relation", sa.String(12), "与户主关系"),
@@ -114,8 +127,9 @@ members = sa.Table(
     col("school_stage", sa.String(12), "在校阶段"),
     col("dropout", sa.Boolean, "是否义务教育阶段辍学", nullable=False, default=False),
     col("insured", sa.Boolean, "是否参加基本医疗保险", nullable=False, default=True),
-    col("disability_level", sa.Integer, "残疾等级（1-4级，空=无残疾；健康信息）"),
-    col("health", sa.String(10), "健康状况（健康信息）：healthy 健康 / chronic 长期慢性病 / serious 大病 / disabled 残疾"),
+    personal("disability_level", sa.Integer, "残疾等级（1-4级，空=无残疾；健康信息）", "health"),
+    personal("health", sa.String(10), "健康状况（健康信息）：healthy 健康 / chronic 长期慢性病 / serious 大病 / disabled 残疾",
+             "health"),
     # Derived once per load or import (seed/derive.py), not per page view: checking 6.5 million ID
     # numbers' GB 11643 check character or grouping them for duplicates takes seconds each time.
     derived("id_invalid", sa.Boolean, "身份证号无效（非18位、含非法字符或校验码不符；装载/导入后计算）",
@@ -154,7 +168,7 @@ risk_factors = sa.Table(
     col("id", sa.Integer, "风险因子记录ID", primary_key=True),
     col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
     col("factor_group", sa.String(10), "因子大类：income 收入 / expense 支出 / accident 意外 / other 其他", nullable=False),
-    col("factor_type", sa.String(12), "风险类型（因病、因学、因灾等）", nullable=False),
+    personal("factor_type", sa.String(12), "风险类型（因病、因学、因灾等；因病、因残属健康信息）", "factor", nullable=False),
     col("disaster_kind", sa.String(12), "灾害类别（仅因灾）"),
     col("identified_date", sa.Date, "风险识别日期", nullable=False),
     col("resolved_date", sa.Date, "风险消除日期（空=未消除）"),
@@ -218,7 +232,7 @@ visits = sa.Table(
     col("helper_id", sa.Integer, "走访人（帮扶责任人ID）", sa.ForeignKey("helpers.id")),
     col("visit_date", sa.Date, "走访日期", nullable=False),
     col("visitor_kind", sa.String(10), "走访类型：helper 帮扶责任人 / cadre 村干部 / township 乡镇干部"),
-    col("note", sa.String(200), "走访记录"),
+    personal("note", sa.String(200), "走访记录（自由文本，可能含个人信息）", "note"),
     sa.Index("ix_visits_household_date", "household_id", "visit_date"),
     comment="走访记录",
 )

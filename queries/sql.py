@@ -1,5 +1,5 @@
 """Portable SQL building blocks: date arithmetic per dialect, the state of a record on a day,
-the area/category scope, and turning a statement into a DataFrame with fixed columns."""
+areas in scope (through queries/scope.py), and turning a statement into a DataFrame with fixed columns."""
 
 from datetime import date
 
@@ -9,6 +9,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
+from queries import scope
 from queries.filters import Filter
 from queries.schema import households, members, villages, warnings
 
@@ -149,44 +150,10 @@ def count_if(cond):
     return sa.func.coalesce(sa.func.sum(sa.case((cond, 1), else_=0)), 0)
 
 
-# -- scope --------------------------------------------------------------------------------------
-def in_scope(f: Filter, hh=households, *, category: bool = True) -> list:
-    """WHERE clauses that restrict households to the filter's area and category."""
-    clauses = []
-    if f.township:
-        clauses.append(hh.c.township_code == f.township)
-    if f.village:
-        clauses.append(hh.c.village_code == f.village)
-    if category and f.category:
-        clauses.append(hh.c.monitor_category == f.category)
-    return clauses
-
-
-def villages_in_scope(f: Filter, v=villages) -> list:
-    """WHERE clauses that restrict villages to the filter's area (villages have no category)."""
-    clauses = []
-    if f.township:
-        clauses.append(v.c.township_code == f.township)
-    if f.village:
-        clauses.append(v.c.code == f.village)
-    return clauses
-
-
-def scoped_rows(f: Filter, w=warnings):
-    """(FROM, WHERE) for the leads (or risk factors: any table with household_id and the derived township
-    and village columns) in the filter's scope. The area comes from the table's own columns (copied from
-    the household at load, seed/derive.py), so only a category filter needs the households table."""
-    clauses = in_scope(f, w, category=False)
-    if f.category:
-        return (w.join(households, households.c.id == w.c.household_id),
-                [*clauses, households.c.monitor_category == f.category])
-    return w, clauses
-
-
 def monitored_households(f: Filter):
     """SELECT id of the households monitored on the as-of day in scope: an IN list read from the covering
     index, cheaper than looking up the household of each of a province's 100,000s of child rows."""
-    return sa.select(households.c.id).where(monitored_on(f.as_of), *in_scope(f))
+    return sa.select(households.c.id).where(monitored_on(f.as_of), *scope.where(f, households))
 
 
 def households_by_area(f: Filter, by: str):
@@ -195,7 +162,7 @@ def households_by_area(f: Filter, by: str):
     v = villages
     key = {"county": sa.literal("county"), "township": v.c.township_code, "village": v.c.code}[by]
     return (sa.select(key.label("code"), sa.func.sum(v.c.household_count).label("households"))
-            .where(*villages_in_scope(f)).group_by(key))
+            .where(*scope.where(f, v)).group_by(key))
 
 
 def frame(conn, stmt, columns: list[str]) -> pd.DataFrame:
@@ -239,12 +206,11 @@ def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:
         name = conn.execute(sa.select(county.c.name)).scalar() or "全县"
         return pd.DataFrame({"code": ["county"], "name": [name], "township_code": [None]})
     if by == "township":
-        stmt = sa.select(townships.c.code, townships.c.name, townships.c.code).order_by(townships.c.code)
-        if f.township:
-            stmt = stmt.where(townships.c.code == f.township)
+        stmt = (sa.select(townships.c.code, townships.c.name, townships.c.code)
+                .where(*scope.where(f, townships)).order_by(townships.c.code))
         return frame(conn, stmt, ["code", "name", "township_code"])
-    stmt = sa.select(villages.c.code, villages.c.name, villages.c.township_code).where(
-        *villages_in_scope(f)).order_by(villages.c.code)
+    stmt = (sa.select(villages.c.code, villages.c.name, villages.c.township_code)
+            .where(*scope.where(f, villages)).order_by(villages.c.code))
     return frame(conn, stmt, ["code", "name", "township_code"])
 
 

@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
 from queries.filters import LEAD_DECISION_DAYS, Filter
 from queries.metrics import define
+from queries.registry import query
 from queries.schema import (aid_measures, households, members, risk_factors, targets, townships, village_facts, villages,
                             warnings)
-from queries.sql import (area_key, count_if, days_between, frame, in_scope, monitored_households, monitored_on, on,
-                         open_on, overdue_on, per_area, scoped_rows, villages_in_scope)
+from queries.sql import (area_key, count_if, days_between, frame, monitored_households, monitored_on, on, open_on,
+                         overdue_on, per_area)
 
 
 @dataclass(frozen=True)
@@ -114,7 +116,7 @@ def village_reports(d: date, f: Filter):
     latest = latest_reports(d).subquery()
     joined = (villages.outerjoin(latest, latest.c.village_code == villages.c.code)
               .outerjoin(vf, sa.and_(vf.c.village_code == latest.c.village_code, vf.c.period_end == latest.c.period_end)))
-    return joined, villages_in_scope(f)
+    return joined, scope.where(f, villages)
 
 
 def reported(expr):
@@ -125,7 +127,7 @@ def reported(expr):
 
 def _fact_values(conn, f: Filter, by: str) -> pd.DataFrame:
     key = {"county": sa.literal("county"), "township": villages.c.township_code, "village": villages.c.code}[by]
-    joined, scope = village_reports(f.as_of, f)
+    joined, in_area = village_reports(f.as_of, f)
     cols = []
     for i in FACT_INDICATORS:
         cols += [sa.func.sum(reported(i.numerator)).label(f"{i.key}__n"),
@@ -133,7 +135,7 @@ def _fact_values(conn, f: Filter, by: str) -> pd.DataFrame:
     extra = [sa.func.max(vf.c.period_end).label("period_end"), sa.func.min(vf.c.period_end).label("earliest_period"),
              sa.func.count(villages.c.code).label("villages"),
              (sa.func.count(villages.c.code) - sa.func.count(vf.c.village_code)).label("unreported")]
-    stmt = sa.select(key.label("code"), *cols, *extra).select_from(joined).where(*scope).group_by(key)
+    stmt = sa.select(key.label("code"), *cols, *extra).select_from(joined).where(*in_area).group_by(key)
     wide = frame(conn, stmt, ["code", *[c.name for c in cols], *[c.name for c in extra]])
     long = _long(wide, FACT_INDICATORS)
     report_cols = ["period_end", "earliest_period", "villages", "unreported"]
@@ -142,14 +144,14 @@ def _fact_values(conn, f: Filter, by: str) -> pd.DataFrame:
 
 def _populated_areas(conn, f: Filter, by: str) -> list[str]:
     """Areas in scope that have households (an index probe per area, not a count of every household)."""
-    hh, scope = households, in_scope(f, category=False)
+    hh, in_scope = households, scope.where(f, households, category=False)
     if by == "county":
-        stmt = sa.select(sa.literal("county")).where(sa.exists(sa.select(hh.c.id).where(*scope)))
+        stmt = sa.select(sa.literal("county")).where(sa.exists(sa.select(hh.c.id).where(*in_scope)))
     elif by == "township":
-        stmt = sa.select(townships.c.code).where(sa.exists().where(hh.c.township_code == townships.c.code, *scope))
+        stmt = sa.select(townships.c.code).where(sa.exists().where(hh.c.township_code == townships.c.code, *in_scope))
     else:
         stmt = sa.select(villages.c.code).where(sa.exists().where(
-            hh.c.township_code == villages.c.township_code, hh.c.village_code == villages.c.code, *scope))
+            hh.c.township_code == villages.c.township_code, hh.c.village_code == villages.c.code, *in_scope))
     return list(conn.execute(stmt).scalars())
 
 
@@ -158,19 +160,18 @@ def _record_values(conn, f: Filter, by: str) -> pd.DataFrame:
     key = area_key(by)
     has_measure = sa.exists().where(aid_measures.c.household_id == hh.c.id, aid_measures.c.registered_date <= on(d))
     cov = sa.select(key.label("code"), count_if(has_measure).label("measure_coverage__n"),
-                    sa.func.count().label("measure_coverage__d")).where(monitored_on(d), *in_scope(f)).group_by(key)
+                    sa.func.count().label("measure_coverage__d")).where(monitored_on(d), *scope.where(f, hh)).group_by(key)
     w = warnings
     in_year = sa.and_(w.c.decision_date >= on(date(d.year, 1, 1)), w.c.decision_date <= on(d))
-    leads, lead_scope = scoped_rows(f)
     # undecided leads past the deadline are late work: in the denominator, never in the numerator
     timely = sa.select(area_key(by, w).label("code"),
                        count_if(sa.and_(in_year, days_between(w.c.raised_date, w.c.decision_date)
                                         <= LEAD_DECISION_DAYS)).label("lead_timeliness__n"),
-                       sa.func.count().label("lead_timeliness__d")).select_from(leads).where(
-        sa.or_(in_year, overdue_on(f)), *lead_scope).group_by(area_key(by, w))
+                       sa.func.count().label("lead_timeliness__d")).where(
+        sa.or_(in_year, overdue_on(f)), *scope.where(f, w)).group_by(area_key(by, w))
     drop = sa.select(key.label("code"), sa.func.count().label("dropouts__n")).select_from(
         members.join(hh, hh.c.id == members.c.household_id)).where(
-        members.c.dropout == sa.true(), *in_scope(f, category=False)).group_by(key)  # partial index: dropouts only
+        members.c.dropout == sa.true(), *scope.where(f, hh, category=False)).group_by(key)  # partial index: dropouts only
     rf = risk_factors
     unsafe = sa.select(area_key(by, rf).label("code"),
                        sa.func.count(sa.distinct(rf.c.household_id)).label("unsafe_houses__n")).where(
@@ -195,16 +196,19 @@ def _long(wide: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["code", "indicator", "numerator", "denominator"])
 
 
-def target_values(conn, year: int) -> pd.DataFrame:
-    """Targets in force in a year: the year's own, else the latest earlier year's (scope: county or township)."""
-    stmt = sa.select(targets.c.indicator, targets.c.scope, targets.c.year, targets.c.value, targets.c.deadline).where(
-        targets.c.year <= year).order_by(targets.c.indicator, targets.c.scope, targets.c.year)
+@query(area="scope")
+def target_values(conn, f: Filter) -> pd.DataFrame:
+    """Targets in force in the as-of year: the year's own, else the latest earlier year's (scope: county or
+    township; a township's filter gets the county's targets and its own)."""
+    t = targets
+    stmt = sa.select(t.c.indicator, t.c.scope, t.c.year, t.c.value, t.c.deadline).where(
+        t.c.year <= f.as_of.year, *scope.where(f, t)).order_by(t.c.indicator, t.c.scope, t.c.year)
     t = frame(conn, stmt, ["indicator", "scope", "year", "value", "deadline"])
     return t.groupby(["indicator", "scope"], as_index=False).last()
 
 
 def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
-    t = target_values(conn, f.as_of.year)
+    t = target_values(conn, f)
     county_t = t[t.scope == "county"][["indicator", "value"]].rename(columns={"value": "county_target"})
     town_t = t[t.scope != "county"][["scope", "indicator", "value"]].rename(
         columns={"scope": "township_code", "value": "town_target"})
@@ -225,6 +229,7 @@ def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) ->
     return out
 
 
+@query(area="code")
 def target_status(conn, f: Filter, by: str = "county") -> pd.DataFrame:
     """Every indicator for every area of the level: value, target, gap and traffic light; sector indicators
     from each village's latest report up to the as-of day, an area none of whose villages reported 未报送."""
@@ -243,6 +248,7 @@ def target_status(conn, f: Filter, by: str = "county") -> pd.DataFrame:
     return out[COLUMNS].reset_index(drop=True)
 
 
+@query()
 def target_trend(conn, f: Filter, indicator: str) -> pd.DataFrame:
     """A sector indicator's value at every period end up to the as-of day, for the filter's area, each point
     counted as target_status counts it on that day (every village's latest report up to the period end)."""
@@ -257,7 +263,7 @@ def target_trend(conn, f: Filter, indicator: str) -> pd.DataFrame:
         later.c.period_end <= ends.c.at))
     stmt = (sa.select(ends.c.at, sa.func.sum(i.numerator), sa.func.sum(i.denominator))
             .select_from(ends.join(vf, in_force).join(villages, villages.c.code == vf.c.village_code))
-            .where(*villages_in_scope(f)).group_by(ends.c.at).order_by(ends.c.at))
+            .where(*scope.where(f, villages)).group_by(ends.c.at).order_by(ends.c.at))
     out = frame(conn, stmt, ["period_end", "numerator", "denominator"])
     out["value"] = out.numerator.astype(float) / out.denominator.astype(float).where(out.denominator > 0) * 100
     return out
@@ -274,6 +280,7 @@ def project_to_deadline(trend: pd.DataFrame, deadline: date, points: int = 4) ->
     return float(np.clip(intercept + slope * ahead, 0, 100))
 
 
+@query(area="code")
 def lagging_villages(conn, f: Filter, indicator: str, limit: int = 20) -> pd.DataFrame:
     """Villages furthest behind the target on one indicator."""
     return lagging_from_status(target_status(conn, f, "village"), indicator, limit)

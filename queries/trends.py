@@ -5,10 +5,12 @@ from datetime import date
 import pandas as pd
 import sqlalchemy as sa
 
+from queries import scope
 from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import households, warnings
-from queries.sql import frame, in_scope, on, period_key, scoped_rows
+from queries.registry import query
+from queries.sql import frame, on, period_key
 
 TREND_START = date(2023, 1, 1)  # history in the demo database starts here
 T = "趋势"
@@ -19,23 +21,24 @@ define("new_eliminated", "风险消除户", "本期内标注风险消除的户�
 TREND_KINDS = {"new_leads": "新增线索", "new_identified": "新识别监测户", "new_eliminated": "风险消除户"}
 
 
-def _counts(conn, f: Filter, date_col, table_from, scope: list, kind: str) -> pd.DataFrame:
+def _counts(conn, f: Filter, date_col, kind: str) -> pd.DataFrame:
     key = period_key(date_col, f.period)
-    stmt = (sa.select(key, sa.func.count()).select_from(table_from)
-            .where(date_col >= on(TREND_START), date_col <= on(f.as_of), *scope)
+    stmt = (sa.select(key, sa.func.count())
+            .where(date_col >= on(TREND_START), date_col <= on(f.as_of), *scope.where(f, date_col.table))
             .group_by(key).order_by(key))
     out = frame(conn, stmt, ["period", "count"])
     out["kind"] = kind
     return out
 
 
+@query()
 def monthly_trend(conn, f: Filter) -> pd.DataFrame:
     """Wide frame: one row per period (every period from 2023 to the as-of day, zeros included)."""
     hh, w = households, warnings
     parts = [
-        _counts(conn, f, w.c.raised_date, *scoped_rows(f), "new_leads"),
-        _counts(conn, f, hh.c.identified_date, hh, in_scope(f), "new_identified"),
-        _counts(conn, f, hh.c.eliminated_date, hh, in_scope(f), "new_eliminated"),
+        _counts(conn, f, w.c.raised_date, "new_leads"),
+        _counts(conn, f, hh.c.identified_date, "new_identified"),
+        _counts(conn, f, hh.c.eliminated_date, "new_eliminated"),
     ]
     long = pd.concat(parts, ignore_index=True)
     periods = all_periods(f)

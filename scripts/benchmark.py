@@ -178,9 +178,9 @@ def worker_app(url: str, repeat: int, tracemem: bool, only_pages: list[str] | No
         say(f"  query {name}: first {times[0]:.3f}s best {min(times):.3f}s")
     # also the household lookups the 户情 page does
     from queries import households as hq
-    for name, call in [("households.household_id_by_code", lambda c: hq.household_id_by_code(c, hh_code, f)),
+    for name, call in [("households.household_id_by_code", lambda c: hq.household_id_by_code(c, f, hh_code)),
                        ("households.household_record", lambda c: hq.household_record(
-                           c, hq.household_id_by_code(c, hh_code, f), as_of, f))]:
+                           c, f, hq.household_id_by_code(c, f, hh_code)))]:
         times = []
         for _ in range(repeat):
             with engine.connect() as conn:

@@ -122,10 +122,10 @@ def test_township_scope_in_the_query_layer(app_db):
         assert set(leads.leads_by_area(conn, scoped, "township").code) == {T1}
         assert set(leads.leads_by_area(conn, scoped, "village").township_code) == {T1}
         assert kpis.headline_kpis(conn, scoped).equals(kpis.headline_kpis(conn, Filter(as_of=AS_OF, township=T1)))
-        hid = households.household_id_by_code(conn, H14_CODE)
-        assert households.household_record(conn, hid, AS_OF, scoped) is None
-        assert households.household_id_by_code(conn, H14_CODE, scoped) is None
-        assert households.household_list(conn, scoped, search=H14_CODE, monitored_only=False).empty
+        hid = households.household_id_by_code(conn, Filter(as_of=AS_OF), H14_CODE)
+        assert households.household_record(conn, scoped, hid) is None
+        assert households.household_id_by_code(conn, scoped, H14_CODE) is None
+        assert households.household_list(conn, scoped, code=H14_CODE, monitored_only=False).empty
 
 
 def test_township_user_cannot_reach_another_township_by_url(app_db):

@@ -244,5 +244,7 @@ def _filter(url, **kwargs) -> Filter:
 
 def _township_names(conn) -> dict[str, str]:
     from queries.areas import township_list
-    t = township_list(conn)
+    from queries.areas import data_as_of
+    from queries.filters import Filter
+    t = township_list(conn, Filter(as_of=data_as_of(conn)))
     return dict(zip(t.code, t.name))

@@ -134,9 +134,9 @@ def test_xlsx_column_kinds():
 
 def test_xlsx_of_personal_data_contains_no_full_id_number(app_db):
     ids = fixture_id_numbers(app_db)
-    hid = q(app_db, households.household_id_by_code, q(app_db, leads.open_lead_list, Filter(as_of=AS_OF))
-            .household_code.iloc[0])
-    members = q(app_db, households.household_record, hid, AS_OF)["members"]
+    hid = q(app_db, households.household_id_by_code, Filter(as_of=AS_OF),
+            q(app_db, leads.open_lead_list, Filter(as_of=AS_OF)).household_code.iloc[0])
+    members = q(app_db, households.household_record, Filter(as_of=AS_OF), hid)["members"]
     assert members.id_number.isin(ids).all()
     for level in ("masked", "strict"):
         data = xlsx.table_xlsx(mask_frame(members, level), meta("家庭成员"))
@@ -164,7 +164,7 @@ def deck(url: str, f: Filter, per_township: bool = True, user_scope: str | None 
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            towns = areas_q.township_list(conn, user_scope)
+            towns = areas_q.township_list(conn, Filter(as_of=f.as_of, scope=user_scope))
             m = meta("测试县防返贫动态监测工作简报", scope="全县")
             t = time.perf_counter()
             data = briefing.briefing_pptx(lambda fn, *a: fn(conn, *a), f, towns, m, per_township)

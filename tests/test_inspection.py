@@ -257,8 +257,8 @@ def test_allocation_proportional_with_minimum():
 
 def test_strata_sizes_are_respected(tiny):
     with tiny.connect() as conn:
-        sample, strata = insp.draw_sample(conn, AS_OF, [VF], seed=7, per_village=10, minimum=2)
-        cand = insp.sample_candidates(conn, AS_OF, [VF]).set_index("household_id")
+        sample, strata = insp.draw_sample(conn, f(), [VF], seed=7, per_village=10, minimum=2)
+        cand = insp.sample_candidates(conn, f(), [VF]).set_index("household_id")
     got = strata.set_index("stratum")
     assert got.population.to_dict() == {"unstable": 10, "marginal": 6, "sudden": 4, "tp_not_monitored": 20}
     assert got["sample"].to_dict() == {"unstable": 3, "marginal": 2, "sudden": 2, "tp_not_monitored": 5}
@@ -270,10 +270,10 @@ def test_strata_sizes_are_respected(tiny):
 
 def test_same_seed_same_sample_other_seed_other_sample(tiny):
     with tiny.connect() as conn:
-        a, _ = insp.draw_sample(conn, AS_OF, [VF, VD], seed=20260630)
-        b, _ = insp.draw_sample(conn, AS_OF, [VD, VF, VF], seed=20260630)  # order and repeats do not matter
-        c, _ = insp.draw_sample(conn, AS_OF, [VF, VD], seed=20260631)
-        alone, _ = insp.draw_sample(conn, AS_OF, [VF], seed=20260630)
+        a, _ = insp.draw_sample(conn, f(), [VF, VD], seed=20260630)
+        b, _ = insp.draw_sample(conn, f(), [VD, VF, VF], seed=20260630)  # order and repeats do not matter
+        c, _ = insp.draw_sample(conn, f(), [VF, VD], seed=20260631)
+        alone, _ = insp.draw_sample(conn, f(), [VF], seed=20260630)
     assert a.household_code.tolist() == b.household_code.tolist()
     assert set(a.household_code) != set(c.household_code)
     # a village's sample does not depend on which other villages were drawn with it
@@ -288,8 +288,8 @@ def test_sample_is_the_same_on_every_backend(tiny, tmp_path):
     try:
         with tiny.connect() as conn, ref.connect() as rconn:
             for seed in (1, 99, 123456):
-                got, gs = insp.draw_sample(conn, AS_OF, [VF, VD, VA], seed)
-                want, ws = insp.draw_sample(rconn, AS_OF, [VF, VD, VA], seed)
+                got, gs = insp.draw_sample(conn, f(), [VF, VD, VA], seed)
+                want, ws = insp.draw_sample(rconn, f(), [VF, VD, VA], seed)
                 assert got.household_code.tolist() == want.household_code.tolist()
                 pd.testing.assert_frame_equal(gs, ws)
     finally:
@@ -299,24 +299,26 @@ def test_sample_is_the_same_on_every_backend(tiny, tmp_path):
 def test_empty_village_and_no_village_do_not_crash(empty_db):
     fixture_db.build_fixture(empty_db)
     with empty_db.connect() as conn:
-        sample, strata = insp.draw_sample(conn, fixture_db.AS_OF, [fixture_db.V31], seed=5)
+        sample, strata = insp.draw_sample(conn, Filter(as_of=fixture_db.AS_OF), [fixture_db.V31], seed=5)
         assert sample.empty and list(sample.columns) == insp.SAMPLE_COLUMNS
         assert len(strata) == len(insp.STRATA) and strata.population.sum() == 0 and strata["sample"].sum() == 0
-        sample, strata = insp.draw_sample(conn, fixture_db.AS_OF, [], seed=5)
+        sample, strata = insp.draw_sample(conn, Filter(as_of=fixture_db.AS_OF), [], seed=5)
         assert sample.empty and strata.empty
-        assert insp.packet_rows(conn, fixture_db.AS_OF, []).empty
+        assert insp.packet_rows(conn, Filter(as_of=fixture_db.AS_OF), []).empty
         # a township user's scope confines the candidates
-        sample, _ = insp.draw_sample(conn, fixture_db.AS_OF, [fixture_db.V11, fixture_db.V21], seed=5,
-                                     scope=fixture_db.T1)
-        assert set(sample.village_code) == {fixture_db.V11}
+        t1 = Filter(as_of=fixture_db.AS_OF, scope=fixture_db.T1)
+        sample, strata = insp.draw_sample(conn, t1, [fixture_db.V11, fixture_db.V21], seed=5)
+        assert set(sample.village_code) == {fixture_db.V11} and set(strata.village_code) == {fixture_db.V11}
+        # and the packet rows: another township's households are not listed
+        assert set(insp.packet_rows(conn, t1, [1, 14]).household_id) == {1}
 
 
 def test_fixture_strata_follow_the_state_on_the_as_of_day(empty_db):
     """h3 (eliminated 2026-05-15) is a post-poverty household not monitored on AS_OF, but unstable on 2026-03-30."""
     fixture_db.build_fixture(empty_db)
     with empty_db.connect() as conn:
-        now = insp.sample_candidates(conn, fixture_db.AS_OF, [fixture_db.V11]).set_index("household_id").stratum
-        before = insp.sample_candidates(conn, date(2026, 3, 30), [fixture_db.V11]).set_index("household_id").stratum
+        now = insp.sample_candidates(conn, Filter(as_of=fixture_db.AS_OF), [fixture_db.V11]).set_index("household_id").stratum
+        before = insp.sample_candidates(conn, Filter(as_of=date(2026, 3, 30)), [fixture_db.V11]).set_index("household_id").stratum
     assert now.to_dict() == {1: "unstable", 2: "marginal", 3: "tp_not_monitored", 5: "tp_not_monitored"}
     assert before.to_dict() == {1: "unstable", 2: "marginal", 3: "unstable", 5: "tp_not_monitored"}
 
@@ -334,8 +336,8 @@ def fixture_sqlite(tmp_path):
 
 def packet_inputs(engine, villages, seed=11):
     with engine.connect() as conn:
-        sample, strata = insp.draw_sample(conn, fixture_db.AS_OF, villages, seed, per_village=10, minimum=1)
-        rows = insp.packet_rows(conn, fixture_db.AS_OF, sample.household_id.tolist())
+        sample, strata = insp.draw_sample(conn, Filter(as_of=fixture_db.AS_OF), villages, seed, per_village=10, minimum=1)
+        rows = insp.packet_rows(conn, Filter(as_of=fixture_db.AS_OF), sample.household_id.tolist())
         ids = conn.execute(sa.select(s.members.c.id_number).where(
             s.members.c.household_id.in_(sample.household_id.tolist()))).scalars().all()
     rows = rows.merge(sample[["household_id", "stratum"]], on="household_id")
@@ -346,7 +348,7 @@ def packet_inputs(engine, villages, seed=11):
 
 def test_packet_rows_have_what_a_team_checks(fixture_sqlite):
     with fixture_sqlite.connect() as conn:
-        rows = insp.packet_rows(conn, fixture_db.AS_OF, [6, 7, 3]).set_index("household_id")
+        rows = insp.packet_rows(conn, Filter(as_of=fixture_db.AS_OF), [6, 7, 3]).set_index("household_id")
     assert rows.loc[6, "open_factors"] == "因灾、住房安全、因意外事故"
     assert rows.loc[6, "measures"] == "临时救助（未完成）、危房改造（未完成）"
     assert rows.loc[7, "measures"] == "无" and pd.isna(rows.loc[7, "helper_name"])
@@ -410,7 +412,7 @@ def test_packets_mask_whatever_they_are_given(fixture_sqlite):
 
 def test_empty_packet_builds(fixture_sqlite):
     with fixture_sqlite.connect() as conn:
-        rows = insp.packet_rows(conn, fixture_db.AS_OF, [])
+        rows = insp.packet_rows(conn, Filter(as_of=fixture_db.AS_OF), [])
     info = packets.PacketInfo("测试县", fixture_db.AS_OF, 1, 10, 2)
     wb = openpyxl.load_workbook(io.BytesIO(packets.build_workbook(rows, info)))
     assert wb.sheetnames == ["抽样说明"]

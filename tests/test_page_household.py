@@ -69,7 +69,7 @@ def chart(at, title_part: str) -> dict:
 
 
 def record(url, hid: int):
-    return q(url, households.household_record, hid, AS_OF, Filter(as_of=AS_OF))
+    return q(url, households.household_record, Filter(as_of=AS_OF), hid)
 
 
 # --- one household -----------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_search_matches_query_layer_and_scope(app_db):
     at = run_page("household", {"town": T2})
     at = at.text_input[0].set_value("4399011").run()  # a code prefix: every household of the county starts so
     no_errors(at)
-    expected = q(app_db, households.household_list, Filter(as_of=AS_OF, township=T2), search="4399011",
+    expected = q(app_db, households.household_list, Filter(as_of=AS_OF, township=T2), code="4399011", name="4399011",
                  monitored_only=False, limit=50)
     found = table(at, "户编号")
     assert found["户编号"].tolist() == expected.code.tolist()

@@ -173,7 +173,7 @@ def test_sample_draw_is_shown_reproducible_and_audited(app_db):
     at.button(key="plan_draw").click().run()
     assert not at.exception and not at.error
     assert any("4242" in m.value for m in at.success)
-    sample, strata = q(app_db, insp.draw_sample, AS_OF, villages, 4242, 10, 1)
+    sample, strata = q(app_db, insp.draw_sample, Filter(as_of=AS_OF), villages, 4242, 10, 1)
     shown = next(d.value for d in at.dataframe if "户主身份证号（脱敏）" in d.value.columns)
     assert sorted(shown["户编号"]) == sorted(sample.household_code)
     assert all("*" in v for v in shown["户主身份证号（脱敏）"])

@@ -882,7 +882,7 @@ def test_household_list_filters_and_earlier_day(conn):
 
 def test_household_list_search(conn):
     def ids(search, **kw):
-        return list(households.household_list(conn, kw.pop("flt", F), search=search, **kw).household_id)
+        return list(households.household_list(conn, kw.pop("flt", F), code=search, name=search, **kw).household_id)
 
     assert ids("439901102201") == [15, 14]  # code prefix
     assert ids("4399011012020001") == [6]
@@ -909,13 +909,13 @@ def test_household_list_empty_scope(conn, scope):
 
 
 def test_household_id_by_code(conn):
-    assert households.household_id_by_code(conn, "4399011012020001") == 6
-    assert households.household_id_by_code(conn, "4399011012020001", f(township=T1)) == 6
-    assert households.household_id_by_code(conn, "4399011012020001", f(category="marginal")) == 6  # category ignored
-    assert households.household_id_by_code(conn, "4399011012020001", f(township=T2)) is None
-    assert households.household_id_by_code(conn, "4399011012020001", f(village=V11)) is None
-    assert households.household_id_by_code(conn, "439901101202") is None  # a village code, not a household
-    assert households.household_id_by_code(conn, "9999") is None
+    assert households.household_id_by_code(conn, F, "4399011012020001") == 6
+    assert households.household_id_by_code(conn, f(township=T1), "4399011012020001") == 6
+    assert households.household_id_by_code(conn, f(category="marginal"), "4399011012020001") == 6  # category ignored
+    assert households.household_id_by_code(conn, f(township=T2), "4399011012020001") is None
+    assert households.household_id_by_code(conn, f(village=V11), "4399011012020001") is None
+    assert households.household_id_by_code(conn, F, "439901101202") is None  # a village code, not a household
+    assert households.household_id_by_code(conn, F, "9999") is None
 
 
 RECORD_PARTS = {
@@ -933,7 +933,7 @@ RECORD_PARTS = {
 
 
 def test_household_record(conn):
-    rec = households.household_record(conn, 6, AS_OF)
+    rec = households.household_record(conn, F, 6)
     assert {k: list(v.columns) for k, v in rec.items()} == RECORD_PARTS
     assert tab(rec["household"], "household_id", "code", "hh_type", "monitor_category", "identified_date",
                "eliminated_date", "assistance_only", "township_name", "village_name", "helper_name", "helper_phone",
@@ -959,32 +959,32 @@ def test_household_record(conn):
 
 
 def test_household_record_as_of_an_earlier_day(conn):
-    rec = households.household_record(conn, 1, AS_OF)
+    rec = households.household_record(conn, F, 1)
     assert tab(rec["factors"], "factor_type", "resolved_date") == rows(
         ("illness", None), ("work", None), ("school", date(2026, 1, 15)))
     assert tab(rec["visits"], "visit_date", "visitor_kind", "visitor_name") == rows(
         (date(2026, 6, 20), "helper", "张帮扶"), (date(2026, 3, 15), "helper", "张帮扶"))  # newest first
     assert len(rec["members"]) == 3 and len(rec["measures"]) == 2
-    early = households.household_record(conn, 1, date(2026, 1, 1))  # school factor not yet resolved, no visit yet
+    early = households.household_record(conn, f(as_of=date(2026, 1, 1)), 1)  # school factor not yet resolved, no visit yet
     assert tab(early["factors"], "factor_type", "resolved_date") == rows(
         ("illness", None), ("work", None), ("school", None))
     assert early["visits"].empty and len(early["measures"]) == 2
-    rec3 = households.household_record(conn, 3, date(2026, 5, 1))  # warning closes 05-15, factor resolved 05-01
+    rec3 = households.household_record(conn, f(as_of=date(2026, 5, 1)), 3)  # warning closes 05-15, factor resolved 05-01
     assert tab(rec3["warnings"], "decision", "closed_date") == rows(("identified", None))
     assert tab(rec3["factors"], "factor_type", "resolved_date") == rows(("industry", date(2026, 5, 1)))
-    rec9 = households.household_record(conn, 9, AS_OF)  # a dismissed lead, with its reason
+    rec9 = households.household_record(conn, F, 9)  # a dismissed lead, with its reason
     assert tab(rec9["warnings"], "decision", "decision_date", "dismiss_reason", "closed_date") == rows(
         ("dismissed", date(2026, 5, 10), "收入高于监测范围", date(2026, 5, 10)))
-    rec7 = households.household_record(conn, 7, AS_OF)
+    rec7 = households.household_record(conn, F, 7)
     assert tab(rec7["visits"], "visitor_kind", "visitor_name") == rows(("cadre", None))
     assert _n(rec7["household"].helper_name.iloc[0]) is None and rec7["measures"].empty
 
 
 def test_household_record_missing_or_out_of_scope(conn):
-    assert households.household_record(conn, 999, AS_OF) is None
-    assert households.household_record(conn, 6, AS_OF, f(township=T2)) is None
-    assert households.household_record(conn, 6, AS_OF, f(township=T1)) is not None
-    assert households.household_record(conn, 6, AS_OF, f(category="marginal")) is not None  # category ignored
+    assert households.household_record(conn, F, 999) is None
+    assert households.household_record(conn, f(township=T2), 6) is None
+    assert households.household_record(conn, f(township=T1), 6) is not None
+    assert households.household_record(conn, f(category="marginal"), 6) is not None  # category ignored
 
 
 # --- areas -----------------------------------------------------------------------------------------------
@@ -993,18 +993,19 @@ def test_areas(conn):
     assert areas.database_meta(conn) == {"schema_version": schema.SCHEMA_VERSION, "as_of": "2026-06-30", "is_demo": "0"}
     assert areas.data_as_of(conn) == date(2026, 6, 30)
     assert areas.county_info(conn) == {"code": "439901", "name": "测试县", "province": "测试省"}
-    t = areas.township_list(conn)
+    t = areas.township_list(conn, F)
     assert list(t.columns) == ["code", "name", "lon", "lat"]
     assert tab(t, "code", "name", "lon", "lat") == rows((T1, "城关镇", 111.3, 27.9), (T2, "青山镇", 111.6, 27.7),
                                                         (T3, "石门乡", 111.8, 27.5))
-    v = areas.village_list(conn)
+    v = areas.village_list(conn, F)
     assert list(v.columns) == ["code", "name", "township_code", "lon", "lat"]
     assert list(v.code) == [V11, V12, V13, V21, V22, V31]
-    assert tab(areas.village_list(conn, T1), "code", "name") == [(V11, "东山村"), (V12, "西岭村"), (V13, "南溪村")]
-    assert list(areas.village_list(conn, T3).code) == [V31]
-    empty = areas.village_list(conn, "439901999")
+    assert tab(areas.village_list(conn, f(township=T1)), "code", "name") == [(V11, "东山村"), (V12, "西岭村"), (V13, "南溪村")]
+    assert list(areas.village_list(conn, f(township=T3, village=V31)).code) == [V31]
+    assert list(areas.village_list(conn, f(township=T1, village=V11)).code) == [V11, V12, V13]  # village: no narrowing
+    empty = areas.village_list(conn, f(township="439901999"))
     assert empty.empty and list(empty.columns) == ["code", "name", "township_code", "lon", "lat"]
-    b = areas.township_boundaries(conn)
+    b = areas.township_boundaries(conn, F)
     assert list(b.columns) == ["code", "name", "geojson"] and list(b.code) == [T1, T2, T3]
     assert all(json.loads(g)["type"] == "Polygon" for g in b.geojson)
 
@@ -1012,7 +1013,7 @@ def test_areas(conn):
 def test_areas_on_an_empty_database(empty_db):
     with empty_db.connect() as c:
         assert areas.database_meta(c) == {} and areas.data_as_of(c) is None and areas.county_info(c) == {}
-        assert areas.township_list(c).empty and areas.village_list(c).empty and areas.township_boundaries(c).empty
+        assert areas.township_list(c, F).empty and areas.village_list(c, F).empty and areas.township_boundaries(c, F).empty
 
 
 def test_every_query_runs_on_an_empty_database(empty_db):
@@ -1035,7 +1036,7 @@ def test_every_query_runs_on_an_empty_database(empty_db):
         assert aid.measures_by_tool(c, F).total.sum() == 0 and aid.factor_tool_gaps(c, F).households.sum() == 0
         assert targets.target_trend(c, F, "tap_water").empty and targets.lagging_villages(c, F, "tap_water").empty
         assert households.household_list(c, F, monitored_only=False).empty
-        assert households.household_record(c, 1, AS_OF) is None and households.household_id_by_code(c, "1") is None
+        assert households.household_record(c, F, 1) is None and households.household_id_by_code(c, F, "1") is None
 
 
 # --- the filter ------------------------------------------------------------------------------------------
@@ -1061,15 +1062,18 @@ def test_period_grain_is_not_mixed_up_by_the_statement_cache(conn):
 
 
 def test_target_values_and_latest_period(conn):
-    t = targets.target_values(conn, 2026)
+    t = targets.target_values(conn, F)
     assert list(t.columns) == ["indicator", "scope", "year", "value", "deadline"]
     assert len(t) == 14  # 13 county targets + T2's own tap-water target
     got = {(i, s): (y, v) for i, s, y, v in tab(t, "indicator", "scope", "year", "value")}
     assert got[("tap_water", "county")] == (2026, 0.95)  # the 2026 value replaces 2025's 0.90
     assert got[("tap_water", T2)] == (2026, 0.98) and got[("dropouts", "county")] == (2026, 0)
-    assert tab(targets.target_values(conn, 2025), "indicator", "scope", "year", "value") == [
+    # a township's filter: the county's targets and its own, not another township's
+    assert set(targets.target_values(conn, f(township=T1)).scope) == {"county"}
+    assert len(targets.target_values(conn, f(township=T2))) == 14
+    assert tab(targets.target_values(conn, f(as_of=date(2025, 12, 31))), "indicator", "scope", "year", "value") == [
         ("tap_water", "county", 2025, 0.9)]
-    assert targets.target_values(conn, 2024).empty
+    assert targets.target_values(conn, f(as_of=date(2024, 12, 31))).empty
     assert targets.latest_period(conn, AS_OF) == date(2026, 6, 30)
     assert targets.latest_period(conn, date(2026, 6, 29)) == date(2026, 3, 31)
     assert targets.latest_period(conn, date(2026, 3, 30)) is None

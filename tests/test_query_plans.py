@@ -173,14 +173,14 @@ def a_household(engine) -> tuple[int, str]:
 # -- the tests ----------------------------------------------------------------------------------------
 def test_household_by_code_uses_the_unique_index(plan_engine):
     _, code = a_household(plan_engine)
-    found = plans(plan_engine, lambda c: hq.household_id_by_code(c, code, Filter(as_of=AS_OF)))
+    found = plans(plan_engine, lambda c: hq.household_id_by_code(c, Filter(as_of=AS_OF), code))
     accesses = [a for _, acc in found for a in acc if a.table == "households"]
     assert accesses and all(a.indexed and "code" in a.cond for a in accesses), describe(found)
 
 
 def test_household_record_reads_every_table_by_household_id(plan_engine):
     hid, _ = a_household(plan_engine)
-    found = plans(plan_engine, lambda c: hq.household_record(c, hid, AS_OF, Filter(as_of=AS_OF)))
+    found = plans(plan_engine, lambda c: hq.household_record(c, Filter(as_of=AS_OF), hid))
     seen = set()
     for statement, accesses in found:
         for a in accesses:

@@ -1,8 +1,6 @@
 """Bad input never shows a traceback: missing, empty, foreign or unreachable databases, odd values in
 the data, hostile URL parameters, and a PostgreSQL server that goes away and comes back."""
 
-from datetime import date
-
 import pytest
 import sqlalchemy as sa
 import streamlit as st
@@ -10,11 +8,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as hst
 
 from dashboard.common.nav import PAGES
-from queries import aid, factors, households, kpis, leads, quality, ranking, targets, trends
+from queries import quality
 from queries.db import make_engine
 from queries.filters import Filter
 from queries.schema import metadata
-from tests.fixture_db import AS_OF, T1, T2, V11, V21, build_fixture, household_code
+from tests.fixture_db import AS_OF, T1, T2, V11, build_fixture, household_code
 from tests.pages_support import run_page
 
 DATA_PAGES = [p.url_path for p in PAGES if not p.admin]
@@ -130,29 +128,7 @@ def test_hostile_url_parameters_never_break_a_page(app_db, params, page):
     assert not at.error, at.error
 
 
-QUERY_FUNCTIONS = [
-    (kpis.headline_kpis, ()), (leads.leads_by_area, ("township",)), (leads.leads_by_area, ("village",)),
-    (leads.open_lead_list, ()), (factors.factor_breakdown, ()), (factors.factors_by_area, ()),
-    (factors.multi_factor_households, ()), (factors.factor_trend, ()), (trends.monthly_trend, ()),
-    (aid.measure_coverage, ()), (aid.measures_by_tool, ()), (aid.factor_tool_gaps, ()), (aid.visit_recency, ()),
-    (aid.funds_by_area, ()), (aid.project_list, ()), (targets.target_status, ("village",)),
-    (households.household_list, ()), (ranking.township_ranking, ()), (quality.rule_summary, ()),
-]
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(as_of=hst.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31)),
-       period=hst.sampled_from(["month", "quarter"]),
-       township=hst.sampled_from([None, T1, T2, "439901103", "999999999"]),
-       village=hst.sampled_from([None, V11, V21, "000000000000"]),
-       category=hst.sampled_from([None, "unstable", "marginal", "sudden", "nope"]),
-       scope=hst.sampled_from([None, T1, "123456789"]))
-def test_query_layer_accepts_any_filter(app_db, as_of, period, township, village, category, scope):
-    f = Filter(as_of=as_of, period=period, township=township, village=village, category=category, scope=scope)
-    with sa.create_engine(app_db).connect() as conn:
-        for fn, args in QUERY_FUNCTIONS:
-            out = fn(conn, f, *args)
-            assert out is not None
+# Every registered query function with any filter: tests/test_scope_property.py (hypothesis, both databases).
 
 
 # -- PostgreSQL goes away and comes back ------------------------------------------------------------------

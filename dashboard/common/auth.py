@@ -1,4 +1,5 @@
-"""Login, logout, the current user, masking for that user, and audit entries (Streamlit glue).
+"""Login, logout, the current user and audit entries (Streamlit glue). Masking and the audit of
+personal-data views happen in the data pipeline (dashboard/common/data.py).
 
 A full page load starts a new Streamlit session; the signed HttpOnly cookie set by
 dashboard/server.py carries the login across reloads. Sessions live in the writable store
@@ -8,6 +9,7 @@ dashboard/server.py carries the login across reloads. Sessions live in the writa
 import json
 import logging
 import time
+from datetime import date
 from urllib.parse import quote, urlencode
 
 import pandas as pd
@@ -19,6 +21,7 @@ from dashboard.common.text import escape_md
 from dashboard.security import cookies, downloads, store, users
 from dashboard.security.roles import User
 from queries import areas as areas_q
+from queries.filters import Filter
 from queries.privacy import mask_frame
 
 log = logging.getLogger("dashboard")
@@ -151,10 +154,16 @@ def login_form(page_path: str = "") -> None:
 
 def sidebar_user(u: User) -> None:
     with st.sidebar:
-        scope = "全县" if u.role.all_townships else data.query(areas_q.township_list, u.scope).name.iloc[0]
+        scope = "全县" if u.role.all_townships else _own_township(u)
         st.caption(f"当前用户：{escape_md(u.display_name or u.username)}（{u.role.label} · {escape_md(scope)}）")
         if st.button("退出登录", key="logout", icon=":material/logout:"):
             logout()
+
+
+def _own_township(u: User) -> str:
+    as_of = data.query(areas_q.data_as_of) or date.today()
+    towns = data.query(areas_q.township_list, Filter(as_of=as_of, scope=u.scope))
+    return towns.name.iloc[0] if len(towns) else u.scope
 
 
 def logout() -> None:
@@ -169,13 +178,12 @@ def logout() -> None:
     st.stop()
 
 
-# -- personal data and audit -------------------------------------------------------------------------
-def protect(df: pd.DataFrame, revealed: bool = False) -> pd.DataFrame:
-    """Mask personal data for the current user before the frame reaches any Streamlit call."""
+# -- audit ---------------------------------------------------------------------------------------------
+def protect(df: pd.DataFrame) -> pd.DataFrame:
+    """A frame masked for the current user by its column names. Data from ``data.query`` is already masked
+    by the pipeline; this thin alias is kept for callers that still pass frames through it (exports)."""
     u = st.session_state.get(USER)
-    if u is None:
-        return mask_frame(df, "strict")
-    return mask_frame(df, "full" if revealed and u.role.may_reveal else u.masking)
+    return mask_frame(df, u.masking if u is not None else "strict")
 
 
 def audit(action: str, target: str | None = None, filters: dict | None = None, detail: str | None = None) -> bool:

@@ -1,25 +1,43 @@
-"""Cached access to the query layer. Pages never talk to the database directly.
+"""The one path from a page to the data: scope -> stored result / cache -> run -> mask -> audit.
 
-Results are cached per (database, function, arguments) with a TTL, so a meeting's clicks are
-instant while data refreshed by a nightly load shows up within the TTL.
+``query(fn, f, *args)`` calls a registered query function (queries/registry.py) by reference:
+
+1. scope: the Filter ``f`` is clamped to the viewer's township (``Filter.scope``), whatever the page built;
+2. the county-wide default views come from the results stored at load (queries/precomputed.py), anything
+   else runs live; both are cached per (database, function, arguments, masking level) with a TTL;
+3. mask: every result column the function declares personal is masked for the viewer's level, from the
+   marks in queries/schema.py (queries/privacy.py), before the result is cached for that level;
+4. audit: a call of a personal-data view (``view_of`` in the registry, e.g. 户情) is written to the audit
+   log once per session and household; the view is refused when the log cannot be written.
+
+``reveal(fn, f, *args, target=...)`` is the only route to full values: for roles with ``may_reveal``, logged.
+Pages never mask, scope or audit data views themselves, and never talk to the database directly.
 """
 
-import importlib
+import inspect
 import logging
+from dataclasses import replace
 
 import sqlalchemy as sa
 import streamlit as st
 
-from queries import areas, precomputed
+from dashboard.common import auth
+from queries import areas, precomputed, privacy, registry
 from queries.db import database_url, make_engine, write_access
+from queries.filters import Filter
 from queries.schema import SCHEMA_VERSION, metadata
 
 TTL_SECONDS = 600
+VIEWED, REVEALED = "data_viewed", "data_revealed"   # session: household views and reveals already logged
 log = logging.getLogger("dashboard")
 
 
 class DataUnavailable(Exception):
     """The database cannot answer; the message is shown to the user as is (Chinese)."""
+
+
+class NotPermitted(DataUnavailable):
+    """The viewer may not make this call; the message (Chinese) says what is possible instead."""
 
 
 @st.cache_resource(show_spinner=False)
@@ -39,33 +57,108 @@ def _describe(exc: Exception) -> str:
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=5000)
-def _run(url: str, name: str, args: tuple, kwargs: tuple):
-    module, func = name.split(":")
-    fn = getattr(importlib.import_module(module), func)
+def _run(url: str, name: str, level: str, args: tuple, kwargs: tuple, _spec: registry.QuerySpec):
     with _engine(url).connect() as conn:
         hit = precomputed.stored(conn, name, args, kwargs)  # the county-wide default views, stored at load
-        return hit if hit is not None else fn(conn, *args, **dict(kwargs))
+        result = hit if hit is not None else _spec.fn(conn, *args, **dict(kwargs))
+    return privacy.mask(result, _spec.personal, level)
+
+
+def _viewer():
+    return st.session_state.get(auth.USER)
+
+
+def _scoped(spec: registry.QuerySpec, user, args: tuple) -> tuple:
+    """The arguments with the Filter clamped to the viewer's township."""
+    if not spec.scoped:
+        return args
+    if user is None:
+        raise NotPermitted("请先登录。")
+    if not args or not isinstance(args[0], Filter):
+        raise TypeError(f"{spec.name}: the first argument must be the Filter")
+    return (replace(args[0], scope=user.scope), *args[1:])
+
+
+def _refuse_searches(spec: registry.QuerySpec, level: str, args: tuple, kwargs: dict) -> None:
+    """A search by a value the viewer may not see (a name) would confirm it: refused, however it is passed."""
+    given = inspect.signature(spec.fn).bind_partial(None, *args, **kwargs).arguments if spec.search else {}
+    for param, kind in spec.search.items():
+        if given.get(param) and privacy.hidden(kind, level):
+            word = privacy.KIND_WORDS[kind]
+            raise NotPermitted(f"您的角色不能按{word}查找（{word}对您脱敏显示），请按户编号查找。")
+
+
+def _level(user) -> str:
+    return user.masking if user is not None else "strict"
+
+
+def _call(user, fn, args: tuple, kwargs: dict, level: str):
+    spec = registry.spec(fn)
+    args = _scoped(spec, user, args)
+    _refuse_searches(spec, level, args, kwargs)
+    try:
+        result = _run(database_url(), spec.name, level, args, tuple(sorted(kwargs.items())), _spec=spec)
+    except sa.exc.SQLAlchemyError as exc:
+        log.warning("query %s failed: %s", spec.name, exc)
+        raise DataUnavailable(_describe(exc)) from None
+    if spec.household_view:
+        _log_once(VIEWED, "view_household", spec.view_of(result), args[0])
+    return result
+
+
+def _log_once(key: str, action: str, target: str | None, f: Filter) -> None:
+    """Write the audit entry of a personal-data view once per session and target; refuse the view when
+    the audit log cannot be written."""
+    done = st.session_state.setdefault(key, set())
+    if target is None or target in done:
+        return
+    if not auth.audit(action, target=target, filters={"as_of": f.as_of, "township": f.township}):
+        raise NotPermitted("审计日志暂时无法写入，暂不能查看农户个人信息，请稍后重试。")
+    done.add(target)
 
 
 def query(fn, *args, **kwargs):
-    """Call a query-layer function fn(conn, *args, **kwargs) through the cache."""
+    """Call the registered query function fn(conn, f, *args, **kwargs) for the current viewer: scoped to
+    their township, cached, masked for their role, audited when it is a personal-data view."""
+    user = _viewer()
+    return _call(user, fn, args, kwargs, _level(user))
+
+
+def for_viewer():
+    """``query`` bound to the current viewer, for work that runs later, outside this script run (a file
+    built when a deferred download is requested): ``q = data.for_viewer(); ... q(fn, f, *args)``."""
+    user = _viewer()
+    return lambda fn, *args, **kwargs: _call(user, fn, args, kwargs, _level(user))
+
+
+def reveal(fn, *args, target: str, **kwargs):
+    """The same call with personal data in full: only for roles that may reveal, and written to the audit
+    log (action ``reveal``, once per session and target until ``conceal(target)``) before anything is shown."""
+    user = _viewer()
+    if user is None or not user.role.may_reveal:
+        raise NotPermitted("您的角色无权查看完整个人信息。")
+    f = _scoped(registry.spec(fn), user, args)[0]
     try:
-        return _run(database_url(), f"{fn.__module__}:{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
-    except sa.exc.SQLAlchemyError as exc:
-        log.warning("query %s failed: %s", fn.__qualname__, exc)
-        raise DataUnavailable(_describe(exc)) from None
+        _log_once(REVEALED, "reveal", target, f)
+    except NotPermitted:
+        raise NotPermitted("审计日志暂时无法写入，不能显示完整个人信息。") from None
+    return _call(user, fn, args, kwargs, "full")
+
+
+def conceal(target: str) -> None:
+    """Back to masked values for this target: a new reveal is logged again."""
+    st.session_state.get(REVEALED, set()).discard(target)
 
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=500)
-def _computed(name: str, args: tuple, kwargs: tuple):
-    module, func = name.split(":")
-    return getattr(importlib.import_module(module), func)(*args, **dict(kwargs))
+def _computed(name: str, args: tuple, kwargs: tuple, _fn):
+    return _fn(*args, **dict(kwargs))
 
 
 def computed(fn, *args, **kwargs):
-    """A query-layer function of already fetched results (no database), cached like ``query``: work that
-    costs seconds on a province's 16,000 villages is not repeated on every rerun."""
-    return _computed(f"{fn.__module__}:{fn.__qualname__}", args, tuple(sorted(kwargs.items())))
+    """A query-layer function of already fetched (and masked) results, no database, cached like ``query``:
+    work that costs seconds on a province's 16,000 villages is not repeated on every rerun."""
+    return _computed(f"{fn.__module__}:{fn.__qualname__}", args, tuple(sorted(kwargs.items())), _fn=fn)
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -65,11 +65,13 @@ def favicon():
     return img
 
 
-def load_areas(scope: str | None) -> filters.Areas:
-    """The townships and villages this user may see: the filter offers nothing else."""
-    towns = data.query(areas_q.township_list, scope)
-    villages = data.query(areas_q.village_list, None, scope)
-    return filters.Areas(towns=towns, villages=villages, data_as_of=data.query(areas_q.data_as_of))
+def load_areas() -> filters.Areas:
+    """The townships and villages this user may see (the pipeline confines the filter to the user's
+    township): the filter offers nothing else."""
+    as_of = data.query(areas_q.data_as_of)
+    everywhere = Filter(as_of=as_of)
+    return filters.Areas(towns=data.query(areas_q.township_list, everywhere),
+                         villages=data.query(areas_q.village_list, everywhere), data_as_of=as_of)
 
 
 def context(title: str, user: User) -> Context:
@@ -79,7 +81,7 @@ def context(title: str, user: User) -> Context:
         st.error(problem, icon=":material/error:")
         st.stop()
     nav_box = st.sidebar.container()  # filled once the filter is known, above the filter widgets
-    areas = load_areas(user.scope)
+    areas = load_areas()
     f, dropped = filters.parse(areas, scope=user.scope)
     f = filters.sidebar(f, areas)
     filters.write_url(f, areas, extra=page_params())

@@ -55,7 +55,7 @@ def safe_file_name(text: str, limit: int = 120) -> str:
 
 
 # -- safety net for personal data ------------------------------------------------------------------------
-# Pages mask frames with auth.protect before showing them; exports are masked the same way. As a last line
+# Frames arrive masked for the viewer from the data pipeline (dashboard/common/data.py). As a last line
 # of defence nothing that looks like a full ID number (18 characters, GB 11643) or a mobile number leaves
 # in an export, whatever the role or a "reveal" on screen.
 ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-9]\d{5}(?:18|19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")

@@ -40,10 +40,10 @@ def body(ctx: Context) -> None:
                            help="在简报末尾为筛选范围内的每个乡镇各加一页：主要数字和各村预警图。")
     slides = briefing.plan(ctx.f, ctx.areas.towns, per_town)
     meta = exports.export_meta(ctx, f"{ctx.county}{briefing.DECK_TITLE}")
-    f, towns = ctx.f, ctx.areas.towns
+    f, towns, q = ctx.f, ctx.areas.towns, data.for_viewer()  # the deck may be built after this run
 
     def build() -> bytes:
-        return briefing.briefing_pptx(data.query, f, towns, meta, per_town)
+        return briefing.briefing_pptx(q, f, towns, meta, per_town)
 
     exports.file_download("生成并下载简报（PowerPoint）", build, ctx, meta.file_name("pptx"), exports.PPTX_MIME,
                           key="brief_pptx", kind="pptx", icon=":material/slideshow:",

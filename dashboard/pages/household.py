@@ -1,9 +1,10 @@
 """户情: one household's full record, found by household code or head's name, or opened by link
 (?hh=<household code>, kept in the URL so a copied link reopens the same household).
 
-Personal data is masked for the viewer's role (auth.protect) before anything reaches a Streamlit
-call: hidden columns still travel to the browser. Roles allowed to may reveal one household's full
-ID numbers and phones with an explicit action; views and reveals go to the audit log.
+Personal data arrives masked for the viewer's role from the data pipeline (dashboard/common/data.py),
+which also writes the household view to the audit log. Roles allowed to may reveal one household's full
+ID numbers and phones with an explicit action (``data.reveal``, logged). Roles that may not see names
+search by household code only.
 """
 
 import re
@@ -13,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import auth, data, fmt, theme
+from dashboard.common import data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from queries import households as hh_q
@@ -23,7 +24,6 @@ from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYP
                            SCHOOL_STAGES, TOOL_GROUPS, TOOLS, VISITOR_KINDS, WARNING_LEVELS, label)
 
 REVEALED = "hh_revealed"   # the household code whose full ID numbers/phones are shown
-VIEWED = "hh_viewed"       # households already logged as viewed in this session
 HH_PARAM = "hh"
 # what the importer accepts as 户编号 (seed/importer/values.py to_code, at most 20 characters); ASCII only
 HH_PATTERN = re.compile(r"[0-9A-Za-z_-]{1,20}")
@@ -56,7 +56,7 @@ def requested_household(ctx: Context) -> tuple[str, int] | None:
         _drop_hh()
         st.warning("链接中的户编号格式不正确（应为不超过20位的数字、字母、下划线或短横线），已忽略。请在下方按户编号或户主姓名查找。", icon=":material/info:")
         return None
-    hid = data.query(hh_q.household_id_by_code, code, ctx.f)
+    hid = data.query(hh_q.household_id_by_code, ctx.f, code)
     if hid is None:
         _drop_hh()
         st.warning(f"未找到户编号 {escape_md(code)}，或该户不在当前筛选的乡镇/村范围内，已忽略。", icon=":material/info:")
@@ -65,13 +65,20 @@ def requested_household(ctx: Context) -> tuple[str, int] | None:
 
 
 def search_box(ctx: Context) -> None:
-    """Search by household code (prefix) or head's name (part); choosing a row puts it in the URL."""
-    text = st.text_input("户编号或户主姓名", key=SEARCH_KEY, max_chars=hh_q.SEARCH_MAX,
-                         placeholder="输入户编号（可只输前几位）或户主姓名",
-                         help="在当前筛选的乡镇、村、监测类别范围内查找；包括未纳入监测的农户。")
-    if not text.strip():
+    """Search by household code (prefix) or, for roles that see names, head's name (part); choosing a row
+    puts it in the URL."""
+    names = ctx.user.role.personal
+    text = st.text_input("户编号或户主姓名" if names else "户编号", key=SEARCH_KEY, max_chars=hh_q.SEARCH_MAX,
+                         placeholder="输入户编号（可只输前几位）或户主姓名" if names else "输入户编号（可只输前几位）",
+                         help="在当前筛选的乡镇、村、监测类别范围内查找；包括未纳入监测的农户。" + (
+                             "" if names else "您的角色看到的户主姓名已脱敏，因此只能按户编号查找。"))
+    if not names:
+        st.caption("户主姓名对您的角色脱敏显示，请按户编号查找。")
+    text = text.strip()
+    if not text:
         return
-    found = auth.protect(data.query(hh_q.household_list, ctx.f, search=text.strip(), monitored_only=False, limit=50))
+    found = data.query(hh_q.household_list, ctx.f, code=text, name=text if names else None, monitored_only=False,
+                       limit=50)
     if found.empty:
         empty_state(f"与“{escape_md(text.strip())}”匹配的农户")
         return
@@ -84,7 +91,7 @@ def search_box(ctx: Context) -> None:
     })
     st.caption(f"找到 {len(found):,} 户{'（只显示前50户，请输入更完整的户编号或姓名）' if len(found) >= 50 else ''}，选中一行查看户情。")
     # the key changes with the household shown, so a new search starts without a stale selection
-    key = f"hh_results_{text.strip()}_{st.query_params.get(HH_PARAM, '')}"
+    key = f"hh_results_{text}_{st.query_params.get(HH_PARAM, '')}"
     event = st.dataframe(view, hide_index=True, width="stretch", key=key, on_select="rerun",
                          selection_mode="single-row")
     rows = event.selection.rows if event else []
@@ -201,7 +208,7 @@ def income_chart(inc: pd.DataFrame) -> None:
 
 
 def _factor_name(r) -> str:
-    name = label(FACTOR_TYPES, r.factor_type)
+    name = label(FACTOR_TYPES, r.factor_type, r.factor_type)  # a masked type shows as its masked text
     if r.factor_type == "disaster" and isinstance(r.disaster_kind, str):
         name += f"（{label(DISASTER_KINDS, r.disaster_kind)}）"
     return name
@@ -309,18 +316,22 @@ def visits_table(v: pd.DataFrame, as_of: date, monitored: bool) -> None:
 
 def record(ctx: Context, code: str, hid: int) -> None:
     as_of = ctx.f.as_of
-    rec = data.query(hh_q.household_record, hid, as_of, ctx.f)
+    rec = None
+    if st.session_state.get(REVEALED) == code:
+        try:
+            rec = data.reveal(hh_q.household_record, ctx.f, hid, target=code)
+        except data.NotPermitted as exc:
+            st.session_state.pop(REVEALED, None)
+            st.error(str(exc), icon=":material/error:")
+    if rec is None:
+        rec = data.query(hh_q.household_record, ctx.f, hid)
     if rec is None:  # deleted or moved out of scope between the two queries
         _drop_hh()
         st.warning("该户不在当前筛选范围内，已忽略。", icon=":material/info:")
         return
-    viewed = st.session_state.setdefault(VIEWED, set())
-    if code not in viewed:  # once per household and session, not on every rerun
-        auth.audit("view_household", target=code, filters={"as_of": as_of, "township": ctx.f.township})
-        viewed.add(code)
-    revealed = reveal_control(ctx, code)
-    info = auth.protect(rec["household"], revealed).iloc[0]
-    members = auth.protect(rec["members"], revealed)
+    reveal_control(ctx, code)
+    info = rec["household"].iloc[0]
+    members = rec["members"]
     heads = members.loc[members.relation == "head", "name"]
     header(info, heads.iloc[0] if len(heads) else "（未登记户主）", as_of)
     monitored = (isinstance(info.monitor_category, str) and _on(info.identified_date, as_of) is not None
@@ -346,24 +357,21 @@ def body(ctx: Context) -> None:
     record(ctx, *chosen)
 
 
-def reveal_control(ctx: Context, code: str) -> bool:
-    """Full ID numbers and phones for this household, only for roles allowed and only on request."""
+def reveal_control(ctx: Context, code: str) -> None:
+    """The request for full ID numbers and phones (roles allowed only); data.reveal then logs and shows them."""
     if not ctx.user.role.may_reveal:
-        return False
+        return
     if st.session_state.get(REVEALED) == code:
         if st.button("重新脱敏显示", key="hh_hide", icon=":material/visibility_off:"):
             st.session_state.pop(REVEALED, None)
+            data.conceal(code)
             st.rerun()
         st.caption("已显示完整身份证号和电话（本次查看已记录）。")
-        return True
+        return
     if st.button("显示完整身份证号和电话", key="hh_reveal", icon=":material/visibility:",
                  help="仅在核实身份时使用；每次查看都会记录到审计日志。"):
-        if not auth.audit("reveal", target=code, filters={"as_of": ctx.f.as_of}):
-            st.error("审计日志暂时无法写入，不能显示完整个人信息。", icon=":material/error:")
-            return False
-        st.session_state[REVEALED] = code
+        st.session_state[REVEALED] = code  # data.reveal logs it before anything is shown
         st.rerun()
-    return False
 
 
 run_page("户情", body)

@@ -22,6 +22,7 @@ from dashboard.common.text import deck_text, escape_html, escape_md
 from queries import areas as areas_q
 from queries import inspection as insp
 from queries import packets
+from queries.filters import Filter
 
 MAX_EXCLUDE_DAYS = 730
 DEFAULT_PICK = 5           # villages preselected for the sample: the top of the ranking
@@ -159,18 +160,18 @@ class BuiltDeck(pdk.Deck):
 
 
 @st.cache_data(ttl=data.TTL_SECONDS, show_spinner=False, max_entries=100)
-def deck_json(township: str | None, towns: dict, scored: pd.DataFrame, excluded: frozenset, chosen: tuple,
+def deck_json(f: Filter, towns: dict, scored: pd.DataFrame, excluded: frozenset, chosen: tuple,
               exclude_days: int) -> str:
-    return deck(township, towns, scored, set(excluded), list(chosen), exclude_days).to_json()
+    return deck(f, towns, scored, set(excluded), list(chosen), exclude_days).to_json()
 
 
-def deck(township: str | None, towns: dict, scored: pd.DataFrame, excluded: set[str], chosen: list[str],
+def deck(f: Filter, towns: dict, scored: pd.DataFrame, excluded: set[str], chosen: list[str],
          exclude_days: int) -> pdk.Deck:
-    bounds = data.query(areas_q.township_boundaries, township)
+    bounds = data.query(areas_q.township_boundaries, f)
     counts = scored.groupby("township_code").size().to_dict()
     fc = feature_collection(bounds, counts)
     pts = map_points(scored, excluded, chosen, towns, exclude_days)
-    labels = data.query(areas_q.township_list, township).dropna(subset=["lon", "lat"])
+    labels = data.query(areas_q.township_list, f).dropna(subset=["lon", "lat"])
     labels = labels.assign(name=labels.name.map(deck_text))  # drawn as glyphs: no HTML, but pydeck data
     layers = [
         pdk.Layer("GeoJsonLayer", fc, id="townships", stroked=True, filled=True, pickable=True,
@@ -195,7 +196,7 @@ def map_view(ctx, scored, excluded, chosen, exclude_days) -> None:
     st.subheader("各村风险分布", help="底图为数据库中的乡镇边界（不加载在线地图）。圆点为行政村：颜色表示风险评分"
                  "（绿低、红高，灰色为近期已巡查），大小表示农户数，黑框为已选入抽样的村。鼠标移到圆点上查看原因。")
     towns = dict(zip(ctx.areas.towns.code, ctx.areas.towns.name))
-    spec = deck_json(ctx.f.township, towns, scored, frozenset(excluded), tuple(chosen), exclude_days)
+    spec = deck_json(ctx.f, towns, scored, frozenset(excluded), tuple(chosen), exclude_days)
     st.pydeck_chart(BuiltDeck(spec), height=MAP_HEIGHT, key="plan_map")
     st.caption("颜色：绿色低 → 橙色 → 红色为可推荐的村中评分最高；灰色：近期已巡查；圆点大小：农户数；黑框：已选入抽样。" +
                (f"本范围村数较多，地图只画评分最高的 {MAP_MAX_POINTS:,} 个村（及已选入抽样的村）；选择乡镇可看全部。"
@@ -266,8 +267,8 @@ def sample_params(ctx: Context, chosen: list[str], per_village: int, minimum: in
 
 
 def run_draw(ctx: Context, params: dict, names: dict) -> None:
-    sample, strata = data.query(insp.draw_sample, ctx.f.as_of, tuple(params["villages"]), params["seed"],
-                                params["per_village"], params["minimum"], ctx.f.scope)
+    sample, strata = data.query(insp.draw_sample, ctx.f, tuple(params["villages"]), params["seed"],
+                                params["per_village"], params["minimum"])
     sizes = {names.get(v, v): {r.stratum_label: [int(r.population), int(r.sample)]
                                for r in strata[strata.village_code == v].itertuples()} for v in params["villages"]}
     detail = {"as_of": params["as_of"], "seed": params["seed"], "villages": params["villages"],
@@ -321,8 +322,8 @@ def sampling(ctx: Context, scored: pd.DataFrame, excluded: set[str], towns: dict
 
 
 def show_sample(ctx: Context, params: dict, names: dict) -> None:
-    sample, strata = data.query(insp.draw_sample, ctx.f.as_of, tuple(params["villages"]), params["seed"],
-                                params["per_village"], params["minimum"], ctx.f.scope)
+    sample, strata = data.query(insp.draw_sample, ctx.f, tuple(params["villages"]), params["seed"],
+                                params["per_village"], params["minimum"])
     st.success(f"已抽取 {len(sample):,} 户（{len(params['villages'])} 个村）；随机种子 **{params['seed']}**，"
                f"截至日期 {params['as_of']}。同一种子、同一批村、同一截至日期可重现本样本。", icon=":material/check_circle:")
     left, right = st.columns([2, 3])
@@ -336,16 +337,15 @@ def show_sample(ctx: Context, params: dict, names: dict) -> None:
         with right:
             empty_state("可抽取的农户（所选村没有监测户或脱贫户）")
         return
-    rows = data.query(insp.packet_rows, ctx.f.as_of, tuple(sample.household_id))
+    rows = data.query(insp.packet_rows, ctx.f, tuple(sample.household_id))  # masked for the viewer
     rows = rows.merge(sample[["household_id", "stratum"]], on="household_id", how="left")
-    protected = auth.protect(rows)
-    view = packets.packet_frame(protected)
+    view = packets.packet_frame(rows)
     with right:
         st.markdown("**样本户**（身份证号已脱敏）")
         st.dataframe(pd.DataFrame({"村": view.village_code.map(names), **{h: view[k] for k, h in packets.INFO_COLUMNS.items()
                                                                          if k != "seq"}}),
                      hide_index=True, width="stretch", key="plan_sample_table")
-    export(ctx, params, names, protected, strata)
+    export(ctx, params, names, rows, strata)
 
 
 def export(ctx: Context, params: dict, names: dict, rows: pd.DataFrame, strata: pd.DataFrame) -> None:

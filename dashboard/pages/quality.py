@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import auth, data, exports, theme
+from dashboard.common import data, exports, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import quality
 
@@ -54,7 +54,7 @@ def rule_detail(ctx: Context, s: pd.DataFrame) -> None:
                        format_func=lambda k: f"{names[k]}（{int(counts.households[k])}{counts.unit[k]}）")
     rule = quality.BY_KEY[key]
     st.caption("口径：" + rule.definition)
-    df = auth.protect(data.query(quality.flagged_households, ctx.f, key))
+    df = data.query(quality.flagged_households, ctx.f, key)
     if df.empty:
         empty_state("被该规则标记的" + ("行政村" if rule.unit == "村" else "农户"))
         return

@@ -249,7 +249,7 @@ def indicator_trend(ctx: Context, ind: targets.Indicator) -> pd.DataFrame | None
 
 def scope_target(ctx: Context, ind: targets.Indicator) -> tuple[float, date | None]:
     """The target (in display units) and deadline in force for the filter's scope."""
-    t = data.query(targets.target_values, ctx.f.as_of.year)
+    t = data.query(targets.target_values, ctx.f)
     t = t[t.indicator == ind.key]
     own = t[t.scope == ctx.f.township] if ctx.f.township else t.iloc[0:0]
     row = own if len(own) else t[t.scope == "county"]

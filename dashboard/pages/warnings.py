@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from dashboard.common import auth, data, exports, filters, fmt, theme
+from dashboard.common import data, exports, filters, fmt, theme
 from dashboard.common.page import Context, empty_state, page_params, run_page
 from dashboard.common.text import escape_md, escape_plotly
 from queries import kpis, leads  # noqa: F401  (kpis defines 'overdue_leads')
@@ -209,7 +209,7 @@ def area_table(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
 
 # -- one village: its open warnings, household by household ----------------------------------------
 def village_view(ctx: Context) -> None:
-    df = auth.protect(data.query(leads.open_lead_list, ctx.f))
+    df = data.query(leads.open_lead_list, ctx.f)
     st.subheader(f"{escape_md(ctx.areas.village_name(ctx.f.village))}未解除预警（按户）",
                  help=f"{metric('open_warnings').definition}\n\n超期：超过{LEAD_DECISION_DAYS}天仍未研判。选中一行打开户情。")
     if df.empty:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 class Role:
     code: str
     label: str
-    all_townships: bool      # False: confined to the user's own township (enforced in queries.filters.Filter)
-    personal: bool           # may see names and health facts (ID numbers and phones stay masked)
+    all_townships: bool      # False: confined to the user's own township (dashboard.common.data clamps the Filter)
+    personal: bool           # may see names, health facts and notes, search by name (ID numbers, phones stay masked)
     may_reveal: bool         # may reveal full ID numbers and phones, one household at a time, logged
     may_export_packets: bool
     admin: bool = False      # audit log and users
