@@ -9,6 +9,7 @@ from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, POLICY_TOOL_GROUP, PO
 from queries.filters import Filter
 from queries.deadlines import QUARTER_DAYS, deadline_expr, project_deadlines
 from queries.metrics import define
+from queries.policy import words
 from queries.schema import aid_measures, households, project_payments, projects, risk_factors, visits
 from queries.registry import query
 from queries.sql import (area_key, count_if, days_between, frame, monitored_households, monitored_on, on, open_on,
@@ -35,7 +36,7 @@ define("industry_share", "产业项目资金占比",
        unit="%", topic=T)
 define("projects_overdue", "逾期未完工项目",
        "截至日期时仍未完工、且已过完工期限的项目数，含往年结转项目。完工期限：填了计划完工日期的，按计划完工日期；"
-       f"没有填的，按完工批次：{project_deadlines().text()}。", unit="个", topic=T)
+       f"没有填的，按完工批次：{words(lambda: project_deadlines().text())}。", unit="个", topic=T)
 define("projects_carried_over", "往年结转项目",
        "资金年度早于截至日期所在年度、截至日期时仍未完工或资金未付清（已支付比预算少1元以上）的项目数。"
        "这些项目在项目清单中标为“往年结转”，计入逾期未完工项目，不计入当年资金支出进度。", unit="个", topic=T)

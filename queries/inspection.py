@@ -46,8 +46,9 @@ from queries.codes import FACTOR_TYPES, MONITOR_CATEGORIES, TOOLS
 from queries.filters import Filter
 from queries.schema import (aid_measures, helpers, household_income, households, inspections, members,
                             monitoring_lines, risk_factors, townships, village_facts, villages, visits, warnings)
-from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words
 from queries import scope
+from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words
+from queries.policy import words
 from queries.registry import query, shown
 from queries.sql import (count_if, days_between, eliminated_by, frame, monitored_on, on, open_on,
                          overdue_on, per_area, warning_open_on)
@@ -75,7 +76,7 @@ COMPONENTS = [
     Component("clinic_gap", "村卫生室未达标", "村卫生室未达到标准化建设标准记为1，达标记为0。", 5),
     Component("employment_gap", "务工就业率差距", "脱贫人口务工就业率低于目标值的百分点数（达标为0）。", 5),
     Component("data_quality", "数据疑点",
-              f"疑点条数：监测户无帮扶责任人、识别后不足{quick_elimination_words()}即标注风险消除、"
+              f"疑点条数：监测户无帮扶责任人、识别后不足{words(quick_elimination_words)}即标注风险消除、"
               "风险消除但最近一年收入仍低于监测线。", 20),
 ]
 BY_KEY = {c.key: c for c in COMPONENTS}

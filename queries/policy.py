@@ -47,3 +47,28 @@ def policy() -> dict:
 def reload() -> None:
     """Forget the files read (after changing MONITOR_POLICY_FILE or a file, e.g. in tests)."""
     _load.cache_clear()
+
+
+def problem() -> str | None:
+    """Why the policy in force cannot be used (Chinese), or None. Every page checks it before showing any
+    number (dashboard/common/data.py), so a broken county file is a message on the page, not a traceback."""
+    from queries import deadlines, grading
+
+    try:
+        grading.rules()
+        deadlines.project_deadlines()
+        deadlines.quick_elimination_days()
+    except PolicyError as e:
+        return f"{e}。请系统管理员改正该文件后重启看板。"
+    except (KeyError, TypeError, ValueError) as e:
+        return f"政策参数文件内容不完整或有误（{e}）。请系统管理员改正该文件后重启看板。"
+    return None
+
+
+def words(text_of) -> str:
+    """A policy text written into a 口径 when a module is imported: a broken file must not stop the import
+    (the page then shows problem() instead of numbers)."""
+    try:
+        return text_of()
+    except (PolicyError, KeyError, TypeError, ValueError):
+        return "（政策参数文件有误）"

@@ -17,6 +17,7 @@ from queries import grading, scope
 from queries.codes import LABOUR_CAPABLE, MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.filters import Filter
 from queries.metrics import define
+from queries.policy import words
 from queries.registry import query, shown
 from queries.schema import aid_measures, household_income, households, members, monitoring_lines, risk_factors, \
     townships, village_facts, villages, visits, warnings
@@ -48,7 +49,7 @@ RULES = [
     Rule("exit_income", "错退：消除后收入仍低于监测范围", "已标注风险消除、但最近一年家庭人均纯收入仍低于当年监测范围的农户。"),
     Rule("exit_no_measure", "错退：从未落实帮扶措施即消除", "已标注风险消除、但从未登记任何帮扶措施的农户（可能是“数字脱贫”）。"),
     Rule("quick_elimination", "识别后短期内即消除",
-         f"已标注风险消除、且从识别纳入监测到标注风险消除不足{quick_elimination_words()}的农户"
+         f"已标注风险消除、且从识别纳入监测到标注风险消除不足{words(quick_elimination_words)}的农户"
          "（风险消除一般需收入稳定半年以上）。"),
     Rule("work_no_labour", "因务工就业不稳但无劳动力", "存在“因务工就业不稳”风险因子、但家庭成员中没有任何有劳动能力者的农户（逻辑矛盾）。"),
     Rule("negative_factor", "监测户存在负面清单情形", "处于监测状态、但登记有赌博、吸毒、偷盗、诈骗、懒惰、高消费等负面情形的农户。"),

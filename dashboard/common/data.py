@@ -22,7 +22,7 @@ import sqlalchemy as sa
 import streamlit as st
 
 from dashboard.common import auth
-from queries import areas, precomputed, privacy, registry
+from queries import areas, policy, precomputed, privacy, registry
 from queries.db import database_url, make_engine, write_access
 from queries.filters import Filter
 from queries.schema import SCHEMA_VERSION, metadata
@@ -196,6 +196,10 @@ def _check(url: str) -> str | None:
 
 
 def database_problem() -> str | None:
+    """Why the pages cannot show numbers (Chinese), or None: the policy file, then the database."""
+    problem = policy.problem()  # cheap: the file is read once per process
+    if problem:
+        return problem
     try:
         return _check(database_url())
     except sa.exc.ArgumentError:
