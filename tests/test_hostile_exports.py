@@ -19,6 +19,7 @@ from tests.hostile_county import (AT_FORMULA, FORMULA, IMG, IMG_TAG, PLUS_FORMUL
                                   VILLAGE_A2, VILLAGE_B1, county_rows, hostile_database, hostile_users)
 from tests.hostile_exports import pdf_text, pptx_texts, xlsx_texts
 from tests.pages_support import run_page
+from tests.personal_values import ROLES, forbidden, leaked
 
 # every page that offers a download, with the parameters that make it offer its household-level tables
 AT_NAME = AT_FORMULA.replace(" ", "")  # the importer drops the spaces inside a name
@@ -69,6 +70,10 @@ def test_every_export_of_the_hostile_county_is_plain_text(hostile_db, offered, u
     assert kinds == {"png", "xlsx", "pptx", "pdf"}, kinds
     texts = {o.key: opened("xlsx" if o.kind == "xlsx" else o.kind, o.build()) for o in offered}
     everything = "\n".join(texts.values())
+    # no personal value the role may not see in full, in any file (generated from the schema's marks)
+    values = forbidden(hostile_db, ROLES[user])
+    assert values["id_number"] and values["phone"] and (values["name"] if ROLES[user] == "strict" else True)
+    assert {k: leaked(t.encode(), values) for k, t in texts.items() if leaked(t.encode(), values)} == {}
     # village names (markdown image, HTML tags) reach the workbooks and the PDF as the characters typed
     assert "<b>东村</b>" + IMG in everything
     assert "<b>东村</b>" in texts["plan_pdf"]

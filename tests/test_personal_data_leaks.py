@@ -18,38 +18,15 @@ import json
 import sys
 
 import pytest
-import sqlalchemy as sa
 
 from queries import privacy
-from queries.schema import metadata
 from tests.conftest import ROOT, TEST_PASSWORD
 from tests.fixture_db import AS_OF, household_code
 from tests.pages_support import chart_specs, run_page
+from tests.personal_values import ROLES, forbidden, leaked, marked_columns
 
-ROLES = {"county": "masked", "township": "masked", "inspector": "strict", "admin": "strict"}
-TEXT_KINDS = {"name", "id_number", "phone", "note"}
 H1 = household_code(1)    # 王建国's household (T1): members with ID numbers, phones, health facts, visits
 H15 = household_code(15)  # a T2 household with an open 因病 factor and a visit
-
-
-def marked_columns():
-    return [(t, c) for t in metadata.sorted_tables for c in t.columns if "personal" in c.info]
-
-
-def forbidden(url: str, level: str) -> dict[str, set[str]]:
-    """kind -> every value of the columns of that kind the level may not see in full."""
-    out: dict[str, set[str]] = {}
-    with sa.create_engine(url).connect() as conn:
-        for t, c in marked_columns():
-            kind = c.info["personal"]
-            if kind in TEXT_KINDS and privacy.hidden(kind, level):
-                values = conn.execute(sa.select(c).where(c.is_not(None)).distinct()).scalars()
-                out.setdefault(kind, set()).update(str(v) for v in values if len(str(v)) >= 2)
-    return out
-
-
-def leaked(blob: bytes, values: dict[str, set[str]]) -> list[str]:
-    return sorted(f"{k}:{v}" for k, vs in values.items() for v in vs if v.encode() in blob)
 
 
 def load_test_module():
