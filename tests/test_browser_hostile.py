@@ -25,6 +25,7 @@ from dashboard.common.text import escape_html
 from queries import inspection as insp
 from queries import packets
 from queries.db import make_engine
+from queries.filters import Filter
 from tests.browser import login, streamlit_server, wait_for_app
 from tests.hostile_county import (AS_OF, HOSTILE_HOST, IMG, LINK, PASSWORD, TAG, county_rows, hostile_database,
                                   hostile_users)
@@ -192,8 +193,9 @@ def test_packet_pdf_draws_hostile_names_as_text(hostile_db):
     engine = make_engine(hostile_db("sqlite"))
     try:
         with engine.connect() as conn:
-            sample, strata = insp.draw_sample(conn, AS_OF, villages, 7, per_village=10, minimum=1)
-            rows = insp.packet_rows(conn, AS_OF, sample.household_id.tolist())
+            f = Filter(as_of=AS_OF)
+            sample, strata = insp.draw_sample(conn, f, villages, 7, per_village=10, minimum=1)
+            rows = insp.packet_rows(conn, f, sample.household_id.tolist())
     finally:
         engine.dispose()
     rows = rows.merge(sample[["household_id", "stratum"]], on="household_id")
