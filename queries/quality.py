@@ -293,5 +293,5 @@ def flagged_households(conn, f: Filter, key: str, limit: int = 2000) -> pd.DataF
 
 @query(area="household_id")
 def flagged_ids(conn, f: Filter, key: str) -> set:
-    """Household ids a rule flags (village codes, for a rule about villages)."""
+    """Household ids (int) a rule flags; village codes (str) for a rule about villages."""
     return {r[0] for r in conn.execute(_scoped(key, f)).all()}

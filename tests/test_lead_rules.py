@@ -88,7 +88,7 @@ def test_a_blank_close_date_is_filled_by_the_decision_or_the_elimination(empty_d
         # on 06-10: H3 closed by its own date 06-01 although the household was eliminated only on 06-20 -> H4 only
         assert county_leads(conn, F.at(date(2026, 6, 10))).open_total == 1
         # the household record shows the close day whatever column gave it
-        rec = households.household_record(conn, households.household_id_by_code(conn, "H1"), AS_OF)
+        rec = households.household_record(conn, F, households.household_id_by_code(conn, F, "H1"))
         assert list(rec["warnings"].closed_date) == [date(2026, 5, 10)]
         # 较上季度 (03-30): H2 H3 H4 open (raised 2025), H1 and H5 not yet raised -> 3 before, 2 now
         assert (k.loc["open_yellow", "previous"], k.loc["open_yellow", "change"]) == (3, -1)
@@ -160,12 +160,12 @@ def test_boundary_days(empty_db, tmp_path):
     with empty_db.connect() as conn:
         row = county_leads(conn, F)
         assert (row.pending, row.overdue) == (2, 1)   # P15 (15 days) and P16 (16 days) pending; P16 overdue
-        assert quality.flagged_ids(conn, F, "overdue_lead") == {households.household_id_by_code(conn, "P16")}
+        assert quality.flagged_ids(conn, F, "overdue_lead") == {households.household_id_by_code(conn, F, "P16")}
         # 15天内研判率: T15 decided in 15 days (in time), T16 in 16 (late), P16 undecided after 16 days (late)
         # -> 1 / (2 decided + 1 overdue) = 33.3 %
         lt = targets.target_status(conn, F, "county").set_index("indicator").loc["lead_timeliness"]
         assert (lt.numerator, lt.denominator) == (1, 3) and lt.value == pytest.approx(100 / 3)
-        ids = {c: households.household_id_by_code(conn, c) for c in "ABCDEGQ"}
+        ids = {c: households.household_id_by_code(conn, F, c) for c in "ABCDEGQ"}
         # stale (超过一个季度未走访未更新): monitored A B C D E (G, Q eliminated); A visited at 90 days, C
         # identified 90 days ago, E updated 90 days ago: not stale; B (visit 91 days) and D (identified 91 days,
         # never visited or updated) are
@@ -220,7 +220,7 @@ def test_grading_from_the_household_facts(empty_db, tmp_path):
         ids = _lead_ids(conn)
         assert {c: grading.grade_lead(conn, i) for c, i in ids.items()} == EXPECTED_GRADES
         # typed vs rule: R3 yellow (rule red), O2 red (rule orange) differ; N1 red has no rule grade
-        hh = {c: households.household_id_by_code(conn, c) for c in ("R3", "O2")}
+        hh = {c: households.household_id_by_code(conn, F, c) for c in ("R3", "O2")}
         assert quality.flagged_ids(conn, F, "level_mismatch") == set(hh.values())
         detail = dict(zip(*[quality.flagged_households(conn, F, "level_mismatch")[c] for c in ("code", "detail")]))
         assert detail == {"R3": "台账为黄色预警，按规则应为红色预警", "O2": "台账为红色预警，按规则应为橙色预警"}
@@ -270,7 +270,7 @@ def test_a_province_overrides_the_grading_rules(policy_file, empty_db, tmp_path)
         assert got == EXPECTED_GRADES | {"O1": "yellow", "O2": None}
         # mismatches now: R3 (yellow, rule red), O1 (orange, rule yellow); O2 has no grade
         assert quality.flagged_ids(conn, F, "level_mismatch") == {
-            households.household_id_by_code(conn, c) for c in ("R3", "O1")}
+            households.household_id_by_code(conn, F, c) for c in ("R3", "O1")}
 
 
 def test_a_bad_policy_file_is_refused_in_chinese(policy_file):

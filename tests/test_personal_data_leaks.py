@@ -12,7 +12,6 @@ The real thing: a dashboard server (dashboard/server.py) on the hand-built count
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import json
 import sys
@@ -82,7 +81,7 @@ def capture_pages(base_url: str, db_url: str, user: str) -> dict[str, bytes]:
                 out[f"{path}?{json.dumps(query)}"] = b"".join(run.frames)
         await run.close(s)
         return out
-    return asyncio.run(go())
+    return lt.run_coroutine(go)  # in a thread of its own where the suite's Playwright browser runs a loop
 
 
 def test_no_unmasked_personal_value_reaches_the_browser_for_any_role_and_page(fixture_sqlite_url, users_file,
