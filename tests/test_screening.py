@@ -296,3 +296,13 @@ def test_aid_page_opens_the_owed_lists(page_db):
     at = run_page("aid", user="county")
     assert not at.exception
     assert any("打开应帮尽帮清单" in m.value and "(./owed)" in m.value for m in at.markdown)
+
+
+def test_definitions_page_shows_the_criteria_and_thresholds(app_db):
+    from tests.pages_support import run_page
+    at = run_page("definitions")
+    assert not at.exception
+    assert any(h.value.startswith("漏评排查") for h in at.subheader)
+    text = " ".join(str(v) for t in at.table for v in t.value.to_numpy().ravel()).replace("\\", "")
+    # the configured thresholds, in words: 110% of the line, 10,000 yuan of self-paid medical costs
+    assert "低于当年监测范围的110%" in text and "不低于10,000元（含本数）" in text
