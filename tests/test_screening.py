@@ -8,6 +8,7 @@ income − (自负医疗费 + 教育支出) ÷ members) < 1.0 × line = 8,000; �
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 import pytest
@@ -22,7 +23,7 @@ COUNTY = "439901"                       # the test users' county: "township" bel
 TA, TB = "439901101", "439901102"
 VA, VB = TA + "201", TB + "201"
 
-_seq = iter(range(500))
+_seq = itertools.count()   # person_id takes it modulo 500: one county's ~26 members stay distinct
 
 
 def head(code: str, **extra) -> dict:
@@ -306,3 +307,21 @@ def test_definitions_page_shows_the_criteria_and_thresholds(app_db):
     text = " ".join(str(v) for t in at.table for v in t.value.to_numpy().ravel()).replace("\\", "")
     # the configured thresholds, in words: 110% of the line, 10,000 yuan of self-paid medical costs
     assert "低于当年监测范围的110%" in text and "不低于10,000元（含本数）" in text
+
+
+def test_household_page_shows_checks_and_spending(page_db):
+    from tests.pages_support import run_page
+    at = run_page("household", {"hh": "S21"}, user="county")
+    assert not at.exception
+    checks = next(d.value for d in at.dataframe if "住房鉴定等级" in d.value.columns)
+    assert checks.iloc[0][["住房鉴定等级", "饮水水源", "水质", "水量", "供水保证率", "不愁吃不愁穿"]].tolist() == [
+        "A级（安全）", "集中供水", "达标", "不达标", "不达标", "有保障"]
+    at = run_page("household", {"hh": "S04"}, user="county")
+    spending = next(d.value for d in at.dataframe if "自负医疗费（元）" in d.value.columns)
+    # 10,000 − (2,002 + 2,000) ÷ 2 members = 7,999
+    assert spending.iloc[0][["自负医疗费（元）", "教育支出（元）", "扣除刚性支出后人均收入（元）", "监测范围（元）"]].tolist() == [
+        "2,002", "2,000", "7,999", "8,000"]
+    assert any("没有核查记录" in i.value for i in at.info)       # S04 was never checked: said, not zeros
+    at = run_page("household", {"hh": "S04"}, user="inspector")
+    assert not at.exception
+    assert not any("自负医疗费（元）" in d.value.columns for d in at.dataframe)   # a health fact
