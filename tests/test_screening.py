@@ -325,3 +325,55 @@ def test_household_page_shows_checks_and_spending(page_db):
     at = run_page("household", {"hh": "S04"}, user="inspector")
     assert not at.exception
     assert not any("自负医疗费（元）" in d.value.columns for d in at.dataframe)   # a health fact
+
+
+# --- 信息比对 -----------------------------------------------------------------------------------------------
+
+LEADS = [  # quarter window 2026-04-01..06-30
+    {"户编号": "S01", "线索来源": "医院", "预警级别": "黄", "事件发生日期": date(2026, 5, 1), "线索产生日期": date(2026, 5, 4)},
+    {"户编号": "S02", "线索来源": "医保", "预警级别": "黄", "事件发生日期": date(2026, 4, 10), "线索产生日期": date(2026, 4, 20)},
+    {"户编号": "S03", "线索来源": "医保", "预警级别": "黄", "事件发生日期": date(2026, 5, 1), "线索产生日期": date(2026, 5, 3)},
+    {"户编号": "S04", "线索来源": "医保", "预警级别": "黄", "线索产生日期": date(2026, 6, 1)},        # no event date
+    {"户编号": "S05", "线索来源": "干部排查", "预警级别": "黄", "线索产生日期": date(2026, 5, 5)},
+    {"户编号": "S06", "线索来源": "交警", "预警级别": "黄", "事件发生日期": date(2026, 3, 1),
+     "线索产生日期": date(2026, 3, 20)},                                                          # last quarter
+    {"户编号": "S21", "线索来源": "交警", "预警级别": "黄", "事件发生日期": date(2026, 6, 1),
+     "线索产生日期": date(2026, 6, 8)},                                                           # 乙镇
+]
+
+
+@pytest.fixture
+def leads_db(empty_db, tmp_path):
+    import_county(empty_db, write_book(tmp_path / "线索.xlsx", book() | {"预警线索": LEADS}), as_of=AS_OF)
+    return empty_db
+
+
+def test_leads_by_source_and_department_lag(leads_db):
+    from queries import departments
+    with leads_db.connect() as conn:
+        df = departments.leads_by_source(conn, Filter(as_of=AS_OF)).set_index("source")
+        town_a = departments.leads_by_source(conn, Filter(as_of=AS_OF, township=TA)).set_index("source")
+    # 医保: 3 leads this quarter, 2 with an event date: 10 and 2 days -> median 6, max 10; 医院 1 lead, 3 days;
+    # 交警: the 03-20 lead is last quarter's, the 06-08 one (乙镇) is this quarter's: 7 days
+    assert df.loc["medical", ["leads", "with_event", "median_days", "max_days"]].tolist() == [3, 2, 6, 10]
+    assert df.loc["hospital", ["leads", "median_days"]].tolist() == [1, 3]
+    assert df.loc["traffic", ["leads", "median_days"]].tolist() == [1, 7]
+    assert df.loc["cadre", "leads"] == 1 and df.loc["cadre", "department"] == False  # noqa: E712
+    assert df.leads.sum() == 6
+    assert town_a.loc["traffic", "leads"] == 0 and town_a.leads.sum() == 5
+
+
+def test_crosscheck_page_names_the_silent_departments(leads_db, monkeypatch, dashboard_url):
+    import streamlit as st
+
+    from tests.pages_support import run_page
+    monkeypatch.setenv("MONITOR_DB_URL", dashboard_url(leads_db))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    at = run_page("crosscheck", user="township")     # 甲镇: the 交警 lead is 乙镇's
+    assert not at.exception
+    silent = at.warning[0].value
+    assert "交警部门预警" in silent and "教育部门预警" in silent
+    assert "医保部门预警" not in silent and "医院预警" not in silent
+    table = at.dataframe[0].value.set_index("线索来源")
+    assert table.loc["医保部门预警", "事件到推送中位天数"] == "6" and table.loc["交警部门预警", "本期线索（条）"] == 0

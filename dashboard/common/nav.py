@@ -36,6 +36,7 @@ PAGES = [
     PageInfo("household.py", "户情", ":material/home:", "农户"),
     PageInfo("planner.py", "巡查选点", ":material/travel_explore:", "巡查"),
     PageInfo("screening.py", "漏评排查", ":material/person_search:", "巡查"),
+    PageInfo("crosscheck.py", "信息比对", ":material/compare_arrows:", "巡查"),
     PageInfo("quality.py", "数据质量", ":material/fact_check:", "巡查"),
     PageInfo("definitions.py", "指标说明", ":material/menu_book:", "说明"),
     PageInfo("data_import.py", "数据导入", ":material/upload_file:", "管理", admin=True),
