@@ -28,8 +28,17 @@ LEAD_SOURCES = {
     "housing": "住建部门预警",
     "hr": "人社部门预警",
     "emergency": "应急部门预警",
+    "health": "卫健部门预警",
+    "agriculture": "农业农村部门预警",
+    "property": "房产部门预警",
+    "traffic": "交警部门预警",
+    "hospital": "医院预警",
+    "rural": "乡村振兴部门预警",
 }
-DEPARTMENT_SOURCES = {"medical", "civil", "disabled", "education", "housing", "hr", "emergency"}
+# the departments that push alerts (部门筛查预警; 001 names 教育、卫健、医保、民政、住建、人社、农业、房产、交警、医院、
+# 应急、乡村振兴, 000 附件9 残联); such a lead may carry the date of the event it reports (warnings.event_date)
+DEPARTMENT_SOURCES = {"medical", "civil", "disabled", "education", "housing", "hr", "emergency", "health",
+                      "agriculture", "property", "traffic", "hospital", "rural"}
 
 LEAD_DECISIONS = {"identified": "纳入监测", "dismissed": "不予纳入"}
 
@@ -123,6 +132,15 @@ FACTOR_TOOL_MATCH = {
     "accident": {"temp_relief", "poverty_insurance", "med_relief", "charity"},
     "other": set(TOOLS),
 }
+
+# 农户核查 (household_checks): 住房安全鉴定 A/B/C/D (C, D unsafe), 危房改造, 饮水水源
+HOUSE_GRADES = {"A": "A级（安全）", "B": "B级（基本安全）", "C": "C级（局部危房）", "D": "D级（整栋危房）"}
+UNSAFE_HOUSE_GRADES = ("C", "D")
+HOUSE_REPAIR = {"none": "未改造", "in_progress": "改造中", "done": "已改造"}
+WATER_SOURCES = {"central": "集中供水", "scattered": "分散供水"}
+# the four standards of 农村饮水安全评价 (水质、水量、用水方便程度、供水保证率): failing any one is unsafe water
+WATER_STANDARDS = {"water_quality": "水质", "water_quantity": "水量", "water_convenience": "用水方便程度",
+                   "water_reliability": "供水保证率"}
 
 RELATIONS = {"head": "户主", "spouse": "配偶", "child": "子女", "parent": "父母", "grandchild": "孙子女", "other": "其他"}
 GENDERS = {"M": "男", "F": "女"}

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from queries import scope
 from queries.codes import WARNING_LEVELS
 from queries.filters import Filter
-from queries.schema import (aid_measures, helpers, household_income, households, members, monitoring_lines,
-                            risk_factors, townships, villages, visits, warnings)
+from queries.schema import (aid_measures, helpers, household_checks, household_income, households, members,
+                            monitoring_lines, risk_factors, townships, villages, visits, warnings)
 from queries.registry import query, shown
 from queries.sql import frame, head_name, monitored_on, on, open_on, warning_closed_by, warning_open_on
 
@@ -83,6 +83,19 @@ def household_id_by_code(conn, f: Filter, code: str) -> int | None:
     return conn.execute(stmt).scalar()
 
 
+CHECK_COLUMNS = ("checked_on", "house_grade", "house_repair", "water_source", "tap_water", "water_quality",
+                 "water_quantity", "water_convenience", "water_reliability", "food_clothing", "dibao", "tekun",
+                 "elderly_alone")
+
+
+def net_income(inc: pd.DataFrame, size: int) -> pd.Series:
+    """Per-capita income net of rigid spending: 人均纯收入 − (自负医疗费 + 教育支出) ÷ 家庭人口数, as 漏评排查
+    counts it (queries/screening.py); NaN where neither spending was recorded or nobody is registered."""
+    spent = inc[["medical_self_paid", "school_cost"]].apply(pd.to_numeric, errors="coerce")
+    total = spent.sum(axis=1, min_count=1)
+    return pd.to_numeric(inc.per_capita_income, errors="coerce") - total / size if size else total * float("nan")
+
+
 def _record_code(rec) -> str | None:
     return None if rec is None else str(rec["household"].code.iloc[0])
 
@@ -91,6 +104,8 @@ def _record_code(rec) -> str | None:
     "household": shown(helper_name=helpers.c.name, helper_phone=helpers.c.phone),
     "members": shown(members.c.name, members.c.id_number, members.c.phone, members.c.health, members.c.disability_level),
     "factors": shown(risk_factors.c.factor_type),
+    # the self-paid medical cost, and the income net of it, tell that someone in the household is ill
+    "income": shown(household_income.c.medical_self_paid, net_income=household_income.c.medical_self_paid),
     "visits": shown(visits.c.note, visitor_name=helpers.c.name)})
 def household_record(conn, f: Filter, household_id: int) -> dict[str, pd.DataFrame] | None:
     """Everything about one household up to the as-of day; None if it does not exist or is outside the
@@ -121,10 +136,16 @@ def household_record(conn, f: Filter, household_id: int) -> dict[str, pd.DataFra
                             "employment", "is_student", "school_stage", "dropout", "insured", "disability_level", "health"])
     inc = household_income
     rec["income"] = frame(conn, sa.select(inc.c.year, inc.c.per_capita_income, inc.c.total_income, inc.c.rigid_expense,
-                                          monitoring_lines.c.yuan)
+                                          inc.c.medical_self_paid, inc.c.school_cost, monitoring_lines.c.yuan)
                           .select_from(inc.outerjoin(monitoring_lines, monitoring_lines.c.year == inc.c.year))
                           .where(inc.c.household_id == household_id, inc.c.year <= as_of.year).order_by(inc.c.year),
-                          ["year", "per_capita_income", "total_income", "rigid_expense", "monitoring_line"])
+                          ["year", "per_capita_income", "total_income", "rigid_expense", "medical_self_paid",
+                           "school_cost", "monitoring_line"])
+    rec["income"]["net_income"] = net_income(rec["income"], len(rec["members"]))
+    hc = household_checks
+    rec["checks"] = frame(conn, sa.select(*(hc.c[c] for c in CHECK_COLUMNS))
+                          .where(hc.c.household_id == household_id, hc.c.checked_on <= on(as_of))
+                          .order_by(hc.c.checked_on.desc(), hc.c.id.desc()), list(CHECK_COLUMNS))
     rf = risk_factors
     rec["factors"] = frame(conn, sa.select(rf.c.factor_group, rf.c.factor_type, rf.c.disaster_kind, rf.c.identified_date,
                                            sa.case((rf.c.resolved_date <= on(as_of), rf.c.resolved_date), else_=None))

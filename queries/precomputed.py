@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from queries import aid, factors, inspection, kpis, leads, quality, targets, trends
+from queries import aid, departments, factors, inspection, kpis, leads, quality, screening, targets, trends
 from queries.filters import Filter
 from queries.registry import spec
 from queries.schema import precomputed
@@ -55,7 +55,10 @@ def default_calls(as_of: date) -> list[tuple]:
              (aid.measures_by_tool, f), (aid.factor_tool_gaps, f), (aid.visit_recency, f, "township"),
              (aid.funds_by_area, f, "county"), (aid.funds_by_area, f, "township"), (aid.project_list, f),
              (quality.rule_counts, f), (quality.flagged_households, f, quality.RULES[0].key),
-             (inspection.village_components, f)]
+             (inspection.village_components, f), (screening.screening_facts, f),
+             (screening.screening_by_area, f, "township"), (screening.screening_list, f),
+             (screening.households_without_measure, f), (screening.unmatched_factors, f),
+             (departments.leads_by_source, f)]
     calls += [(leads.leads_by_area, f, by) for by in ("county", "township", "village")]
     calls += [(targets.target_status, f, by) for by in ("county", "township", "village")]
     calls += [(aid.measure_coverage, f, by) for by in ("county", "township")]

@@ -7,8 +7,9 @@ Codes are explained in queries/codes.py.
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "4"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
+SCHEMA_VERSION = "5"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
 # 4: warnings.closed_on, the day a lead is closed (解除) whatever column records it
+# 5: household_checks (两不愁三保障 and water per household), spending in household_income, warnings.event_date
 
 metadata = sa.MetaData()
 
@@ -158,6 +159,10 @@ household_income = sa.Table(
     col("per_capita_income", Money, "家庭人均纯收入（元/人·年）"),
     col("total_income", Money, "家庭纯收入（元/年）"),
     col("rigid_expense", Money, "刚性支出（医疗、教育等，元/年）"),
+    # the two rigid spendings the seeds name (001: 扣除报销、救助后自负医疗费; 因学), per household and year like
+    # the income they are set against; 自负医疗费 tells that someone in the household is ill
+    personal("medical_self_paid", Money, "自负医疗费（扣除各类报销、救助后，元/年；健康信息）", "health"),
+    col("school_cost", Money, "教育支出（在校生学杂、生活费用，元/年）"),
     # finds the incomes below a year's monitoring line without reading every household's every year
     sa.Index("ix_income_year_amount", "year", "per_capita_income"),
     comment="农户年度收入",
@@ -186,6 +191,7 @@ warnings = sa.Table(
     col("id", sa.Integer, "预警线索ID", primary_key=True),
     col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
     col("source", sa.String(12), "线索来源：农户申报、干部排查、部门预警等", nullable=False),
+    col("event_date", sa.Date, "事件发生日期（部门推送的事件，如住院、失业、受灾的日期；空=未填）"),
     col("level", sa.String(8), "预警级别：red 红 / orange 橙 / yellow 黄", nullable=False),
     col("raised_date", sa.Date, "线索产生（预警发出）日期", nullable=False),
     col("decision", sa.String(12), "研判结果：identified 纳入监测 / dismissed 不予纳入；空=待研判"),
@@ -235,6 +241,28 @@ visits = sa.Table(
     personal("note", sa.String(200), "走访记录（自由文本，可能含个人信息）", "note"),
     sa.Index("ix_visits_household_date", "household_id", "visit_date"),
     comment="走访记录",
+)
+
+household_checks = sa.Table(
+    "household_checks", metadata,
+    col("id", sa.Integer, "核查记录ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("checked_on", sa.Date, "核查日期", nullable=False),
+    col("house_grade", sa.String(1), "住房安全鉴定等级：A / B / C / D（C级、D级为危房）；空=未鉴定"),
+    col("house_repair", sa.String(12), "危房改造状态：none 未改造 / in_progress 改造中 / done 已改造；空=无需改造"),
+    col("water_source", sa.String(10), "饮水水源：central 集中供水 / scattered 分散供水"),
+    col("tap_water", sa.Boolean, "自来水是否入户"),
+    col("water_quality", sa.Boolean, "水质是否达标"),
+    col("water_quantity", sa.Boolean, "水量是否达标"),
+    col("water_convenience", sa.Boolean, "用水方便程度是否达标"),
+    col("water_reliability", sa.Boolean, "供水保证率是否达标"),
+    col("food_clothing", sa.Boolean, "不愁吃、不愁穿是否有保障"),
+    # groups the members and aid records cannot say: 民政's lists and who lives with whom
+    col("dibao", sa.Boolean, "是否低保户（民政部门记录）"),
+    col("tekun", sa.Boolean, "是否特困供养户（民政部门记录）"),
+    col("elderly_alone", sa.Boolean, "是否独居老人户"),
+    sa.Index("ix_checks_household_date", "household_id", "checked_on"),
+    comment="农户“两不愁三保障”及饮水安全核查（每次核查一行；按截至日期前最近一次核查计）",
 )
 
 projects = sa.Table(

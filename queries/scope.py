@@ -17,7 +17,7 @@ OWN_AREA = {"households": ("township_code", "village_code"), "warnings": ("towns
             "projects": ("township_code", "village_code"), "townships": ("code", None),
             "helpers": ("township_code", None)}
 THROUGH_VILLAGE = {"village_facts", "inspections"}                                  # village_code only
-THROUGH_HOUSEHOLD = {"members", "aid_measures", "visits", "household_income"}       # household_id only
+THROUGH_HOUSEHOLD = {"members", "aid_measures", "visits", "household_income", "household_checks"}  # household_id only
 ABOUT_HOUSEHOLDS = {"households", "warnings", "risk_factors"} | THROUGH_HOUSEHOLD    # the category applies
 
 

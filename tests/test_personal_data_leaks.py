@@ -43,7 +43,8 @@ def test_the_marks_cover_the_personal_columns():
     got = {f"{t.name}.{c.name}": c.info["personal"] for t, c in marked_columns()}
     assert got == {"helpers.name": "name", "helpers.phone": "phone", "members.name": "name",
                    "members.id_number": "id_number", "members.phone": "phone", "members.disability_level": "health",
-                   "members.health": "health", "risk_factors.factor_type": "factor", "visits.note": "note"}
+                   "members.health": "health", "risk_factors.factor_type": "factor", "visits.note": "note",
+                   "household_income.medical_self_paid": "health"}  # 自负医疗费 tells that someone is ill
 
 
 def capture_pages(base_url: str, db_url: str, user: str) -> dict[str, bytes]:

@@ -29,11 +29,14 @@ PAGES = [
     PageInfo("warnings.py", "预警", ":material/notifications:", "县级调度"),
     PageInfo("factors.py", "风险因子", ":material/category:", "县级调度"),
     PageInfo("aid.py", "帮扶进度", ":material/volunteer_activism:", "县级调度"),
+    PageInfo("owed.py", "应帮尽帮", ":material/checklist:", "县级调度"),
     PageInfo("targets.py", "目标考核", ":material/flag:", "县级调度"),
     PageInfo("meeting.py", "会议模式", ":material/co_present:", "会议"),
     PageInfo("briefing.py", "会议简报", ":material/slideshow:", "会议"),
     PageInfo("household.py", "户情", ":material/home:", "农户"),
     PageInfo("planner.py", "巡查选点", ":material/travel_explore:", "巡查"),
+    PageInfo("screening.py", "漏评排查", ":material/person_search:", "巡查"),
+    PageInfo("crosscheck.py", "信息比对", ":material/compare_arrows:", "巡查"),
     PageInfo("quality.py", "数据质量", ":material/fact_check:", "巡查"),
     PageInfo("definitions.py", "指标说明", ":material/menu_book:", "说明"),
     PageInfo("data_import.py", "数据导入", ":material/upload_file:", "管理", admin=True),
@@ -47,6 +50,20 @@ def url_path_of(title: str) -> str:
     if title == PAGES[0].title:
         return ""
     return next((p.url_path for p in PAGES if p.title == title), "")
+
+
+def open_household(f, areas, code: str) -> None:
+    """Switch to 户情 with the filter `f` and the household in the URL (st.switch_page never returns)."""
+    from urllib.parse import urlencode
+
+    from dashboard.common import filters
+    from dashboard.common.text import escape_md
+    params = filters.to_params(f, areas) | {"hh": code}
+    try:
+        st.switch_page(PAGES_DIR / "household.py", query_params=params)
+    except StreamlitPageNotFoundError:
+        # Only when a page file runs on its own (no st.navigation registered the 户情 page).
+        st.info(f"请打开户情页面查看：[户编号 {escape_md(code)}](/household?{urlencode(params)})", icon=":material/home:")
 
 
 def st_pages() -> dict[str, list]:
@@ -65,9 +82,14 @@ def sidebar_links(box, params: dict[str, str], is_admin: bool = False) -> None:
         for p in PAGES:
             if p.admin and not is_admin:
                 continue
-            try:
-                st.page_link(f"pages/{p.file}", label=p.title, icon=p.icon, query_params=params)
-            except StreamlitPageNotFoundError:
-                # A page file run on its own (AppTest) has no other pages to link to.
-                st.markdown(f"[{p.title}](./{p.url_path})")
+            page_link(p.file, p.title, params, p.icon)
         st.divider()
+
+
+def page_link(file: str, label: str, params: dict[str, str], icon: str | None = None) -> None:
+    """A link to another page that keeps the filters `params`."""
+    try:
+        st.page_link(f"pages/{file}", label=label, icon=icon, query_params=params)
+    except StreamlitPageNotFoundError:
+        # A page file run on its own (AppTest) has no other pages to link to.
+        st.markdown(f"[{label}](./{file.removesuffix('.py')})")

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, exports, fmt, theme
+from dashboard.common import data, exports, filters, fmt, nav, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import aid
 from queries.codes import FACTOR_TOOL_MATCH, POLICY_TOOL_GROUPS, PROJECT_CATEGORIES, TOOL_GROUPS, TOOLS
@@ -319,6 +319,8 @@ def body(ctx: Context) -> None:
         visit_chart(ctx)
     tool_chart(ctx, tools)
     gap_table(ctx)
+    nav.page_link("owed.py", "打开应帮尽帮清单：无帮扶措施的监测户、风险未匹配帮扶措施的户（按乡镇、村）",
+                  filters.to_params(ctx.f, ctx.areas), icon=":material/checklist:")
 
     st.divider()
     st.header("衔接资金项目", help=PROJECTS_HELP)

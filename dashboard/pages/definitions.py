@@ -50,7 +50,7 @@ def grading_section() -> None:
     for level, label in WARNING_LEVELS.items():
         with st.container(key=f"level_{level}"):
             st.markdown(f"**{escape_md(label)}**：{escape_md(texts[level])}")
-    st.caption("饮水安全暂无户级数据，核对级别时不使用；农户情况不满足任何一级条件的线索不作判断。")
+    st.caption("户级饮水安全核查（农户核查表）目前只用于漏评排查，核对预警级别时不使用；农户情况不满足任何一级条件的线索不作判断。")
     st.markdown(f"线索须在 **{LEAD_DECISION_DAYS}天** 内作出研判（纳入监测或不予纳入并说明理由），"
                 "超过即计为“超15天未研判”。预警在台账所填预警解除日期、不予纳入的研判日期、纳入监测户的风险消除日期"
                 "三者中最早的一天解除，不再显示，记录保留。")

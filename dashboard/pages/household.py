@@ -19,9 +19,10 @@ from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from queries import households as hh_q
 from queries.deadlines import QUARTER_DAYS, is_beyond_quarter
-from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYPES, GENDERS, HEALTH, HOUSEHOLD_TYPES,
-                           LABOUR, LEAD_DECISIONS, LEAD_SOURCES, MONITOR_CATEGORIES, NEGATIVE_FACTORS, RELATIONS,
-                           SCHOOL_STAGES, TOOL_GROUPS, TOOLS, VISITOR_KINDS, WARNING_LEVELS, label)
+from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYPES, GENDERS, HEALTH, HOUSE_GRADES,
+                           HOUSE_REPAIR, HOUSEHOLD_TYPES, LABOUR, LEAD_DECISIONS, LEAD_SOURCES, MONITOR_CATEGORIES,
+                           NEGATIVE_FACTORS, RELATIONS, SCHOOL_STAGES, TOOL_GROUPS, TOOLS, VISITOR_KINDS, WARNING_LEVELS,
+                           WATER_SOURCES, WATER_STANDARDS, label)
 
 REVEALED = "hh_revealed"   # the household code whose full ID numbers/phones are shown
 HH_PARAM = "hh"
@@ -207,6 +208,43 @@ def income_chart(inc: pd.DataFrame) -> None:
     theme.show(fig, key="hh_income")
 
 
+def _pass(v) -> str:
+    """A check's pass/fail cell: 达标 / 不达标, blank when not recorded."""
+    return "" if not _has(v) else "达标" if bool(v) else "不达标"
+
+
+def checks_table(checks: pd.DataFrame) -> None:
+    st.subheader("两不愁三保障及饮水安全核查", help="每次核查一行，最近的在上；C级、D级住房为危房，饮水四项任一项不达标为饮水不安全。"
+                                             "义务教育（辍学）和基本医疗（参保）见家庭成员表。")
+    if checks.empty:
+        st.info("该户没有核查记录（未导入农户核查数据，或尚未核查）：住房、饮水、吃穿情况不详，不等于没有问题。",
+                icon=":material/help:")
+        return
+    c = checks
+    view = pd.DataFrame({
+        "核查日期": [_d(v) for v in c.checked_on], "住房鉴定等级": [lab(HOUSE_GRADES, v) for v in c.house_grade],
+        "危房改造": [lab(HOUSE_REPAIR, v, "") for v in c.house_repair], "饮水水源": [lab(WATER_SOURCES, v) for v in c.water_source],
+        "自来水入户": [("是" if bool(v) else "否") if _has(v) else "" for v in c.tap_water]}
+        | {name: [_pass(v) for v in c[col]] for col, name in WATER_STANDARDS.items()}
+        | {"不愁吃不愁穿": [("有保障" if bool(v) else "无保障") if _has(v) else "" for v in c.food_clothing],
+           "低保、特困、独居老人": ["、".join(w for w, v in (("低保", r.dibao), ("特困", r.tekun), ("独居老人", r.elderly_alone))
+                                      if _has(v) and bool(v)) for r in c.itertuples()]})
+    st.dataframe(view, hide_index=True, width="stretch")
+
+
+def spending_table(inc: pd.DataFrame) -> None:
+    """Spending against the line; shown only to viewers who may see health facts (the pipeline drops the
+    self-paid medical cost for the others)."""
+    if "medical_self_paid" not in inc.columns or inc[["medical_self_paid", "school_cost"]].isna().all().all():
+        return
+    st.subheader("刚性支出与监测范围", help="扣除刚性支出后人均收入 = 家庭人均纯收入 −（自负医疗费 + 教育支出）÷ 家庭人口数。")
+    money = lambda col: [fmt.number(v, 0) if pd.notna(v) else "—" for v in col]  # noqa: E731
+    st.dataframe(pd.DataFrame({"年度": [str(int(y)) for y in inc.year], "人均纯收入（元）": money(inc.per_capita_income),
+                               "自负医疗费（元）": money(inc.medical_self_paid), "教育支出（元）": money(inc.school_cost),
+                               "扣除刚性支出后人均收入（元）": money(inc.net_income),
+                               "监测范围（元）": money(inc.monitoring_line)}), hide_index=True, width="stretch")
+
+
 def _factor_name(r) -> str:
     name = label(FACTOR_TYPES, r.factor_type, r.factor_type)  # a masked type shows as its masked text
     if r.factor_type == "disaster" and isinstance(r.disaster_kind, str):
@@ -342,6 +380,8 @@ def record(ctx: Context, code: str, hid: int) -> None:
         income_chart(rec["income"])
     with right:
         factors_chart(rec["factors"], as_of)
+    spending_table(rec["income"])
+    checks_table(rec["checks"])
     warnings_table(rec["warnings"], as_of)
     measures_table(rec["measures"], as_of)
     visits_table(rec["visits"], as_of, monitored)

@@ -7,15 +7,12 @@ drill-down is a link that can be copied; the breadcrumbs go back up.
 """
 
 from dataclasses import replace
-from pathlib import Path
-from urllib.parse import urlencode
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
-from streamlit.errors import StreamlitPageNotFoundError
 
-from dashboard.common import data, exports, filters, fmt, theme
+from dashboard.common import data, exports, filters, fmt, nav, theme
 from dashboard.common.page import Context, empty_state, page_params, run_page
 from dashboard.common.text import escape_md, escape_plotly
 from queries import kpis, leads  # noqa: F401  (kpis defines 'overdue_leads')
@@ -23,7 +20,6 @@ from queries.codes import LEAD_DECISIONS, LEAD_SOURCES, WARNING_LEVELS, label
 from queries.filters import LEAD_DECISION_DAYS
 from queries.metrics import metric
 
-HOUSEHOLD_PAGE = Path(__file__).resolve().with_name("household.py")
 NAV_KEY = "warn_nav"  # bumped on every drill step so selection widgets start empty on the new view
 OVERDUE_BG = "background-color: #FBE3E6; color: #8E1B2A; font-weight: 600"
 LEVEL_BG = {lv: f"background-color: {theme.level_color(lv)}; color: {'#1F1F1F' if lv == 'yellow' else 'white'}"
@@ -51,14 +47,9 @@ def go_to(ctx: Context, town: str | None, village: str | None = None) -> None:
 
 def open_household(ctx: Context, code: str) -> None:
     """Switch to 户情 with the current filter and the household in the URL."""
-    params = filters.to_params(ctx.f, ctx.areas) | {"hh": code}
     st.session_state[NAV_KEY] = _nav() + 1
-    try:
-        st.switch_page(HOUSEHOLD_PAGE, query_params=params)
-    except StreamlitPageNotFoundError:
-        # Only when this file runs on its own (no st.navigation registered the 户情 page).
-        st.session_state[NAV_KEY] = _nav() - 1
-        st.info(f"请打开户情页面查看：[户编号 {escape_md(code)}](/household?{urlencode(params)})", icon=":material/home:")
+    nav.open_household(ctx.f, ctx.areas, code)
+    st.session_state[NAV_KEY] = _nav() - 1   # reached only when the 户情 page is not registered
 
 
 def breadcrumbs(ctx: Context) -> None:

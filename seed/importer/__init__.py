@@ -22,7 +22,7 @@ from seed import derive
 from seed.importer.read import ReadError, locate, read_file
 from seed.importer.result import ImportResult, Issue
 from seed.importer.template import build_template, export_database
-from seed.importer.validate import check_references, convert, lead_notices
+from seed.importer.validate import check_references, convert, future_checks, lead_notices
 from seed.importer.write import State, apply
 
 __all__ = ["import_files", "ImportResult", "Issue", "build_template", "export_database", "write_report"]
@@ -57,6 +57,7 @@ def import_files(paths, engine: sa.Engine, *, report: str | Path | None = None, 
     elif parsed and not any(ps.data for ps in parsed):
         errors.append(Issue(paths[0].name, "", None, None, None, "文件中没有数据行（只有表头）"))
     batch = convert(parsed)
+    future_checks(batch, as_of or date.today())
     errors += batch.issues
     batch.issues = []
 

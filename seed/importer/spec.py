@@ -132,7 +132,12 @@ DISASTER_KINDS = CL("灾害类别", codes.DISASTER_KINDS,
 LEAD_SOURCES = CL("线索来源", codes.LEAD_SOURCES,
                   extra={"自主申报": "self", "农户申报": "self", "热线": "hotline", "12317": "hotline",
                          "医保": "medical", "民政": "civil", "残联": "disabled", "教育": "education", "住建": "housing",
-                         "人社": "hr", "应急": "emergency"})
+                         "人社": "hr", "应急": "emergency", "卫健": "health", "卫健委": "health", "卫生健康": "health",
+                         "医保局": "medical", "民政局": "civil", "教育局": "education", "住建局": "housing",
+                         "人社局": "hr", "应急局": "emergency", "农业": "agriculture", "农业农村": "agriculture",
+                         "农业农村局": "agriculture", "房产": "property", "房管": "property", "不动产": "property",
+                         "交警": "traffic", "公安交警": "traffic", "医院": "hospital", "乡村振兴": "rural",
+                         "乡村振兴局": "rural", "乡村振兴部门": "rural"})
 WARNING_LEVELS = CL("预警级别", codes.WARNING_LEVELS,
                     extra={"红": "red", "红色": "red", "橙": "orange", "橙色": "orange", "黄": "yellow", "黄色": "yellow"})
 LEAD_DECISIONS = CL("研判结果", codes.LEAD_DECISIONS, extra={"已纳入": "identified", "纳入": "identified",
@@ -146,11 +151,18 @@ VISITOR_KINDS = CL("走访类型", codes.VISITOR_KINDS,
 PROJECT_CATEGORIES = CL("项目类别", codes.PROJECT_CATEGORIES, extra={"产业": "industry", "基础设施建设": "infrastructure",
                                                                 "就业": "employment", "公共服务类": "public_service"})
 BATCHES = CodeList("完工批次", {"1": "第一批（10月底前）", "2": "其余（11月底前）"}, {"第一批": "1", "第二批": "2", "其余": "2"})
+HOUSE_GRADES = CL("住房安全鉴定等级", codes.HOUSE_GRADES,
+                  extra={"A级": "A", "B级": "B", "C级": "C", "D级": "D"})
+HOUSE_REPAIR = CL("危房改造状态", codes.HOUSE_REPAIR, extra={"改造完成": "done", "已完成": "done", "在建": "in_progress",
+                                                         "正在改造": "in_progress", "未开工": "none"})
+WATER_SOURCES = CL("饮水水源", codes.WATER_SOURCES, extra={"集中": "central", "集中式供水": "central", "分散": "scattered",
+                                                        "分散式供水": "scattered", "手压井": "scattered", "水窖": "scattered"})
 TARGET_SCOPES = CodeList("适用范围", {"county": "全县"}, {"全县统一": "county", "县": "county"})
 
 CODE_LISTS = [HOUSEHOLD_TYPES, MONITOR_CATEGORIES, NEGATIVE_FACTORS, GENDERS, RELATIONS, LABOUR, EMPLOYMENT,
               SCHOOL_STAGES, HEALTH, FACTOR_GROUPS, FACTOR_TYPES, DISASTER_KINDS, LEAD_SOURCES, WARNING_LEVELS,
-              LEAD_DECISIONS, TOOL_GROUPS, TOOLS, VISITOR_KINDS, PROJECT_CATEGORIES, BATCHES, TARGET_SCOPES]
+              LEAD_DECISIONS, TOOL_GROUPS, TOOLS, VISITOR_KINDS, PROJECT_CATEGORIES, BATCHES, HOUSE_GRADES, HOUSE_REPAIR,
+              WATER_SOURCES, TARGET_SCOPES]
 
 
 def indicator_codes() -> CodeList:
@@ -186,6 +198,8 @@ def sheets() -> list[SheetSpec]:
 
 
 def _build() -> list[SheetSpec]:
+    from queries.policy import policy
+    spending_max = float(policy()["import_bounds"]["spending_yuan"])   # a larger spending is a typing error
     t = s.county
     county = SheetSpec("县", t, (
         C(t, "code", "县级区划代码", "area", length=6, aliases=AREA_ALIASES[6]),
@@ -268,6 +282,8 @@ def _build() -> list[SheetSpec]:
         C(t, "per_capita_income", "家庭人均纯收入（元）", "money", aliases=("人均纯收入",)),
         C(t, "total_income", "家庭纯收入（元）", "money", aliases=("家庭纯收入", "家庭年纯收入")),
         C(t, "rigid_expense", "刚性支出（元）", "money", aliases=("刚性支出",)),
+        C(t, "medical_self_paid", "自负医疗费（元）", "money", lo=0, hi=spending_max, aliases=("自负医疗费", "自付医疗费")),
+        C(t, "school_cost", "教育支出（元）", "money", lo=0, hi=spending_max, aliases=("教育支出", "就学支出")),
     ), key=("household_code", "year"), parent="households", aliases=("household_income", "收入信息", "农户年度收入"),
         rule=REPLACE_HH + "（每户每年一行）")
 
@@ -286,6 +302,7 @@ def _build() -> list[SheetSpec]:
     warnings = SheetSpec("预警线索", t, (
         HH(),
         C(t, "source", "线索来源", "enum", codes=LEAD_SOURCES, aliases=("来源",)),
+        C(t, "event_date", "事件发生日期", "date", aliases=("事件日期", "发生日期")),
         C(t, "level", "预警级别", "enum", codes=WARNING_LEVELS, aliases=("预警等级",)),
         C(t, "raised_date", "线索产生日期", "date", aliases=("预警日期", "预警发出日期", "线索日期")),
         C(t, "decision", "研判结果", "enum", codes=LEAD_DECISIONS, note="研判结果；空=待研判"),
@@ -316,6 +333,25 @@ def _build() -> list[SheetSpec]:
         C(t, "visitor_kind", "走访类型", "enum", codes=VISITOR_KINDS),
         C(t, "note", "走访记录", "text", aliases=("走访情况", "走访内容", "备注")),
     ), key=(), parent="households", aliases=("visits", "走访", "走访情况"), rule=REPLACE_HH)
+
+    t = s.household_checks
+    checks = SheetSpec("农户核查", t, (
+        HH(),
+        C(t, "checked_on", "核查日期", "date", aliases=("核查时间",), note="核查日期：不得晚于数据截至日期"),
+        C(t, "house_grade", "住房安全鉴定等级", "enum", codes=HOUSE_GRADES, aliases=("鉴定等级", "房屋鉴定等级", "住房鉴定等级")),
+        C(t, "house_repair", "危房改造状态", "enum", codes=HOUSE_REPAIR, aliases=("改造状态", "危房改造")),
+        C(t, "water_source", "饮水水源", "enum", codes=WATER_SOURCES, aliases=("水源", "供水方式")),
+        C(t, "tap_water", "自来水是否入户", "bool", aliases=("自来水入户", "是否通自来水")),
+        C(t, "water_quality", "水质是否达标", "bool", aliases=("水质",)),
+        C(t, "water_quantity", "水量是否达标", "bool", aliases=("水量",)),
+        C(t, "water_convenience", "用水方便程度是否达标", "bool", aliases=("用水方便", "用水方便程度")),
+        C(t, "water_reliability", "供水保证率是否达标", "bool", aliases=("供水保证率",)),
+        C(t, "food_clothing", "不愁吃不愁穿是否有保障", "bool", aliases=("不愁吃不愁穿", "吃穿保障", "两不愁")),
+        C(t, "dibao", "是否低保户", "bool", aliases=("低保户",)),
+        C(t, "tekun", "是否特困供养户", "bool", aliases=("特困户", "是否特困户", "特困供养户")),
+        C(t, "elderly_alone", "是否独居老人户", "bool", aliases=("独居老人户", "独居老人")),
+    ), key=(), parent="households", aliases=("household_checks", "两不愁三保障核查", "农户核查信息", "核查"),
+        rule=REPLACE_HH)
 
     t = s.projects
     projects = SheetSpec("帮扶项目", t, (
@@ -380,7 +416,7 @@ def _build() -> list[SheetSpec]:
     ), key=("year",), rule=UPSERT.format(key="年度"), aliases=("monitoring_lines", "监测线", "收入线"))
 
     return [county, townships, villages, helpers, households, members, income, factors, warnings, measures,
-            visits, projects, payments, facts, targets, lines]
+            visits, checks, projects, payments, facts, targets, lines]
 
 
 def by_table() -> dict[str, SheetSpec]:

@@ -292,7 +292,7 @@ def check_references(batch: Batch, state) -> None:
     ref("helpers", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
     ref("households", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
     ref("households", "helper_id", helpers, "帮扶责任人编号 {} 不存在（既不在「帮扶责任人」表中，也不在数据库中）")
-    for table in ("members", "household_income", "risk_factors", "warnings", "aid_measures", "visits"):
+    for table in (sp.table_name for sp in S.sheets() if sp.parent == "households"):
         ref(table, "household_code", hhs, "户编号 {} 不存在（既不在「农户」表中，也不在数据库中）")
     ref("visits", "helper_id", helpers, "帮扶责任人编号 {} 不存在（既不在「帮扶责任人」表中，也不在数据库中）")
     ref("projects", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
@@ -312,6 +312,13 @@ def check_references(batch: Batch, state) -> None:
                 if owner is not None and owner not in replaced:
                     batch.error(rec, "id_number", f"身份证号 {rec.v['id_number']} 已登记为户 {owner} 的成员"
                                                   "（该户不在本次导入中）：同一人不能属于两户")
+
+
+def future_checks(batch: Batch, as_of) -> None:
+    """A household check dated after the data's as-of day has not happened yet: a typing error."""
+    for rec in batch.rows("household_checks"):
+        if rec.ok("checked_on") and rec.v["checked_on"] > as_of:
+            batch.error(rec, "checked_on", f"核查日期 {rec.v['checked_on'].isoformat()} 晚于数据截至日期 {as_of.isoformat()}")
 
 
 def lead_notices(batch: Batch, household_dates: dict) -> None:

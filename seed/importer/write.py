@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from queries import schema
 from seed.importer.validate import Batch, replaced_parents
 
-HOUSEHOLD_CHILDREN = ["members", "household_income", "risk_factors", "warnings", "aid_measures", "visits"]
+HOUSEHOLD_CHILDREN = ["members", "household_income", "risk_factors", "warnings", "aid_measures", "visits",
+                      "household_checks"]
 
 
 def q(name: str) -> str:
