@@ -52,12 +52,13 @@ def reload() -> None:
 def problem() -> str | None:
     """Why the policy in force cannot be used (Chinese), or None. Every page checks it before showing any
     number (dashboard/common/data.py), so a broken county file is a message on the page, not a traceback."""
-    from queries import deadlines, grading
+    from queries import deadlines, grading, screening
 
     try:
         grading.rules()
         deadlines.project_deadlines()
         deadlines.quick_elimination_days()
+        screening.criteria()
     except PolicyError as e:
         return f"{e}。请系统管理员改正该文件后重启看板。"
     except (KeyError, TypeError, ValueError) as e:

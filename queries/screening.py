@@ -22,7 +22,7 @@ from queries import scope
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOLS, UNSAFE_HOUSE_GRADES, WATER_STANDARDS, label
 from queries.filters import Filter
 from queries.metrics import define
-from queries.policy import policy
+from queries.policy import policy, words
 from queries.registry import query, shown
 from queries.schema import (aid_measures, helpers, household_checks, household_income, households, members,
                             monitoring_lines, risk_factors, townships, villages)
@@ -74,7 +74,7 @@ SCREENING_RULE = ("截至日期不在监测中的农户（从未纳入监测，�
 
 T = "漏评排查"
 define("screening_candidates", "疑似漏评户",
-       SCREENING_RULE + "条件：" + "；".join(f"{c.name}——{c.definition}" for c in criteria())
+       SCREENING_RULE + "条件：" + words(lambda: "；".join(f"{c.name}——{c.definition}" for c in criteria()))
        + "分母（占比时）：截至日期不在监测中的农户数。", topic=T)
 define("no_measure_households", "无帮扶措施监测户",
        "截至日期处于监测状态、但截至日期前没有登记任何帮扶措施的户，按乡镇、村列出。分母：处于监测状态的户数。",
@@ -177,7 +177,9 @@ def _reasons(r, health: bool) -> list[str]:
     return out
 
 
-CRITERIA_KEYS = [c.key for c in criteria()]
+def criteria_keys() -> list[str]:
+    """The criteria's keys (read when a query runs: the policy file is not read at import)."""
+    return [c.key for c in criteria()]
 LIST_COLUMNS = ["rank", "household_id", "code", "head_name", "township_code", "township_name", "village_code",
                 "village_name", "hh_type", "status", "reasons", "health_reasons", "income_ratio"]
 
@@ -189,7 +191,7 @@ def screening_list(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
     rows = frame(conn, sa.select(facts), list(facts.c.keys()))
     if rows.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    rows["n"] = rows[CRITERIA_KEYS].sum(axis=1)
+    rows["n"] = rows[criteria_keys()].sum(axis=1)
     rows["income_ratio"] = rows.per_capita_income.astype(float) / rows.line.astype(float)
     rows = rows.sort_values(["n", "income_ratio", "household_id"], ascending=[False, True, True],
                             na_position="last").head(limit)
@@ -213,9 +215,9 @@ def screening_by_area(conn, f: Filter, by: str = "village") -> pd.DataFrame:
     """Per area: households not in monitoring, those meeting any criterion and those meeting each."""
     facts = _facts(f).subquery()
     key = facts.c.township_code if by == "township" else facts.c.village_code if by == "village" else sa.literal("county")
-    stmt = (sa.select(key.label("code"), sa.func.count(), *[sa.func.sum(facts.c[k]) for k in CRITERIA_KEYS])
+    stmt = (sa.select(key.label("code"), sa.func.count(), *[sa.func.sum(facts.c[k]) for k in criteria_keys()])
             .group_by(key))
-    out = per_area(conn, f, by, stmt, ["candidates", *CRITERIA_KEYS])
+    out = per_area(conn, f, by, stmt, ["candidates", *criteria_keys()])
     hh = households
     hkey = {"county": sa.literal("county"), "township": hh.c.township_code, "village": hh.c.village_code}[by]
     outside = frame(conn, sa.select(hkey, sa.func.count()).where(sa.not_(monitored_on(f.as_of)),
