@@ -14,7 +14,7 @@ import pandas as pd
 
 from queries.codes import FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOLS
 from queries.schema import SCHEMA_VERSION
-from seed import geo, people
+from seed import geo, people, workflow_demo
 from seed.defects import plant_defects
 
 HISTORY_START = np.datetime64("2023-01-01")
@@ -115,6 +115,7 @@ class CountyGenerator:
         self.reference_tables()
         self.inspections()
         plant_defects(self)
+        self.tables.update(workflow_demo.build(self))   # from the finished leads and inspections
         return self.tables
 
     def areas(self):
