@@ -3,5 +3,5 @@ registered (queries/registry.py) with how its rows lie in an area and which colu
 No Streamlit here; every number on screen comes from a function in this package, through the dashboard's
 one pipeline (dashboard/common/data.py)."""
 
-from queries import aid, areas, factors, households, inspection, kpis, leads, quality, ranking, targets, trends  # noqa: F401  (registers metrics and queries)
+from queries import aid, areas, factors, households, inspection, kpis, leads, quality, ranking, targets, trends, workflow  # noqa: F401  (registers metrics and queries)
 from queries.filters import Filter  # noqa: F401
