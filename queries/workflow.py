@@ -47,7 +47,7 @@ define("step_days", "环节用时",
        "本期内完成的每个识别环节，从上一环节完成（该线索没有更早的环节时，从线索产生）到本环节完成的天数。"
        "中位数为这些天数的中位数；P90为把天数从小到大排列后第⌈0.9×环节数⌉个（九成环节不超过此天数）。"
        "按层级汇总时，村级（实地核查至村级初核）、乡镇（乡镇复核）、县级（县级审定）各自的环节合在一起计算。"
-       "超时限环节数：用时超过该环节时限的环节数（时限为政策参数：" + _steps_words() + "）；用时恰好等于时限的不算超时。", unit="天", topic=T)
+       "超时限环节数：用时超过该环节时限的环节数（时限为政策参数：" + _steps_words() + "）；用时恰好等于时限的不算超时。乡镇排名按超时限占比（超时限环节数 ÷ 本期完成的环节数）从高到低。", unit="天", topic=T)
 define("stuck_cases", "超环节时限的线索",
        "截至日期时尚未研判的线索，停在其第一个未完成的环节；自上一环节完成（没有已完成的环节时自线索产生）起已等待的天数"
        "超过该环节时限的，列为超时。持有者为该环节的责任层级：实地核查至村级初核为村（支村两委），乡镇复核为乡镇，"
@@ -100,9 +100,11 @@ def workflow_coverage(conn, f: Filter) -> pd.DataFrame:
 def _steps_done(conn, f: Filter) -> pd.DataFrame:
     """Steps done by the as-of day in scope, with the days each took after the step before it."""
     s = lead_steps
-    stmt = (sa.select(s.c.warning_id, s.c.household_id, s.c.raised_date, s.c.step, s.c.done_date, s.c.township_code)
+    stmt = (sa.select(s.c.warning_id, s.c.household_id, s.c.raised_date, s.c.step, s.c.done_date, s.c.township_code,
+                      s.c.village_code)
             .where(s.c.done_date <= on(f.as_of), *scope.where(f, s)))
-    out = frame(conn, stmt, ["warning_id", "household_id", "raised_date", "step", "done_date", "township_code"])
+    out = frame(conn, stmt, ["warning_id", "household_id", "raised_date", "step", "done_date", "township_code",
+                             "village_code"])
     out["order"] = out.step.map({k: i for i, k in enumerate(STEPS)})
     out = out.sort_values(["household_id", "raised_date", "order"], kind="stable")
     before = out.groupby(["household_id", "raised_date"]).done_date.shift(1)
@@ -149,6 +151,33 @@ def step_durations(conn, f: Filter) -> dict:
                             "median": steps[steps.level == lv].days.median() if (steps.level == lv).any() else None,
                             "p90": p90(steps[steps.level == lv].days)} for lv, name in REVIEW_LEVELS.items()])
     return {"steps": by_step, "levels": levels}
+
+
+LEVEL_COLUMNS = [f"median_{lv}" for lv in REVIEW_LEVELS]
+
+
+@query(area="code")
+def step_days_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
+    """Per area, the steps done in the period: how many, how many over their limit (and the share), and the
+    median days at each level; the slowest area (largest share over the limit) first."""
+    steps = _steps_done(conn, f)
+    steps = steps[steps.done_date >= f.period_start].copy()
+    limits = step_days()
+    steps["over"] = [d > limits[s] for d, s in zip(steps.days, steps.step)]
+    steps["level"] = steps.step.map(lambda s: LEAD_STEPS[s][1])
+    steps["code"] = "county" if by == "county" else steps[f"{by}_code"]
+    g = steps.groupby("code")
+    counts = pd.DataFrame({"steps": g.size(), "over_limit": g.over.sum()}).reset_index() if len(steps) \
+        else pd.DataFrame(columns=["code", "steps", "over_limit"])
+    out = with_areas(conn, f, by, counts, ["steps", "over_limit"])
+    out[["steps", "over_limit"]] = out[["steps", "over_limit"]].astype(int)
+    for lv, column in zip(REVIEW_LEVELS, LEVEL_COLUMNS):
+        medians = steps[steps.level == lv].groupby("code").days.median()
+        out[column] = out.code.map(medians)
+    out["over_share"] = ratio(out.over_limit, out.steps)
+    out = out.sort_values(["over_share", "code"], ascending=[False, True], na_position="last", kind="stable")
+    return out[["code", "name", "township_code", "steps", "over_limit", "over_share", *LEVEL_COLUMNS]] \
+        .reset_index(drop=True)
 
 
 STUCK_COLUMNS = ["warning_id", "household_id", "household_code", "head_name", "township_name", "village_name", "level",
@@ -289,7 +318,7 @@ def findings_by_category(conn, f: Filter) -> pd.DataFrame:
 def findings_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Per area: findings, open, overdue, closed and the closure rate against the deadline."""
     x = _findings(conn, f)
-    x["code"] = "county" if by == "county" else x["township_code" if by == "township" else "village_code"]
+    x["code"] = "county" if by == "county" else x[f"{by}_code"]
     data = _summary(x, "code").drop(columns="closure_rate")
     out = with_areas(conn, f, by, data, FINDING_SUMMARY[:-1])
     out[FINDING_SUMMARY[:-1]] = out[FINDING_SUMMARY[:-1]].astype(int)

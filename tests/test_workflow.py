@@ -54,6 +54,16 @@ def test_step_durations_median_p90_and_the_boundary_day(county):
     assert levels.loc["village", ["steps", "median", "p90"]].tolist() == [13, 2, 3]
 
 
+def test_township_ranking_by_steps_over_their_limit(county):
+    """甲镇: H1 6 steps, H2 1, H3 4 = 11, one over (H2's 实地核查); village-level days 2 3 2 2 | 4 | 3 3 2 2 ->
+    median 2; 乡镇复核 H1 3; 县级审定 H1 1. 乙镇: H5's 6 steps, one over (县级审定 3 > 2): 1/6 > 1/11, ranked first."""
+    got = q.step_days_by_area(county, F)
+    assert got.code.tolist() == [W.T2, W.T1]
+    t1 = got.set_index("code").loc[W.T1]
+    assert t1[["steps", "over_limit", "median_village", "median_township", "median_county"]].tolist() == [11, 1, 2, 3, 1]
+    assert t1.over_share == pytest.approx(1 / 11)
+
+
 def test_cases_over_a_step_limit_oldest_first_with_their_holder(county):
     """Undecided on 06-30: H2 (06-10) done 实地核查 06-14, waiting 16 days at 部门比对 (limit 3): 13 over, held by
     甲村's village committee; H3 (05-01) done up to 村级初核 05-11, waiting 50 days at 乡镇复核 (3): 47 over, held by

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.common import data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import workflow as wf
-from queries.codes import ASSIGNEE_KINDS, LEAD_STEPS, WARNING_LEVELS, label
+from queries.codes import ASSIGNEE_KINDS, LEAD_STEPS, REVIEW_LEVELS, WARNING_LEVELS, label
 from queries.metrics import metric
 
 NOT_IMPORTED = "未导入流程数据：{what}。请在导入模板的「{sheet}」工作表中填写后由管理员导入。"
@@ -61,6 +61,14 @@ def durations(ctx: Context) -> None:
         st.dataframe(pd.DataFrame({"层级": levels.level_name, "环节数": levels.steps,
                                    "用时中位数（天）": levels["median"].map(fmt.number),
                                    "P90（天）": levels.p90.map(fmt.number)}), hide_index=True, width="stretch")
+    ranking = data.query(wf.step_days_by_area, ctx.f, "township")
+    st.markdown("**乡镇排名**（超时限环节占比从高到低）")
+    rview = pd.DataFrame({"乡镇": ranking.name, "本期完成环节数": ranking.steps, "超时限环节数": ranking.over_limit,
+                          "超时限占比": (ranking.over_share * 100).map(fmt.pct),
+                          **{f"{name}用时中位数（天）": ranking[f"median_{lv}"].map(fmt.number)
+                             for lv, name in REVIEW_LEVELS.items()}})
+    st.dataframe(rview, hide_index=True, width="stretch")
+    exports.table_download(rview, ctx, "各乡镇环节用时排名", key="wf_ranking")
     st.caption("口径：" + about("step_days"))
 
 
