@@ -188,6 +188,10 @@ STUCK_COLUMNS = ["warning_id", "household_id", "household_code", "head_name", "t
 @query(area="household_id", personal=shown(head_name=members.c.name))
 def stuck_cases(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
     """Undecided leads waiting at a step longer than its limit, oldest lead first, with who holds them."""
+    return _stuck(conn, f).head(limit).reset_index(drop=True)
+
+
+def _stuck(conn, f: Filter) -> pd.DataFrame:
     w, hh, v, t = warnings, households, villages, townships
     stmt = (sa.select(w.c.id, hh.c.id, hh.c.code, head_name(), t.c.name, v.c.name, w.c.level, w.c.raised_date)
             .select_from(w.join(hh, hh.c.id == w.c.household_id).join(v, v.c.code == hh.c.village_code)
@@ -213,7 +217,7 @@ def stuck_cases(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
         rows.append((*lead, step, LEAD_STEPS[step][0], REVIEW_LEVELS[level], holder, since, waiting, limits[step],
                      waiting - limits[step]))
     out = pd.DataFrame(rows, columns=STUCK_COLUMNS)
-    return out.sort_values(["raised_date", "warning_id"], kind="stable").head(limit).reset_index(drop=True)
+    return out.sort_values(["raised_date", "warning_id"], kind="stable")
 
 
 # -- 网上交办 -------------------------------------------------------------------------------------------------
@@ -341,3 +345,23 @@ def open_findings(conn, f: Filter) -> pd.DataFrame:
                  days_over=[max((f.as_of - d).days, 0) for d in x.due_date])
     x = x.sort_values(["overdue", "due_date", "code"], ascending=[False, True, True], kind="stable")
     return x.reindex(columns=OPEN_FINDING_COLUMNS).reset_index(drop=True)
+
+
+# -- the headline for 总览 -------------------------------------------------------------------------------------
+HEADLINE = {"stuck_cases": "超环节时限的线索", "assignments_overdue": "超期交办", "findings_open": "未整改问题",
+            "findings_overdue": "超期未整改问题"}
+
+
+@query()
+def workflow_headline(conn, f: Filter) -> pd.DataFrame:
+    """key, name, value (None where the scope holds no such workflow data: not imported, not zero), of which
+    red (超期交办 of red warnings)."""
+    have = workflow_coverage(conn, f).iloc[0]
+    a = _assignments(conn, f) if have.assignments else None
+    x = _findings(conn, f) if have.findings else None
+    values = {"stuck_cases": (len(_stuck(conn, f)), None) if have.lead_steps else (None, None),
+              "assignments_overdue": (int(a.overdue.sum()), int((a.overdue & (a.level == "red")).sum()))
+              if a is not None else (None, None),
+              "findings_open": (int((~x.closed).sum()), None) if x is not None else (None, None),
+              "findings_overdue": (int(x.overdue.sum()), None) if x is not None else (None, None)}
+    return pd.DataFrame([(k, HEADLINE[k], *values[k]) for k in HEADLINE], columns=["key", "name", "value", "red"])

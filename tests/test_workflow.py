@@ -112,3 +112,18 @@ def test_a_county_without_workflow_sheets_says_so(empty_db, tmp_path):
     import_county(empty_db, write_book(tmp_path / "县.xlsx", W.county(with_workflow=False)), as_of=W.AS_OF)
     with empty_db.connect() as conn:
         assert q.workflow_coverage(conn, F).iloc[0].tolist() == [0, 0, 0]
+
+
+def test_headline_for_the_overview(county, empty_db):
+    """Stuck: H2 and H3. Overdue 交办: A3 (red) and A6 (yellow) -> 2, 1 of them red. Open findings ZG-3, ZG-4; overdue
+    ZG-3. For 乙镇 (scope): no stuck case, A3 overdue (red), ZG-4 open and not overdue."""
+    got = q.workflow_headline(county, F).set_index("key")
+    assert got.value.tolist() == [2, 2, 2, 1] and got.loc["assignments_overdue", "red"] == 1
+    mine = q.workflow_headline(county, replace(F, scope=W.T2)).set_index("key")
+    assert mine.value.tolist() == [0, 1, 1, 0]
+
+
+def test_headline_of_a_county_without_workflow_data_is_unknown_not_zero(empty_db, tmp_path):
+    import_county(empty_db, write_book(tmp_path / "县.xlsx", W.county(with_workflow=False)), as_of=W.AS_OF)
+    with empty_db.connect() as conn:
+        assert q.workflow_headline(conn, F).value.isna().all()
