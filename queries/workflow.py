@@ -133,24 +133,36 @@ def step_funnel(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     return out[["code", "name", "township_code", *columns]]
 
 
-@query()
-def step_durations(conn, f: Filter) -> dict:
-    """Median and P90 days per step and per level for the steps done in the period; steps over their limit."""
+def _period_steps(conn, f: Filter) -> pd.DataFrame:
     steps = _steps_done(conn, f)
-    steps = steps[steps.done_date >= f.period_start]
-    limits = step_days()
+    steps = steps[steps.done_date >= f.period_start].copy()
+    steps["level"] = steps.step.map(lambda s: LEAD_STEPS[s][1])
+    return steps
+
+
+@query()
+def step_durations(conn, f: Filter) -> pd.DataFrame:
+    """Per step, the steps done in the period: how many, median and P90 days, how many over the step's limit."""
+    steps, limits = _period_steps(conn, f), step_days()
     rows = []
     for step in STEPS:
         d = steps[steps.step == step].days
         rows.append({"step": step, "step_name": LEAD_STEPS[step][0], "level": LEAD_STEPS[step][1],
                      "limit_days": limits[step], "steps": len(d), "median": d.median() if len(d) else None,
                      "p90": p90(d), "over_limit": int((d > limits[step]).sum())})
-    by_step = pd.DataFrame(rows)
-    steps = steps.assign(level=steps.step.map(lambda s: LEAD_STEPS[s][1]))
-    levels = pd.DataFrame([{"level": lv, "level_name": name, "steps": int((steps.level == lv).sum()),
-                            "median": steps[steps.level == lv].days.median() if (steps.level == lv).any() else None,
-                            "p90": p90(steps[steps.level == lv].days)} for lv, name in REVIEW_LEVELS.items()])
-    return {"steps": by_step, "levels": levels}
+    return pd.DataFrame(rows)
+
+
+@query()
+def level_durations(conn, f: Filter) -> pd.DataFrame:
+    """Per review level (村级, 乡镇, 县级), the steps of that level done in the period pooled: median and P90 days."""
+    steps = _period_steps(conn, f)
+    rows = []
+    for lv, name in REVIEW_LEVELS.items():
+        d = steps[steps.level == lv].days
+        rows.append({"level": lv, "level_name": name, "steps": len(d), "median": d.median() if len(d) else None,
+                     "p90": p90(d)})
+    return pd.DataFrame(rows)
 
 
 LEVEL_COLUMNS = [f"median_{lv}" for lv in REVIEW_LEVELS]
@@ -160,11 +172,8 @@ LEVEL_COLUMNS = [f"median_{lv}" for lv in REVIEW_LEVELS]
 def step_days_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Per area, the steps done in the period: how many, how many over their limit (and the share), and the
     median days at each level; the slowest area (largest share over the limit) first."""
-    steps = _steps_done(conn, f)
-    steps = steps[steps.done_date >= f.period_start].copy()
-    limits = step_days()
+    steps, limits = _period_steps(conn, f), step_days()
     steps["over"] = [d > limits[s] for d, s in zip(steps.days, steps.step)]
-    steps["level"] = steps.step.map(lambda s: LEAD_STEPS[s][1])
     steps["code"] = "county" if by == "county" else steps[f"{by}_code"]
     g = steps.groupby("code")
     counts = pd.DataFrame({"steps": g.size(), "over_limit": g.over.sum()}).reset_index() if len(steps) \

@@ -42,12 +42,11 @@ def test_step_durations_median_p90_and_the_boundary_day(county):
     (H3 and H5 took exactly 3: the limit day is in time). H6's check of 03-23 is last quarter's.
     部门比对 H1 3, H3 3, H5 2: median 3, P90 3rd = 3, none over 3. 县级审定 H1 1, H5 3: median 2, P90 2nd = 3,
     over 2 days: H5. 乡镇 level (乡镇复核 only): H1 3, H5 3."""
-    got = q.step_durations(county, F)
-    steps = got["steps"].set_index("step")
+    steps = q.step_durations(county, F).set_index("step")
     assert steps.loc["field_check", ["steps", "median", "p90", "over_limit"]].tolist() == [4, 3, 4, 1]
     assert steps.loc["dept_check", ["steps", "median", "p90", "over_limit"]].tolist() == [3, 3, 3, 0]
     assert steps.loc["county_review", ["steps", "median", "p90", "over_limit"]].tolist() == [2, 2, 3, 1]
-    levels = got["levels"].set_index("level")
+    levels = q.level_durations(county, F).set_index("level")
     assert levels.loc["township", ["steps", "median", "p90"]].tolist() == [2, 3, 3]
     # village level: 实地核查 2 4 3 3, 部门比对 3 3 2, 承诺书 2 2 2, 村级初核 2 2 2 -> 13 steps, sorted
     # 2×8 3×4 4: median the 7th = 2, P90 the ⌈11.7⌉ = 12th = 3

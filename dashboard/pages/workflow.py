@@ -47,12 +47,11 @@ def funnel(ctx: Context) -> None:
 
 def durations(ctx: Context) -> None:
     st.subheader("各环节用时", help=about("step_days"))
-    d = data.query(wf.step_durations, ctx.f)
-    steps = d["steps"]
+    steps = data.query(wf.step_durations, ctx.f)
     view = pd.DataFrame({"环节": steps.step_name, "时限（天）": steps.limit_days, "本期完成环节数": steps.steps,
                          "用时中位数（天）": steps["median"].map(fmt.number), "P90（天）": steps.p90.map(fmt.number),
                          "超时限环节数": steps.over_limit})
-    levels = d["levels"]
+    levels = data.query(wf.level_durations, ctx.f)
     left, right = st.columns([3, 2])
     with left:
         st.dataframe(view, hide_index=True, width="stretch")
