@@ -4,5 +4,5 @@ No Streamlit here; every number on screen comes from a function in this package,
 one pipeline (dashboard/common/data.py)."""
 
 from queries import (aid, areas, departments, factors, households, inspection, kpis, leads, quality,  # noqa: F401
-                     ranking, screening, targets, trends)  # (registers metrics and queries)
+                     ranking, screening, targets, trends, workflow)  # (registers metrics and queries)
 from queries.filters import Filter  # noqa: F401

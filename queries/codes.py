@@ -185,6 +185,39 @@ PROJECT_CATEGORIES = {
 }
 PERIODS = {"month": "月度", "quarter": "季度"}
 
+# -- the case workflow (000 附件9 二(三)(四)) -----------------------------------------------------------
+# the steps of a lead's identification in their order: code -> (name, level holding the case at that step);
+# how many of the 15 days each may take is a county's choice (config/policy.toml [step_days])
+LEAD_STEPS = {
+    "field_check": ("实地核查", "village"),
+    "dept_check": ("部门比对", "village"),
+    "pledge": ("签订承诺书", "village"),
+    "village_review": ("村级初核", "village"),
+    "township_review": ("乡镇复核", "township"),
+    "county_review": ("县级审定", "county"),
+}
+REVIEW_LEVELS = {"village": "村级（支村两委）", "township": "乡镇", "county": "县级主管部门"}
+STEP_RESULTS = {"pass": "通过", "fail": "不通过", "returned": "退回补充"}
+ASSIGNEE_KINDS = {"helper": "帮扶责任人", "village": "村", "township": "乡镇", "department": "行业部门"}
+FEEDBACK_RESULTS = {"done": "已办结", "partial": "部分办结", "unable": "无法办结"}
+# problem categories of inspection findings (回头看 check list, DOMAIN.md "What inspections check"; 001 四)
+FINDING_CATEGORIES = {
+    "missed": "漏评",
+    "wrong_exit": "错退",
+    "paper_exit": "数字消除",
+    "aid_not_done": "帮扶措施不落实",
+    "no_visit": "未按时走访",
+    "housing": "住房保障不到位",
+    "water": "饮水保障不到位",
+    "education": "教育保障不到位",
+    "medical": "医疗保障不到位",
+    "project_late": "项目未按期完成",
+    "fund_late": "资金未及时拨付",
+    "records": "档案资料不一致",
+    "other": "其他",
+}
+FINDING_STATUSES = {"open": "整改中", "closed": "已整改"}
+
 
 def label(codes: dict, code, default: str = "未知") -> str:
     """Chinese label for a code, tolerant of unknown codes and NULLs in the data."""

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from queries.codes import LEAD_STEPS, WARNING_LEVELS
 from queries.filters import LEAD_DECISION_DAYS  # noqa: F401  (the 15-day lead rule, re-exported here)
 from queries.policy import PolicyError, policy
 from queries.sql import make_date, on
@@ -102,3 +103,29 @@ def deadline_expr(p, deadlines: BatchDeadlines | None = None):
     day = sa.case(*[(p.c.batch == b, d) for b, _, d in cfg.by_batch], else_=cfg.other[1]) if cfg.by_batch \
         else sa.literal(cfg.other[1])
     return sa.func.coalesce(p.c.planned_completion, make_date(p.c.year, month, day), type_=sa.Date)
+
+
+# -- the case workflow: days per identification step and per 交办 level ---------------------------------
+# config/policy.toml [step_days] (step code -> days from the previous step, the first from the lead) and
+# [assignment_days] (warning level -> days from the 交办 to its 办结时限).
+def _days_table(section: str, keys) -> dict[str, int]:
+    table = policy().get(section) or {}
+    out = {}
+    for k in keys:
+        try:
+            out[k] = int(table[k])
+        except (KeyError, TypeError, ValueError):
+            raise PolicyError(f"政策参数文件的 [{section}] 缺少“{k} = 天数”一行或天数不是整数") from None
+        if out[k] < 0:
+            raise PolicyError(f"政策参数文件的 [{section}] {k} 的天数不能为负")
+    return out
+
+
+def step_days() -> dict[str, int]:
+    """Days each identification step may take after the previous one (the first after the lead is raised)."""
+    return _days_table("step_days", LEAD_STEPS)
+
+
+def assignment_days() -> dict[str, int]:
+    """Days from a 交办 to its 办结时限, by warning level."""
+    return _days_table("assignment_days", WARNING_LEVELS)

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
-from queries import aid, departments, factors, inspection, kpis, leads, quality, screening, targets, trends
+from queries import aid, departments, factors, inspection, kpis, leads, quality, screening, targets, trends, workflow
 from queries.filters import Filter
 from queries.registry import spec
 from queries.schema import precomputed
@@ -65,6 +65,10 @@ def default_calls(as_of: date) -> list[tuple]:
     calls += [(leads.leads_by_area, before, "township"), (aid.measure_coverage, before, "township"),
               (targets.target_status, before, "township")]
     calls += [(targets.target_trend, f, i.key) for i in targets.FACT_INDICATORS]
+    calls += [(fn, f) for fn in (workflow.workflow_coverage, workflow.workflow_headline, workflow.step_durations,
+                                 workflow.level_durations, workflow.stuck_cases, workflow.assignments_by_unit,
+                                 workflow.overdue_assignments, workflow.findings_by_category, workflow.open_findings)]
+    calls += [(fn, f, "township") for fn in (workflow.step_funnel, workflow.step_days_by_area, workflow.findings_by_area)]
     return calls
 
 

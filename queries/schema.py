@@ -9,7 +9,8 @@ import sqlalchemy as sa
 
 SCHEMA_VERSION = "5"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
 # 4: warnings.closed_on, the day a lead is closed (解除) whatever column records it
-# 5: household_checks (两不愁三保障 and water per household), spending in household_income, warnings.event_date
+# 5: household_checks (两不愁三保障 and water per household), spending in household_income, warnings.event_date;
+#    the case workflow: lead_steps (识别环节), assignments (网上交办), findings (巡查问题整改)
 
 metadata = sa.MetaData()
 
@@ -344,6 +345,74 @@ inspections = sa.Table(
     col("note", sa.String(200), "巡查发现或备注"),
     sa.Index("ix_inspections_village_date", "village_code", "inspected_on"),
     comment="巡查记录（回头看、暗访、后评估、督查），巡查选点时排除近期已巡查的村",
+)
+
+
+# -- the case workflow (000 附件9 二(三)(四); 001 四): steps of a lead, 网上交办, 整改 --------------------------
+# A step and a 交办 name their lead as a 台账 does, by household and 线索产生日期; the lead's id is matched
+# after every load or import (seed/derive.py), so replacing a household's leads never leaves them pointing
+# at another lead.
+lead_steps = sa.Table(
+    "lead_steps", metadata,
+    col("id", sa.Integer, "环节记录ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("raised_date", sa.Date, "所属线索的线索产生日期（与农户一起确定是哪条预警线索）", nullable=False),
+    col("step", sa.String(16), "环节：field_check 实地核查 / dept_check 部门比对 / pledge 签订承诺书 / "
+        "village_review 村级初核 / township_review 乡镇复核 / county_review 县级审定", nullable=False),
+    col("done_date", sa.Date, "完成日期", nullable=False),
+    col("unit", sa.String(60), "经办单位（村委会、乡镇、县级主管部门等）"),
+    col("departments", sa.String(120), "比对部门（部门比对环节，顿号分隔，如 医保、民政、残联）"),
+    col("result", sa.String(10), "结果：pass 通过（属实） / fail 不通过（不属实） / returned 退回补充"),
+    derived("warning_id", sa.Integer, "所属预警线索ID（按农户和线索产生日期匹配，同日多条取最小ID；装载/导入后计算）"),
+    derived("township_code", sa.String(9), "所在乡镇代码（同农户，装载/导入后计算）"),
+    derived("village_code", sa.String(12), "所在行政村代码（同农户，装载/导入后计算）"),
+    sa.Index("ix_lead_steps_household", "household_id", "raised_date"),
+    sa.Index("ix_lead_steps_area", "township_code", "village_code", "step", "done_date"),
+    comment="预警线索识别环节（实地核查、部门比对、承诺书、村级初核、乡镇复核、县级审定）",
+)
+
+assignments = sa.Table(
+    "assignments", metadata,
+    col("id", sa.Integer, "交办记录ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("raised_date", sa.Date, "所属线索的线索产生日期（与农户一起确定是哪条预警线索）", nullable=False),
+    col("assigned_date", sa.Date, "交办日期", nullable=False),
+    col("assignee_kind", sa.String(10), "承办对象：helper 帮扶责任人 / village 村 / township 乡镇 / department 行业部门",
+        nullable=False),
+    col("unit", sa.String(60), "承办单位（如 城关镇人民政府、县医保局；交帮扶责任人的填其工作单位）", nullable=False),
+    col("helper_id", sa.Integer, "承办的帮扶责任人ID（交帮扶责任人时）", sa.ForeignKey("helpers.id")),
+    col("due_date", sa.Date, "办结时限日期（空=交办日期加预警级别的办结时限，见 config/policy.toml [assignment_days]）"),
+    col("feedback_date", sa.Date, "反馈日期（空=尚未反馈）"),
+    col("feedback_result", sa.String(10), "反馈结果：done 已办结 / partial 部分办结 / unable 无法办结（需上级协调）"),
+    derived("warning_id", sa.Integer, "所属预警线索ID（按农户和线索产生日期匹配，同日多条取最小ID；装载/导入后计算）"),
+    derived("township_code", sa.String(9), "所在乡镇代码（同农户，装载/导入后计算）"),
+    derived("village_code", sa.String(12), "所在行政村代码（同农户，装载/导入后计算）"),
+    sa.Index("ix_assignments_household", "household_id", "raised_date"),
+    sa.Index("ix_assignments_area", "township_code", "village_code", "assigned_date"),
+    comment="网上交办（预警发出后交帮扶责任人、村、乡镇或行业部门办理及其反馈；一条预警可多次交办）",
+)
+
+findings = sa.Table(
+    "findings", metadata,
+    col("id", sa.Integer, "问题ID", primary_key=True),
+    col("code", sa.String(30), "问题编号（问题台账中的编号，县内唯一）", nullable=False, unique=True),
+    col("inspected_on", sa.Date, "发现问题的巡查日期", nullable=False),
+    col("team", sa.String(40), "巡查组（如 县回头看工作组第2组）"),
+    col("village_code", sa.String(12), "问题所在行政村区划代码", sa.ForeignKey("villages.code"), nullable=False),
+    col("township_code", sa.String(9), "问题所在乡镇区划代码（取行政村所属乡镇）", sa.ForeignKey("townships.code"),
+        nullable=False),
+    col("household_id", sa.Integer, "问题涉及的农户ID（空=村级问题）", sa.ForeignKey("households.id")),
+    col("category", sa.String(16), "问题类别：missed 漏评 / wrong_exit 错退 / paper_exit 数字消除 / "
+        "aid_not_done 帮扶措施不落实 / no_visit 未按时走访 / housing 住房保障不到位 / water 饮水保障不到位 / "
+        "education 教育保障不到位 / medical 医疗保障不到位 / project_late 项目未按期完成 / "
+        "fund_late 资金未及时拨付 / records 档案资料不一致 / other 其他", nullable=False),
+    col("responsible_unit", sa.String(60), "整改责任单位", nullable=False),
+    col("due_date", sa.Date, "整改时限", nullable=False),
+    col("status", sa.String(8), "整改状态：open 整改中 / closed 已整改", nullable=False),
+    col("closed_date", sa.Date, "整改完成日期（已整改时填）"),
+    personal("note", sa.String(300), "问题描述及整改佐证（自由文本，可能含个人信息）", "note"),
+    sa.Index("ix_findings_area", "township_code", "village_code", "inspected_on"),
+    comment="巡查发现问题及整改（问题台账及整改结果）",
 )
 
 

@@ -239,6 +239,28 @@ WARNINGS = [
     (18, 20, "self", "orange", "2026-03-01", "dismissed", "2026-04-20", "家庭资产条件不符", "2026-04-20"),
 ]
 
+# the case workflow: id, household, lead raised, step, done, unit
+LEAD_STEPS = [
+    (1, 8, "2026-06-01", "field_check", "2026-06-03", "西岭村村委会"),       # T1, stuck at 部门比对 since 06-03
+    (2, 6, "2026-03-20", "field_check", "2026-03-25", "西岭村村委会"),
+    (3, 18, "2026-05-25", "field_check", "2026-05-27", "桃园村村委会"),      # T2, through to 县级审定
+    (4, 18, "2026-05-25", "township_review", "2026-05-30", "青山镇人民政府"),
+    (5, 18, "2026-05-25", "county_review", "2026-06-01", "县乡村振兴局"),
+]
+# id, household, lead raised, assigned, kind, unit, helper, due, feedback, result
+ASSIGNMENTS = [
+    (1, 6, "2026-03-20", "2026-04-11", "helper", "县农业农村局", 2, None, None, None),     # T1 red, overdue
+    (2, 18, "2026-05-25", "2026-06-02", "department", "县人社局", None, None, "2026-06-05", "done"),
+    (3, 15, "2026-02-01", "2026-02-11", "department", "县医保局", None, None, None, None),  # T2 red, overdue
+]
+# id, code, inspected, team, village, household, category, unit, due, status, closed, note
+FINDINGS = [
+    (1, "ZG-1", "2026-05-20", "县回头看第1组", V11, 1, "no_visit", "县乡村振兴局", "2026-06-20", "open", None,
+     "王建国户三个月未见走访记录"),
+    (2, "ZG-2", "2026-04-02", "县督查组", V21, None, "records", "青山镇人民政府", "2026-05-02", "closed", "2026-04-30",
+     "村档案与系统人口数不一致，已更正"),
+]
+
 # id, household, tool, registered, planned, completed, amount
 MEASURES = [
     (1, 1, "med_relief", "2025-03-20", "2025-05-01", "2025-04-20", 5000),
@@ -405,6 +427,14 @@ def _rows():
                            budget=float(b), batch=bt, planned_completion=_d(p), actual_completion=_d(a))
                       for i, c, n, t, v, cat, y, b, bt, p, a in PROJECTS]),
         (s.project_payments, [dict(id=i, project_id=p, pay_date=D(d), amount=float(a)) for i, p, d, a in PAYMENTS]),
+        (s.lead_steps, [dict(id=i, household_id=h, raised_date=D(r), step=st, done_date=D(d), unit=u, departments=None,
+                             result="pass") for i, h, r, st, d, u in LEAD_STEPS]),
+        (s.assignments, [dict(id=i, household_id=h, raised_date=D(r), assigned_date=D(a), assignee_kind=k, unit=u,
+                              helper_id=hp, due_date=_d(due), feedback_date=_d(fb), feedback_result=res)
+                         for i, h, r, a, k, u, hp, due, fb, res in ASSIGNMENTS]),
+        (s.findings, [dict(id=i, code=c, inspected_on=D(d), team=t, village_code=v, township_code=v[:9], household_id=h,
+                           category=cat, responsible_unit=u, due_date=D(due), status=st, closed_date=_d(cl), note=n)
+                      for i, c, d, t, v, h, cat, u, due, st, cl, n in FINDINGS]),
         (s.village_facts, facts),
         (s.targets, targets),
         (s.monitoring_lines, [dict(year=y, yuan=v, note="测试：年度监测范围") for y, v in lines.items()]),

@@ -103,3 +103,21 @@ def test_overview_on_postgresql(fixture_pg_reader_url, monkeypatch):
     assert not at.exception
     check_kpis(at, fixture_pg_reader_url, Filter(as_of=AS_OF, township=T2))
     assert cards(at)["监测户数"][0] == "4"
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_workflow_cards_show_stuck_cases_overdue_assignments_and_open_findings(backend, request, monkeypatch):
+    """The fixture (tests/fixture_db.py) on 06-30: undecided leads of households 4, 11, 12 (no step yet, past 实地核查's
+    3 days) and 8 (past 部门比对's) -> 4 stuck; 交办 to 县农业农村局 (household 6) and 县医保局 (15), both red and
+    past their 3 days -> 2; finding ZG-1 open and past its 06-20 deadline -> 1 open, 1 overdue."""
+    import streamlit as st
+    monkeypatch.setenv("MONITOR_DB_URL", request.getfixturevalue(
+        "fixture_sqlite_url" if backend == "sqlite" else "fixture_pg_reader_url"))
+    st.cache_data.clear()
+    at = run_page("overview")
+    shown = cards(at)
+    assert shown["超环节时限的线索"][0] == "4"
+    assert shown["超期交办"] == ("2", "其中红色预警 2 次")
+    assert shown["未整改问题"][0] == "1" and shown["超期未整改问题"][0] == "1"
+    town = cards(run_page("overview", user="township"))     # 城关镇: 县医保局's 交办 is 青山镇's
+    assert town["超期交办"] == ("1", "其中红色预警 1 次")

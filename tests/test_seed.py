@@ -23,7 +23,8 @@ AS_OF = date(2026, 6, 30)
 ARGS = ["--households", "1500", "--seed", "7", "--as-of", AS_OF.isoformat()]
 CJK = re.compile(r"[\u4e00-\u9fff]")
 # plans may lie after the as-of day; everything that happened may not
-PLAN_COLUMNS = {("aid_measures", "planned_date"), ("projects", "planned_completion"), ("targets", "deadline")}
+PLAN_COLUMNS = {("aid_measures", "planned_date"), ("projects", "planned_completion"), ("targets", "deadline"),
+                ("assignments", "due_date"), ("findings", "due_date")}   # deadlines may lie ahead
 
 
 def run_seed(*args: str, timeout: int = 120) -> subprocess.CompletedProcess:

@@ -31,6 +31,7 @@ PAGES = [
     PageInfo("aid.py", "帮扶进度", ":material/volunteer_activism:", "县级调度"),
     PageInfo("owed.py", "应帮尽帮", ":material/checklist:", "县级调度"),
     PageInfo("targets.py", "目标考核", ":material/flag:", "县级调度"),
+    PageInfo("workflow.py", "流程督办", ":material/account_tree:", "县级调度"),
     PageInfo("meeting.py", "会议模式", ":material/co_present:", "会议"),
     PageInfo("briefing.py", "会议简报", ":material/slideshow:", "会议"),
     PageInfo("household.py", "户情", ":material/home:", "农户"),

@@ -158,11 +158,27 @@ HOUSE_REPAIR = CL("危房改造状态", codes.HOUSE_REPAIR, extra={"改造完成
 WATER_SOURCES = CL("饮水水源", codes.WATER_SOURCES, extra={"集中": "central", "集中式供水": "central", "分散": "scattered",
                                                         "分散式供水": "scattered", "手压井": "scattered", "水窖": "scattered"})
 TARGET_SCOPES = CodeList("适用范围", {"county": "全县"}, {"全县统一": "county", "县": "county"})
+LEAD_STEPS = CL("识别环节", codes.LEAD_STEPS, extra={"核查": "field_check", "入户核查": "field_check",
+                                                 "信息比对": "dept_check", "部门信息核查比对": "dept_check",
+                                                 "承诺书": "pledge", "签订承诺书": "pledge", "村初核": "village_review",
+                                                 "支村两委初步核查": "village_review", "乡镇审核": "township_review",
+                                                 "县级审核": "county_review", "县审定": "county_review"})
+STEP_RESULTS = CL("环节结果", codes.STEP_RESULTS, extra={"属实": "pass", "同意": "pass", "一致": "pass",
+                                                     "不属实": "fail", "不同意": "fail", "不一致": "fail", "退回": "returned"})
+ASSIGNEE_KINDS = CL("承办对象", codes.ASSIGNEE_KINDS, extra={"责任人": "helper", "部门": "department",
+                                                        "村委会": "village", "乡镇政府": "township"})
+FEEDBACK_RESULTS = CL("反馈结果", codes.FEEDBACK_RESULTS, extra={"办结": "done", "已完成": "done",
+                                                           "部分完成": "partial", "无法办理": "unable"})
+FINDING_CATEGORIES = CL("问题类别", codes.FINDING_CATEGORIES, extra={"数字脱贫": "paper_exit", "虚假消除": "paper_exit",
+                                                             "措施不落实": "aid_not_done", "走访不到位": "no_visit",
+                                                             "档案不一致": "records"})
+FINDING_STATUSES = CL("整改状态", codes.FINDING_STATUSES, extra={"未整改": "open", "整改完成": "closed", "已完成": "closed"})
 
 CODE_LISTS = [HOUSEHOLD_TYPES, MONITOR_CATEGORIES, NEGATIVE_FACTORS, GENDERS, RELATIONS, LABOUR, EMPLOYMENT,
               SCHOOL_STAGES, HEALTH, FACTOR_GROUPS, FACTOR_TYPES, DISASTER_KINDS, LEAD_SOURCES, WARNING_LEVELS,
               LEAD_DECISIONS, TOOL_GROUPS, TOOLS, VISITOR_KINDS, PROJECT_CATEGORIES, BATCHES, HOUSE_GRADES, HOUSE_REPAIR,
-              WATER_SOURCES, TARGET_SCOPES]
+              WATER_SOURCES, TARGET_SCOPES, LEAD_STEPS, STEP_RESULTS, ASSIGNEE_KINDS, FEEDBACK_RESULTS,
+              FINDING_CATEGORIES, FINDING_STATUSES]
 
 
 def indicator_codes() -> CodeList:
@@ -415,8 +431,53 @@ def _build() -> list[SheetSpec]:
         C(t, "note", "依据", "text", aliases=("文件依据",)),
     ), key=("year",), rule=UPSERT.format(key="年度"), aliases=("monitoring_lines", "监测线", "收入线"))
 
+    lead = ("线索产生日期", "预警日期", "预警发出日期", "线索日期")
+    t = s.lead_steps
+    steps = SheetSpec("识别环节", t, (
+        HH(),
+        C(t, "raised_date", "线索产生日期", "date", aliases=lead,
+          note="所属预警线索的线索产生日期：该户须有这一天产生的预警线索（「预警线索」表或数据库中）"),
+        C(t, "step", "环节", "enum", codes=LEAD_STEPS, aliases=("识别环节", "环节名称")),
+        C(t, "done_date", "完成日期", "date", aliases=("环节完成日期", "办理日期")),
+        C(t, "unit", "经办单位", "text", aliases=("办理单位", "审核单位")),
+        C(t, "departments", "比对部门", "text", aliases=("核查比对部门",)),
+        C(t, "result", "结果", "enum", codes=STEP_RESULTS, aliases=("环节结果", "核查结果", "审核结果")),
+    ), key=(), parent="households", aliases=("lead_steps", "流程环节", "识别流程"), rule=REPLACE_HH)
+
+    t = s.assignments
+    assigned = SheetSpec("网上交办", t, (
+        HH(),
+        C(t, "raised_date", "线索产生日期", "date", aliases=lead,
+          note="所属预警线索的线索产生日期：该户须有这一天产生的预警线索（「预警线索」表或数据库中）"),
+        C(t, "assigned_date", "交办日期", "date", aliases=("交办时间",)),
+        C(t, "assignee_kind", "承办对象", "enum", codes=ASSIGNEE_KINDS, aliases=("承办对象类型", "交办对象")),
+        C(t, "unit", "承办单位", "text", aliases=("交办单位", "责任单位")),
+        C(t, "helper_id", "帮扶责任人编号", "int", lo=1, hi=2**31 - 1, aliases=("责任人编号",),
+          note="承办的帮扶责任人编号（承办对象为帮扶责任人时必填）：须已在「帮扶责任人」表或数据库中"),
+        C(t, "due_date", "办结时限", "date", aliases=("办结时限日期", "办结期限"),
+          note="办结时限日期；空=交办日期加该预警级别的办结时限（默认红色3天、橙色7天、黄色15天）"),
+        C(t, "feedback_date", "反馈日期", "date", aliases=("办结日期", "反馈时间")),
+        C(t, "feedback_result", "反馈结果", "enum", codes=FEEDBACK_RESULTS, aliases=("办理结果", "办结情况")),
+    ), key=(), parent="households", aliases=("assignments", "交办", "交办记录"), rule=REPLACE_HH + "（一条预警可有多次交办）")
+
+    t = s.findings
+    found = SheetSpec("整改问题", t, (
+        C(t, "code", "问题编号", "code", aliases=("问题编码", "序号编号")),
+        C(t, "inspected_on", "巡查日期", "date", aliases=("发现日期", "检查日期")),
+        C(t, "team", "巡查组", "text", aliases=("检查组",)),
+        C(t, "village_code", "行政村区划代码", "area", length=12, aliases=AREA_ALIASES[12]),
+        Col("household_code", "户编号", "code", max_len=20, aliases=("户编码", "农户编号", "户码", "户号"),
+            note="问题涉及的户编号（空=村级问题）：须已在「农户」表或数据库中，且在该行政村"),
+        C(t, "category", "问题类别", "enum", codes=FINDING_CATEGORIES, aliases=("问题类型",)),
+        C(t, "responsible_unit", "整改责任单位", "text", aliases=("责任单位",)),
+        C(t, "due_date", "整改时限", "date", aliases=("整改期限", "整改时限日期")),
+        C(t, "status", "整改状态", "enum", codes=FINDING_STATUSES, aliases=("状态",)),
+        C(t, "closed_date", "整改完成日期", "date", aliases=("完成日期", "销号日期")),
+        C(t, "note", "问题描述及整改佐证", "text", aliases=("问题描述", "整改佐证", "备注")),
+    ), key=("code",), rule=UPSERT.format(key="问题编号"), aliases=("findings", "问题台账", "整改台账"))
+
     return [county, townships, villages, helpers, households, members, income, factors, warnings, measures,
-            visits, checks, projects, payments, facts, targets, lines]
+            visits, checks, steps, assigned, projects, payments, facts, targets, lines, found]
 
 
 def by_table() -> dict[str, SheetSpec]:

@@ -204,8 +204,8 @@ def export_queries() -> dict[str, sa.Select]:
             else:
                 exprs.append(t.c[col.key])
         src = t
-        for other, on in joins:
-            src = src.join(other, on)
+        for other, on in joins:   # a finding's household is optional: keep the village-level ones
+            src = src.outerjoin(other, on) if t is schema.findings else src.join(other, on)
         out[sp.table_name] = sa.select(*exprs).select_from(src).order_by(*t.primary_key.columns)
     return out
 

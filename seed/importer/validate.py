@@ -215,6 +215,39 @@ def _projects(batch: Batch, rec: Record):
         batch.error(rec, "township_code", "实施乡镇区划代码和实施村区划代码至少填一项")
 
 
+def _lead_dated(batch: Batch, rec: Record, field: str, what: str):
+    """A step or 交办 cannot happen before its lead was raised."""
+    if rec.ok("raised_date", field) and rec.v[field] < rec.v["raised_date"]:
+        batch.error(rec, field, f"{what}早于所属线索的线索产生日期 {rec.v['raised_date'].isoformat()}")
+
+
+def _lead_steps(batch: Batch, rec: Record):
+    _lead_dated(batch, rec, "done_date", "完成日期")
+
+
+def _assignments(batch: Batch, rec: Record):
+    v, cols = rec.v, rec.sheet.columns
+    _lead_dated(batch, rec, "assigned_date", "交办日期")
+    _order(batch, rec, "assigned_date", "feedback_date", "反馈日期早于交办日期 {early}")
+    _order(batch, rec, "assigned_date", "due_date", "办结时限早于交办日期 {early}")
+    if v.get("assignee_kind") == "helper" and v.get("helper_id") is None and not (rec.bad and "helper_id" in rec.bad):
+        batch.error(rec, "helper_id" if "helper_id" in cols else "assignee_kind", "承办对象为帮扶责任人，但未填写帮扶责任人编号")
+    if v.get("feedback_result") is not None and v.get("feedback_date") is None and "feedback_date" not in (rec.bad or ()):
+        batch.error(rec, "feedback_date" if "feedback_date" in cols else "feedback_result", "已填写反馈结果，但缺少反馈日期")
+
+
+def _findings(batch: Batch, rec: Record):
+    v, cols = rec.v, rec.sheet.columns
+    if rec.ok("village_code"):
+        v["township_code"] = v["village_code"][:9]
+    _order(batch, rec, "inspected_on", "closed_date", "整改完成日期早于巡查日期 {early}")
+    _order(batch, rec, "inspected_on", "due_date", "整改时限早于巡查日期 {early}")
+    if v.get("status") == "closed" and v.get("closed_date") is None and "closed_date" not in (rec.bad or ()):
+        batch.error(rec, "closed_date" if "closed_date" in cols else "status", "整改状态为已整改，但缺少整改完成日期")
+    if v.get("status") == "open" and v.get("closed_date") is not None:
+        batch.error(rec, "status", "已填写整改完成日期，但整改状态为整改中")
+
+
 FACT_PARTS = [("tap_water_households", "rural_households"), ("large_scale_households", "rural_households"),
               ("reliable_supply_households", "rural_households"), ("centralized_households", "rural_households"),
               ("employed_people", "labour_people"), ("insured_difficult_people", "difficult_people"),
@@ -238,7 +271,8 @@ def _targets(batch: Batch, rec: Record):
 
 ROW_CHECKS = {"townships": _townships, "villages": _villages, "households": _households, "members": _members,
               "risk_factors": _factors, "warnings": _warnings, "aid_measures": _measures, "projects": _projects,
-              "village_facts": _facts, "targets": _targets}
+              "village_facts": _facts, "targets": _targets, "lead_steps": _lead_steps, "assignments": _assignments,
+              "findings": _findings}
 
 
 # --- duplicates ------------------------------------------------------------------------------------
@@ -292,9 +326,11 @@ def check_references(batch: Batch, state) -> None:
     ref("helpers", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
     ref("households", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
     ref("households", "helper_id", helpers, "帮扶责任人编号 {} 不存在（既不在「帮扶责任人」表中，也不在数据库中）")
-    for table in (sp.table_name for sp in S.sheets() if sp.parent == "households"):
+    for table in [*(sp.table_name for sp in S.sheets() if sp.parent == "households"), "findings"]:
         ref(table, "household_code", hhs, "户编号 {} 不存在（既不在「农户」表中，也不在数据库中）")
     ref("visits", "helper_id", helpers, "帮扶责任人编号 {} 不存在（既不在「帮扶责任人」表中，也不在数据库中）")
+    ref("assignments", "helper_id", helpers, "帮扶责任人编号 {} 不存在（既不在「帮扶责任人」表中，也不在数据库中）")
+    _workflow_references(batch, state, counties, vills)
     ref("projects", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
     ref("projects", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
     ref("project_payments", "project_code", projs, "项目编号 {} 不存在（既不在「帮扶项目」表中，也不在数据库中）")
@@ -319,6 +355,35 @@ def future_checks(batch: Batch, as_of) -> None:
     for rec in batch.rows("household_checks"):
         if rec.ok("checked_on") and rec.v["checked_on"] > as_of:
             batch.error(rec, "checked_on", f"核查日期 {rec.v['checked_on'].isoformat()} 晚于数据截至日期 {as_of.isoformat()}")
+
+
+def _workflow_references(batch: Batch, state, counties: set, vills: set) -> None:
+    """A step or 交办 names a lead that exists (in the file, or in the database for a household whose leads
+    this import does not replace); a finding lies in a village of the county, its household in that village."""
+    lead_sheets = {(ps.file, ps.name) for ps in batch.sheets.get("warnings", [])}
+    leads_clean = not any((i.file, i.sheet) in lead_sheets for i in batch.issues)  # else one bad lead is reported twice
+    if leads_clean and (batch.has("lead_steps") or batch.has("assignments")):
+        replaced = replaced_parents(batch, "warnings", "household_code") if batch.has("warnings") else set()
+        leads = {k for k in state.lead_keys() if k[0] not in replaced}
+        leads |= {(r.v["household_code"], r.v["raised_date"]) for r in batch.rows("warnings")
+                  if r.ok("household_code", "raised_date")}
+        for table in ("lead_steps", "assignments"):
+            for rec in batch.rows(table):
+                if rec.ok("household_code", "raised_date") and (rec.v["household_code"], rec.v["raised_date"]) not in leads:
+                    batch.error(rec, "raised_date", f"户 {rec.v['household_code']} 没有 {rec.v['raised_date'].isoformat()} "
+                                                    "产生的预警线索（既不在「预警线索」表中，也不在数据库中）")
+    villages_of = dict(state.household_villages())
+    villages_of.update({r.v["code"]: r.v["village_code"] for r in batch.rows("households") if r.ok("code", "village_code")})
+    for rec in batch.rows("findings"):
+        v = rec.v
+        if rec.ok("village_code"):
+            if v["village_code"][:6] not in counties:
+                batch.error(rec, "village_code", f"行政村 {v['village_code']} 不在本县（本县区划代码 "
+                                                 f"{'、'.join(sorted(counties)) or '未登记'}）")
+            elif v["village_code"] not in vills:
+                batch.error(rec, "village_code", f"行政村区划代码 {v['village_code']} 不存在（既不在「行政村」表中，也不在数据库中）")
+            elif rec.ok("household_code") and villages_of.get(v["household_code"], v["village_code"]) != v["village_code"]:
+                batch.error(rec, "household_code", f"户 {v['household_code']} 不在行政村 {v['village_code']}")
 
 
 def lead_notices(batch: Batch, household_dates: dict) -> None:

@@ -1,10 +1,11 @@
 """Writing a validated batch in one transaction: natural keys -> surrogate ids, bulk upserts and replaces.
 
-* Keyed tables (county, townships, villages, helpers, households, projects, village_facts, targets,
+* Keyed tables (county, townships, villages, helpers, households, projects, findings, village_facts, targets,
   monitoring_lines): ``INSERT ... ON CONFLICT (primary key) DO UPDATE`` of the columns the sheet has
   (SQLite: executemany on the driver; PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT).
   Households and projects keep their id: it is looked up by 户编号 / 项目编号; new ones get max(id)+1, ...
-* Child tables (members, household_income, risk_factors, warnings, aid_measures, visits of the households
+* Child tables (members, household_income, risk_factors, warnings, aid_measures, visits, lead_steps,
+  assignments of the households
   in the import; project_payments of its projects): old rows deleted, file rows inserted (COPY on
   PostgreSQL). Ids are reused - a member keeps the id of the member with the same ID number, other rows
   take the household's old ids in order - so importing the same file twice leaves the database unchanged.
@@ -20,7 +21,7 @@ from queries import schema
 from seed.importer.validate import Batch, replaced_parents
 
 HOUSEHOLD_CHILDREN = ["members", "household_income", "risk_factors", "warnings", "aid_measures", "visits",
-                      "household_checks"]
+                      "household_checks", "lead_steps", "assignments"]
 
 
 def q(name: str) -> str:
@@ -62,6 +63,20 @@ class State:
 
     def project_ids(self) -> dict:
         return self._get("projects", lambda: dict(self._col(schema.projects, "code", "id")))
+
+    def household_villages(self) -> dict:
+        return self._get("household_villages", lambda: dict(self._col(schema.households, "code", "village_code")))
+
+    def finding_ids(self) -> dict:
+        return self._get("findings", lambda: dict(self._col(schema.findings, "code", "id")))
+
+    def lead_keys(self) -> set:
+        """(household code, 线索产生日期) of every lead in the database."""
+        def load():
+            w, h = schema.warnings, schema.households
+            return {tuple(r) for r in self.conn.execute(
+                sa.select(h.c.code, w.c.raised_date).select_from(w.join(h, h.c.id == w.c.household_id))).all()}
+        return self._get("lead_keys", load)
 
     def member_owners(self) -> dict:
         def load():
@@ -243,6 +258,18 @@ def apply(conn: sa.Connection, batch: Batch, state: State, as_of: date) -> tuple
     if batch.has("project_payments"):
         _replace(w, state, batch, schema.project_payments, "project_id", "project_code", proj_ids, counts, changes)
         written.append(schema.project_payments)
+
+    # --- inspection findings (问题台账): keyed by 问题编号, their household by 户编号 ---------------------------
+    if batch.has("findings"):
+        ids = dict(state.finding_ids())
+        existing = set(ids.values())
+        recs = batch.rows("findings")
+        _assign_ids(recs, ids, state.max_id(schema.findings) + 1)
+        for rec in recs:
+            if "household_code" in rec.v:
+                code = rec.v.pop("household_code")
+                rec.v["household_id"] = hh_ids[code] if code is not None else None
+        upsert_keyed(schema.findings, recs, {(i,) for i in existing}, pk_of(schema.findings))
 
     # --- facts, targets, lines --------------------------------------------------------------------------
     for name in ("village_facts", "targets", "monitoring_lines"):
