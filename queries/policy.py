@@ -59,6 +59,8 @@ def problem() -> str | None:
         deadlines.project_deadlines()
         deadlines.quick_elimination_days()
         screening.criteria()
+        deadlines.step_days()
+        deadlines.assignment_days()
     except PolicyError as e:
         return f"{e}。请系统管理员改正该文件后重启看板。"
     except (KeyError, TypeError, ValueError) as e:

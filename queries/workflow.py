@@ -21,6 +21,7 @@ from queries.codes import FINDING_CATEGORIES, LEAD_STEPS, REVIEW_LEVELS, label
 from queries.deadlines import assignment_days, step_days
 from queries.filters import Filter
 from queries.metrics import define
+from queries.policy import words
 from queries.registry import query, shown
 from queries.schema import (assignments, findings, helpers, households, lead_steps, members, townships, villages,
                             warnings)
@@ -47,7 +48,7 @@ define("step_days", "环节用时",
        "本期内完成的每个识别环节，从上一环节完成（该线索没有更早的环节时，从线索产生）到本环节完成的天数。"
        "中位数为这些天数的中位数；P90为把天数从小到大排列后第⌈0.9×环节数⌉个（九成环节不超过此天数）。"
        "按层级汇总时，村级（实地核查至村级初核）、乡镇（乡镇复核）、县级（县级审定）各自的环节合在一起计算。"
-       "超时限环节数：用时超过该环节时限的环节数（时限为政策参数：" + _steps_words() + "）；用时恰好等于时限的不算超时。乡镇排名按超时限占比（超时限环节数 ÷ 本期完成的环节数）从高到低。", unit="天", topic=T)
+       "超时限环节数：用时超过该环节时限的环节数（时限为政策参数：" + words(_steps_words) + "）；用时恰好等于时限的不算超时。乡镇排名按超时限占比（超时限环节数 ÷ 本期完成的环节数）从高到低。", unit="天", topic=T)
 define("stuck_cases", "超环节时限的线索",
        "截至日期时尚未研判的线索，停在其第一个未完成的环节；自上一环节完成（没有已完成的环节时自线索产生）起已等待的天数"
        "超过该环节时限的，列为超时。持有者为该环节的责任层级：实地核查至村级初核为村（支村两委），乡镇复核为乡镇，"
@@ -57,7 +58,7 @@ define("assignments_open", "未办结交办",
        unit="次", topic=T)
 define("assignments_overdue", "超期交办",
        "未办结交办中，办结时限早于截至日期的交办数。办结时限：交办时填写的办结时限日期；未填的为交办日期加该预警级别的"
-       "时限（政策参数：" + _assign_words() + "）。", unit="次", topic=T)
+       "时限（政策参数：" + words(_assign_words) + "）。", unit="次", topic=T)
 define("assignments_on_time_rate", "按时办结率",
        "分母：截至日期时办结时限已过（早于截至日期）或已办结的交办数；分子：其中在办结时限当天或之前反馈“已办结”的交办数。"
        "分母为0时不计算（显示“—”）。", unit="%", topic=T)
