@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-DEBS=(chromium fonts-noto-cjk postgresql nginx)
+DEBS=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql nginx)  # wqy: TrueType CJK the PDFs embed; poppler: PDF tests
 missing=()
 for p in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
