@@ -136,7 +136,7 @@ def test_the_deck_names_a_chinese_sans_fallback_and_marks_a_partial_period(app_d
     assert list(next(sh for sh in trend.shapes if sh.has_chart).chart.plots[0].categories)[-1] == "2026-Q2"
 
 
-@pytest.mark.parametrize("page", ["overview", "warnings", "factors", "aid", "targets", "meeting", "quality"])
+@pytest.mark.parametrize("page", ["overview", "warnings", "factors", "aid", "targets", "meeting", "quality", "definitions"])
 def test_every_page_export_carries_its_basis_and_source(app_db, offered, monkeypatch, page):
     # the PNG builder's decorated figure instead of pixels: its texts are what the image shows
     monkeypatch.setattr(png._RENDERER, "render", lambda specs: [fig for fig, _ in specs])
@@ -154,6 +154,9 @@ def test_every_page_export_carries_its_basis_and_source(app_db, offered, monkeyp
             assert "口径：" in footer[0] and SOURCE in footer[0].replace("<br>", ""), (o.key, footer)
         elif o.kind == "xlsx":
             ws = openpyxl.load_workbook(io.BytesIO(o.build())).active
+            if o.key == "dl_xlsx_def_metrics":  # the table of every 口径: its rows are the definitions
+                assert ws["A3"].value == SOURCE
+                continue
             assert ws["A3"].value.startswith("口径：") and ws["A3"].value.endswith(SOURCE), (o.key, ws["A3"].value)
         else:
             continue
