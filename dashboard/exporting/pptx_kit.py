@@ -108,8 +108,9 @@ def slide_header(slide, subtitle: str, footer: str, page: str, basis: str = "") 
     text_box(slide, MARGIN, Inches(0.82), SLIDE_W - 2 * MARGIN, Inches(0.35), [(subtitle, 12, GREY, False)],
              name=FILTERS)
     if basis:
+        size = 8 if len(basis) <= 330 else 7  # three lines of 8 pt, or four of 7 pt (all 11 target indicators)
         text_box(slide, MARGIN, CONTENT_BOTTOM + Inches(0.02), SLIDE_W - 2 * MARGIN, Inches(0.5),
-                 [(basis, 8, GREY, False)], name=BASIS)
+                 [(basis, size, GREY, False)], name=BASIS)
     text_box(slide, MARGIN, Inches(7.1), Inches(10), Inches(0.3), [(footer, 9, GREY, False)], name=SOURCE)
     text_box(slide, SLIDE_W - MARGIN - Inches(2), Inches(7.1), Inches(2), Inches(0.3), [(page, 9, GREY, False)],
              align=PP_ALIGN.RIGHT)
