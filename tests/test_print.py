@@ -21,6 +21,7 @@ from dashboard.exporting.meta import ExportMeta
 from queries import inspection as insp
 from queries import areas as areas_q
 from queries import packets
+from queries.codes import FACTOR_GROUPS
 from queries.filters import Filter
 from queries.metrics import basis, metric
 from queries.pdf_fonts import NO_LINE_END, NO_LINE_START, break_lines, chinese_paragraph_class, font_file, pdf_font
@@ -173,3 +174,15 @@ def test_png_basis_line_is_the_metric_rule_and_data_names_are_escaped():
     notes = next(t for t in texts if t.startswith("口径："))
     assert notes.replace("<br>", "") == (basis("open_warnings") + "数据来源：&lt;b&gt;恶意县&lt;/b&gt;防返贫动态监测数据库，"
                                          "截至2026年6月30日")
+
+
+def test_the_factor_legend_squares_have_the_bar_colours(app_db):
+    prs, plan = build_deck(app_db, Filter(as_of=fixture_db.AS_OF))
+    slide = next(s for s, spec in zip(prs.slides, plan) if spec.key == "factors")
+    squares = [(r, p.runs[i + 1]) for sh in slide.shapes if sh.has_text_frame for p in sh.text_frame.paragraphs
+               for i, r in enumerate(p.runs) if r.text == "■ "]
+    assert len(squares) == len(briefing.GROUP_COLORS)
+    for run, named in squares:
+        label = named.text.split()[0]  # the group named after the square
+        group = next(g for g, name in FACTOR_GROUPS.items() if name == label)
+        assert str(run.font.color.rgb) == briefing.GROUP_COLORS[group]

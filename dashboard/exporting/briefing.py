@@ -265,7 +265,8 @@ def _factors(slide, b: Briefing) -> None:
                   [("户数", m.households.astype(int).tolist(), ["90A4AE", "F2A93B", "D7263D"])], horizontal=False,
                   label_format='#,##0"户"', legend=False, name="chart:multi_factor")
     g = b.factor_groups
-    legend = "　".join(f"■ {r.group_label} {fmt.count(r.households)}户（{fmt.pct(r.share)}）" for r in g.itertuples())
+    legend = [run for r in g.itertuples()  # the squares in the colours of the bars on the left
+              for run in (("■ ", GROUP_COLORS[r.group]), (f"{r.group_label} {fmt.count(r.households)}户（{fmt.pct(r.share)}）　", kit.GREY))]
     kit.text_box(slide, x + lw + Inches(0.3), y + h - Inches(1.1), w - lw - Inches(0.3), Inches(1.1), [
         ("左图颜色表示风险分组；各分组户数（每户在一个分组中只计一次）：", 11, kit.GREY, False), (legend, 11, kit.GREY, False),
         (f"占比的分母：有未消除风险因子的监测户 {fmt.count(g.with_any.iloc[0])} 户；一户可有多类风险，"

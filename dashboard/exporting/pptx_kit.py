@@ -78,7 +78,8 @@ def titled_slide(prs: Presentation, title: str, x=MARGIN, y=Inches(0.25), w=SLID
 
 def text_box(slide, x, y, w, h, lines: Sequence[tuple[str, int, str, bool]] | str, align=PP_ALIGN.LEFT,
              anchor=MSO_ANCHOR.TOP, wrap: bool = True, name: str | None = None):
-    """A text box; lines: (text, size pt, colour hex, bold) each, or one plain string."""
+    """A text box; lines: (text, size pt, colour hex, bold) each, or one plain string. A line's text may be
+    a list of (text, colour) runs, e.g. a legend's coloured squares."""
     if isinstance(lines, str):
         lines = [(lines, 14, DARK, False)]
     box = slide.shapes.add_textbox(x, y, w, h)
@@ -91,10 +92,11 @@ def text_box(slide, x, y, w, h, lines: Sequence[tuple[str, int, str, bool]] | st
     for i, (text, size, color, bold) in enumerate(lines):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         p.alignment = align
-        run = p.add_run()
-        run.text = text
-        run.font.size, run.font.bold = Pt(size), bold
-        run.font.color.rgb = rgb(color)
+        for part, part_color in text if isinstance(text, list) else [(text, color)]:
+            run = p.add_run()
+            run.text = part
+            run.font.size, run.font.bold = Pt(size), bold
+            run.font.color.rgb = rgb(part_color)
     return box
 
 
