@@ -70,3 +70,14 @@ def period_label(d: date, kind: str) -> str:
     if kind == "month":
         return f"{d.year}年{d.month}月"
     return f"{d.year}年第{(d.month - 1) // 3 + 1}季度"
+
+
+def period_end(d: date, kind: str) -> date:
+    """The last day of the month or quarter holding d."""
+    last_month = d.month if kind == "month" else (d.month - 1) // 3 * 3 + 3
+    return date(d.year, last_month, calendar.monthrange(d.year, last_month)[1])
+
+
+def partial_note(d: date, kind: str) -> str:
+    """"（未满，截至6月15日）" when the as-of day is before the period's end, else ""."""
+    return "" if d >= period_end(d, kind) else f"（未满，截至{d.month}月{d.day}日）"

@@ -12,6 +12,12 @@ class Metric:
     unit: str = "户"
     topic: str = ""
 
+    @property
+    def short(self) -> str:
+        """The 口径 in one line, for exports: the name and the definition's first sentence (the rule; the
+        rest explains it and is on the 指标说明 page)."""
+        return f"{self.name}＝{self.definition.split('。')[0]}"
+
 
 METRICS: dict[str, Metric] = {}
 
@@ -25,6 +31,11 @@ def define(key: str, name: str, definition: str, unit: str = "户", topic: str =
 
 def metric(key: str) -> Metric:
     return METRICS[key]
+
+
+def basis(*keys: str) -> str:
+    """The 口径 line an export of these metrics carries: "口径：name＝rule；name＝rule"."""
+    return "口径：" + "；".join(metric(k).short for k in keys) if keys else ""
 
 
 def all_metrics() -> list[Metric]:

@@ -21,6 +21,7 @@ import pandas as pd
 from queries.codes import HOUSEHOLD_TYPES, MONITOR_CATEGORIES
 from queries import spreadsheet
 from queries.inspection import STATUS, STRATA, packet_rows
+from queries.pdf_fonts import chinese_paragraph_class, pdf_font
 from queries.privacy import mask
 from queries.registry import spec
 
@@ -30,7 +31,6 @@ INFO_COLUMNS = {  # packet column -> header
     "category": "类别/状态", "helper_name": "帮扶责任人", "open_factors": "未消除风险", "measures": "帮扶措施",
     "last_visit": "最近走访",
 }
-PDF_FONT = "STSong-Light"  # Adobe's CID font for Simplified Chinese: built into PDF readers, no font file needed
 
 
 @dataclass(frozen=True)
@@ -179,31 +179,31 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    Paragraph = chinese_paragraph_class()
 
     def text(value, style) -> Paragraph:
         """A Paragraph of plain text: reportlab reads <b>, <a href>, <img src> in a Paragraph as markup (an
         <img> would even be fetched), so data is escaped and shows as the characters it holds."""
         return Paragraph(escape(str(value)).replace("\n", "<br/>"), style)
 
-    if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
+    font = pdf_font()  # embedded TrueType subset (queries/pdf_fonts.py)
     frame = packet_frame(rows)
-    title = ParagraphStyle("t", fontName=PDF_FONT, fontSize=15, leading=20, spaceAfter=4)
-    small = ParagraphStyle("s", fontName=PDF_FONT, fontSize=9, leading=12)
-    cell = ParagraphStyle("c", fontName=PDF_FONT, fontSize=7.5, leading=9.5, wordWrap="CJK")
+    title = ParagraphStyle("t", fontName=font, fontSize=15, leading=20, spaceAfter=4)
+    small = ParagraphStyle("s", fontName=font, fontSize=9, leading=12)
+    cell = ParagraphStyle("c", fontName=font, fontSize=7.5, leading=9.5, wordWrap="CJK")
     head = ParagraphStyle("h", parent=cell, alignment=1)
-    widths_mm = [8, 25, 13, 29, 24, 14, 28, 33, 16, *[11] * 6, 17]
+    widths_mm = [7, 28, 14, 34, 24, 13, 26, 29, 19, *[10] * 6, 19]  # 273 mm; codes, IDs, dates on one line
     buf = io.BytesIO()
     doc = SimpleDocTemplate(buf, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
                             topMargin=12 * mm, bottomMargin=14 * mm, title=f"{info.county}巡查入户核查表",
-                            author=info.exported_by or "防返贫动态监测", subject=info.stamp)
+                            author=info.exported_by or "防返贫动态监测", subject=info.stamp,
+                            initialFontName=font, lang="zh-CN")
 
     def footer(canvas, doc_):
         canvas.saveState()
-        canvas.setFont(PDF_FONT, 8)
+        canvas.setFont(font, 8)
         canvas.drawString(12 * mm, 7 * mm, f"{info.county} · {info.stamp} · 身份证号已脱敏")
         canvas.drawRightString(landscape(A4)[0] - 12 * mm, 7 * mm, f"第 {doc_.page} 页")
         canvas.restoreState()
@@ -217,7 +217,7 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
             st_rows.append([text(v, cell) for v in (info.village_names.get(s["village_code"], s["village_code"]),
                                                             s["stratum_label"], int(s["population"]), int(s["sample"]))])
         t = Table(st_rows, colWidths=[70 * mm, 40 * mm, 20 * mm, 20 * mm], repeatRows=1, hAlign="LEFT")
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0"))]))
         story.append(t)
     headers = [*INFO_COLUMNS.values(), *CHECKLIST]
@@ -229,7 +229,7 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         for rec in part.to_dict("records"):
             data.append([text(rec[k], cell) for k in INFO_COLUMNS] + [""] * len(CHECKLIST))
         t = Table(data, colWidths=[w * mm for w in widths_mm], repeatRows=1)
-        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
+        t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
                                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))  # room to write in

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh Debian machine (idempotent):
-# Debian packages (Chromium, CJK fonts, PostgreSQL) and a virtualenv in .venv.
+# Debian packages (Chromium, CJK fonts, PostgreSQL) and a virtualenv in .venv from the locked requirements
+# (bash scripts/setup.sh --test: with the test tools, as scripts/test.sh does).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-DEBS=(chromium fonts-noto-cjk postgresql nginx)
+DEBS=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql nginx)  # wqy: TrueType CJK the PDFs embed; poppler: PDF tests
 missing=()
 for p in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -21,15 +22,17 @@ if [ ! -x .venv/bin/python ]; then
   echo "[setup] creating .venv"
   python3 -m venv .venv
 fi
-# Only reinstall when requirements.txt changed since the last successful install.
+# The locks pin every package to an exact version with its hashes (compiled from requirements*.in by
+# scripts/lock.sh): runtime only, or with --test the test tools too. Reinstalled only when a lock changed.
+locks=(requirements.txt)
+[ "${1:-}" = "--test" ] && locks+=(requirements-test.txt)
 stamp=.venv/.requirements.sha
-want="$(sha256sum requirements.txt | cut -d' ' -f1)"
+want="$(cat "${locks[@]}" | sha256sum | cut -d' ' -f1)"
 if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
-  echo "[setup] pip install -r requirements.txt"
+  echo "[setup] pip install --require-hashes ${locks[*]/#/-r }"
   # (the machine's pip.conf names local package folders that may not exist: drop those warnings)
   quiet() { "$@" 2>&1 | { grep -v "is ignored: it is neither a file nor a directory" || true; }; }
-  quiet .venv/bin/pip install -q --upgrade pip
-  quiet .venv/bin/pip install -q -r requirements.txt
+  quiet .venv/bin/pip install -q --require-hashes "${locks[@]/#/-r}"
   echo "$want" > "$stamp"
 fi
 echo "[setup] ready"

@@ -5,7 +5,7 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-bash scripts/setup.sh || exit $?
+bash scripts/setup.sh --test || exit $?
 
 export BROWSER_PATH=/usr/bin/chromium
 .venv/bin/python -m pytest -q -rA "$@"

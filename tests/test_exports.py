@@ -54,7 +54,7 @@ def test_png_has_the_requested_pixel_size_and_leaves_the_figure_alone():
     # the default: 1600x900 at scale 2; a chart taller on screen keeps its height
     default, tall = png.figures_png([(fig, meta()), (bar_figure(40, height=1200), meta())])
     assert Image.open(io.BytesIO(default)).size == (3200, 1800)
-    assert Image.open(io.BytesIO(tall)).size == (3200, 2 * png.export_height(bar_figure(40, 1200), png.Size()))
+    assert Image.open(io.BytesIO(tall)).size == (3200, 2 * png.export_height(bar_figure(40, 1200), png.Size(), meta()))
     # the header band is drawn (dark title pixels in the top-left corner), not blank
     corner = Image.open(io.BytesIO(default)).convert("L").crop((40, 20, 900, 120))
     assert corner.getextrema()[0] < 100
@@ -99,18 +99,18 @@ def test_xlsx_layout_formats_and_values(app_db):
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     assert ws["A1"].value == "乡镇排名（按当前水平）"
     assert "测试县 · 全县" in ws["A2"].value and STAMP in ws["A2"].value and "2026年第2季度" in ws["A2"].value
-    assert "导出人：县级用户（县级）" in ws["A3"].value
-    assert [c.value for c in ws[4]] == [c.strip() for c in view.columns]  # Chinese headers
-    assert ws.freeze_panes == "A5"
-    assert ws.auto_filter.ref.startswith("A4")
+    assert "导出人：县级用户（县级）" in ws["A4"].value
+    assert [c.value for c in ws[5]] == [c.strip() for c in view.columns]  # Chinese headers
+    assert ws.freeze_panes == "A6"
+    assert ws.auto_filter.ref.startswith("A5")
     assert ws["A1"].font.b and ws["A1"].font.sz == 16
-    formats = {ws.cell(4, j).value: ws.cell(5, j).number_format for j in range(1, ws.max_column + 1)}
+    formats = {ws.cell(5, j).value: ws.cell(6, j).number_format for j in range(1, ws.max_column + 1)}
     assert formats["水平名次"] == "#,##0"
     assert formats["每百户预警"] == "#,##0.00"
     assert formats["措施覆盖率%"] == "0.0%"
     assert formats["较上季度(百分点)"] == "+0.0;-0.0;0.0"
     assert formats["乡镇"] == "@"
-    rows = list(ws.iter_rows(min_row=5, values_only=True))
+    rows = list(ws.iter_rows(min_row=6, values_only=True))
     assert [r[2] for r in rows] == view["乡镇"].tolist()
     assert [r[0] for r in rows] == view["水平名次"].tolist()
     for r, (_, v) in zip(rows, view.iterrows()):
@@ -129,7 +129,7 @@ def test_xlsx_column_kinds():
     assert kinds == {"户数": "int", "覆盖率%": "pct", "较上季度(百分点)": "pp", "名称": "text", "金额(万元)": "num2",
                      "较上季度": "signed", "日期": "date"}
     ws = openpyxl.load_workbook(io.BytesIO(xlsx.table_xlsx(df, meta()))).active
-    assert ws["G5"].number_format == "yyyy-mm-dd" and ws["G5"].value.date() == AS_OF
+    assert ws["G6"].number_format == "yyyy-mm-dd" and ws["G6"].value.date() == AS_OF
 
 
 def test_xlsx_of_personal_data_contains_no_full_id_number(app_db):
@@ -386,7 +386,7 @@ def test_page_excel_download_matches_the_table_and_is_audited(app_db, offered):
     ws = openpyxl.load_workbook(io.BytesIO(o.build())).active
     assert "脱贫不稳定户" in ws["A2"].value and STAMP in ws["A2"].value
     table = at.dataframe[0].value
-    assert [r[2] for r in ws.iter_rows(min_row=5, values_only=True)] == table["乡镇"].tolist()
+    assert [r[2] for r in ws.iter_rows(min_row=6, values_only=True)] == table["乡镇"].tolist()
     download(at, "dl_xlsx_overview_rank_level")
     ev = audit_exports()
     assert ev.action.tolist() == ["export"] and ev.target.iloc[0].endswith(".xlsx")
@@ -401,7 +401,7 @@ def test_household_list_export_is_masked_like_the_screen(app_db, offered, user, 
     o = offered.by_key("dl_xlsx_warn_leads")
     data = o.build()
     values = workbook_values(data)
-    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(min_row=5, values_only=True))
+    rows = list(openpyxl.load_workbook(io.BytesIO(data)).active.iter_rows(min_row=6, values_only=True))
     assert [r[1] for r in rows] == shown  # the same names as on screen
     assert all(("*" in n) == masked for n in shown)
     assert_no_full_ids(data, fixture_id_numbers(app_db), values)

@@ -10,7 +10,7 @@ before they are captured, and the builders mask anything that still looks like a
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -20,6 +20,7 @@ from dashboard.common import auth
 from dashboard.exporting import png, xlsx
 from dashboard.exporting.meta import ExportMeta
 from dashboard.security import downloads
+from queries.metrics import basis
 
 PNG_LABEL, XLSX_LABEL = "下载图片", "下载Excel"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,13 +28,14 @@ PPTX_MIME = "application/vnd.openxmlformats-officedocument.presentationml.presen
 TOKENS = "export_tokens"  # session state: button key -> token, so a rerun keeps each button's URL
 
 
-def export_meta(ctx, title: str) -> ExportMeta:
-    """Title, filters and as-of stamp of the current view (ctx: dashboard.common.page.Context)."""
+def export_meta(ctx, title: str, metrics: Sequence[str] = ()) -> ExportMeta:
+    """Title, filters, as-of stamp and the 口径 of `metrics` (queries.metrics keys) of the current view
+    (ctx: dashboard.common.page.Context)."""
     from dashboard.common.page import period_text
     u = ctx.user
     who = f"{u.display_name or u.username}（{u.role.label}）" if u is not None else ""
     return ExportMeta(title=title, county=ctx.county, scope=ctx.scope, stamp=ctx.stamp, period=period_text(ctx.f),
-                      user=who)
+                      user=who, basis=basis(*metrics))
 
 
 def filters_of(ctx) -> dict:
@@ -56,26 +58,29 @@ def _button(label: str, build: Callable[[], bytes], file_name: str, mime: str, k
 
 
 def chart_download(fig: go.Figure, ctx, title: str | None = None, key: str = "chart",
-                   size: png.Size = png.Size()) -> None:
-    """A "下载图片" button: a high-resolution PNG with title, filters and as-of stamp drawn on it."""
+                   size: png.Size = png.Size(), metrics: Sequence[str] = ()) -> None:
+    """A "下载图片" button: a high-resolution PNG with title, filters, as-of stamp, the 口径 of `metrics`
+    and the source drawn on it."""
     title = title or (fig.layout.title.text or "图表")
-    meta = export_meta(ctx, title)
+    meta = export_meta(ctx, title, metrics)
     # No copy here (18 ms per chart and run): pages do not change a figure after showing it, and
     # png.decorate works on a copy when the button is clicked.
-    h = png.export_height(fig, size)
+    h = png.export_height(fig, size, meta)
     _button(PNG_LABEL, lambda: png.figure_png(fig, meta, size), meta.file_name("png"), "image/png",
             f"dl_png_{key}", "png", ctx, ":material/image:",
-            help=f"高清图片（{size.width * size.scale:.0f}×{h * size.scale:.0f}像素），图上注明标题、筛选范围和数据截至日期。")
+            help=f"高清图片（{size.width * size.scale:.0f}×{h * size.scale:.0f}像素），图上注明标题、筛选范围、"
+                 "数据截至日期、指标口径和数据来源。")
 
 
 def table_download(df: pd.DataFrame, ctx, title: str, key: str, kinds: dict[str, str] | None = None,
-                   note: str | None = None) -> None:
-    """A "下载Excel" button: the table as a formatted workbook, masked for the current user as on screen."""
-    meta = export_meta(ctx, title)
+                   note: str | None = None, metrics: Sequence[str] = ()) -> None:
+    """A "下载Excel" button: the table as a formatted workbook, masked for the current user as on screen,
+    its title block naming the filters, the 口径 of `metrics` and the source."""
+    meta = export_meta(ctx, title, metrics)
     frame = auth.protect(df)
     _button(XLSX_LABEL, lambda: xlsx.table_xlsx(frame, meta, kinds=kinds, note=note), meta.file_name("xlsx"),
             XLSX_MIME, f"dl_xlsx_{key}", "xlsx", ctx, ":material/table_view:",
-            help="Excel 表格：标题行注明筛选范围和数据截至日期，个人信息按当前角色脱敏。")
+            help="Excel 表格：标题行注明筛选范围、数据截至日期、指标口径和数据来源，个人信息按当前角色脱敏。")
 
 
 def file_download(label: str, build: Callable[[], bytes], ctx, file_name: str, mime: str, key: str, kind: str,

@@ -103,8 +103,8 @@ def page_params() -> dict[str, str]:
 
 
 def period_text(f: Filter) -> str:
-    from queries.filters import period_label
-    return period_label(f.as_of, f.period)
+    from queries.filters import partial_note, period_label
+    return period_label(f.as_of, f.period) + partial_note(f.as_of, f.period)
 
 
 def run_page(title: str, body: Callable[[Context], None], admin_only: bool = False) -> None:

@@ -74,17 +74,18 @@ def escape_texts(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def show(fig: go.Figure, key: str | None = None, *, ctx=None, title: str | None = None, **kwargs):
+def show(fig: go.Figure, key: str | None = None, *, ctx=None, title: str | None = None, metrics=(), **kwargs):
     """Render with our template (Streamlit's theme would override fonts and colours), every text in the
     figure escaped (``escape_texts``): pages put data strings into figures as they are.
 
     With ``ctx`` (the page Context) a "下载图片" button follows the chart: a high-resolution PNG with
-    ``title`` (default: the figure's own title), the filters and the as-of stamp drawn on it."""
+    ``title`` (default: the figure's own title), the filters, the as-of stamp, the 口径 of ``metrics``
+    (queries.metrics keys) and the source drawn on it."""
     escape_texts(fig)
     event = st.plotly_chart(fig, theme=None, key=key, config=CHART_CONFIG, **kwargs)
     if ctx is not None:
         from dashboard.common import exports  # not at import time: exports needs auth, auth needs data
-        exports.chart_download(fig, ctx, title=title, key=key or title or "chart")
+        exports.chart_download(fig, ctx, title=title, key=key or title or "chart", metrics=metrics)
     return event
 
 

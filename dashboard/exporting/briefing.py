@@ -22,7 +22,8 @@ from dashboard.exporting import pptx_kit as kit
 from dashboard.exporting.meta import ExportMeta
 from queries import aid, factors, kpis, leads, ranking, targets, trends
 from queries.codes import FACTOR_GROUPS, LEVEL_COLORS, MONITOR_CATEGORIES, WARNING_LEVELS
-from queries.filters import Filter
+from queries.filters import Filter, partial_note
+from queries.metrics import basis, metric
 from queries.targets import BY_KEY, STATUS
 
 Q = Callable[..., Any]  # q(query_function, *args) -> the function's result for the dashboard's database
@@ -57,6 +58,25 @@ class Slide:
     key: str
     title: str
     arg: Any = None
+
+    @property
+    def metrics(self) -> list[str]:
+        """The metrics (queries.metrics keys) whose 口径 the slide carries."""
+        return SLIDE_METRICS.get(self.key, [])
+
+
+TARGET_METRICS = [f"target_{k}" for k in BY_KEY]
+SLIDE_METRICS = {
+    "kpis": ["monitored", "open_warnings", "overdue_leads", "eliminated", "elimination_rate", "no_measure"],
+    "trend": list(trends.TREND_KINDS), "warnings": ["open_warnings", "overdue_leads", "pending_leads"],
+    "factors": ["factor_households", "factor_group_households", "multi_factor"],
+    "coverage": ["measure_coverage", "no_helper", "measures_overdue"],
+    "tools": ["measures_completed", "measures_in_progress", "measures_overdue"],
+    "funds": ["disbursement_rate", "industry_share", "projects_overdue"],
+    "targets_chart": TARGET_METRICS, "targets_table": TARGET_METRICS, "lagging": TARGET_METRICS,
+    "ranking": ["rank_level", "rank_improvement"],
+    "township": ["monitored", "open_warnings", "overdue_leads", "warnings_per_100", "measure_coverage", "targets_met_share"],
+}
 
 
 def plan(f: Filter, towns: pd.DataFrame, per_township: bool = False) -> list[Slide]:
@@ -162,18 +182,21 @@ def _empty(slide, text: str) -> None:
     kit.text_box(slide, x, y + Inches(1.5), w, Inches(1), [(text, 20, kit.GREY, False)], align=kit.PP_ALIGN.CENTER)
 
 
-def _cover(slide, b: Briefing, meta: ExportMeta) -> None:
+def _cover(prs, b: Briefing, meta: ExportMeta):
+    slide = kit.titled_slide(prs, meta.title, Inches(0.8), Inches(2.45), Inches(11.7), Inches(0.9), size=40,
+                             color="FFFFFF")
     band = slide.shapes.add_shape(kit.MSO_SHAPE.RECTANGLE, 0, Inches(2.1), kit.SLIDE_W, Inches(2.2))
     band.fill.solid()
     band.fill.fore_color.rgb = kit.rgb(kit.BLUE)
     band.line.fill.background()
-    kit.text_box(slide, Inches(0.8), Inches(2.3), Inches(11.7), Inches(1.9),
-                 [(meta.title, 40, "FFFFFF", True), (meta.stamp, 22, "FFFFFF", False)],
-                 anchor=kit.MSO_ANCHOR.MIDDLE, name=kit.TITLE)
+    slide.shapes._spTree.remove(band._element)
+    slide.shapes._spTree.insert(2, band._element)  # behind the title placeholder
+    kit.text_box(slide, Inches(0.8), Inches(3.4), Inches(11.7), Inches(0.7), [(meta.stamp, 22, "FFFFFF", False)])
     kit.text_box(slide, Inches(0.8), Inches(4.7), Inches(11.7), Inches(1.8), [
         (f"范围：{meta.county} · {meta.scope}", 18, kit.DARK, False),
         (f"本期：{meta.period}　｜　变化均与上季度同日（{b.f.previous_quarter.as_of:%Y年%m月%d日}）相比", 16, kit.GREY, False),
-        (meta.export_text, 12, kit.GREY, False)])
+        (meta.source_text, 12, kit.GREY, False), (meta.export_text, 12, kit.GREY, False)])
+    return slide
 
 
 def _kpis(slide, b: Briefing) -> None:
@@ -197,7 +220,9 @@ def _trend(slide, b: Briefing) -> None:
     if t[cols].to_numpy().sum() == 0:
         return _empty(slide, "当前筛选条件下没有趋势数据。")
     x, y, w, h = _content_box()
-    kit.line_chart(slide, x, y, w, h, list(t.period),
+    periods = list(t.period)
+    periods[-1] += "（未满）" if partial_note(b.f.as_of, b.f.period) else ""  # the current period so far
+    kit.line_chart(slide, x, y, w, h, periods,
                    [(label, t[k].tolist(), c) for (k, label), c in zip(trends.TREND_KINDS.items(), TREND_COLORS)],
                    name="chart:trend")
 
@@ -240,7 +265,8 @@ def _factors(slide, b: Briefing) -> None:
                   [("户数", m.households.astype(int).tolist(), ["90A4AE", "F2A93B", "D7263D"])], horizontal=False,
                   label_format='#,##0"户"', legend=False, name="chart:multi_factor")
     g = b.factor_groups
-    legend = "　".join(f"■ {r.group_label} {fmt.count(r.households)}户（{fmt.pct(r.share)}）" for r in g.itertuples())
+    legend = [run for r in g.itertuples()  # the squares in the colours of the bars on the left
+              for run in (("■ ", GROUP_COLORS[r.group]), (f"{r.group_label} {fmt.count(r.households)}户（{fmt.pct(r.share)}）　", kit.GREY))]
     kit.text_box(slide, x + lw + Inches(0.3), y + h - Inches(1.1), w - lw - Inches(0.3), Inches(1.1), [
         ("左图颜色表示风险分组；各分组户数（每户在一个分组中只计一次）：", 11, kit.GREY, False), (legend, 11, kit.GREY, False),
         (f"占比的分母：有未消除风险因子的监测户 {fmt.count(g.with_any.iloc[0])} 户；一户可有多类风险，"
@@ -464,11 +490,14 @@ def build_deck(b: Briefing, meta: ExportMeta, slides: list[Slide]) -> bytes:
     prs.core_properties.author = meta.user or "防返贫动态监测系统"
     n = len(slides)
     for i, spec in enumerate(slides, start=1):
-        slide = kit.blank_slide(prs)
         if spec.key == "cover":
-            _cover(slide, b, meta)
+            _cover(prs, b, meta)
             continue
-        kit.slide_header(slide, spec.title, meta.filters_text, f"{meta.county} · 防返贫动态监测 · {meta.stamp}", f"{i} / {n}")
+        slide = kit.titled_slide(prs, spec.title)
+        kit.slide_header(slide, meta.filters_text, meta.source_text, f"{i} / {n}", basis(*spec.metrics))
+        # the whole 口径 in the speaker notes (the slide has the first sentence of each)
+        slide.notes_slide.notes_text_frame.text = "\n".join(f"{metric(k).name}：{metric(k).definition}"
+                                                            for k in spec.metrics)
         if spec.key == "ranking":
             _ranking(slide, b, spec.arg)
         elif spec.key == "township":

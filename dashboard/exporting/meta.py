@@ -17,6 +17,7 @@ class ExportMeta:
     stamp: str                 # "数据截至 2026年6月30日" (Context.stamp)
     period: str = ""           # "2026年第2季度"
     user: str = ""             # who exported, for the footer: "张三（县级）"
+    basis: str = ""            # 口径 of what it shows, short form: queries.metrics.basis(*keys)
     generated: datetime = field(default_factory=lambda: datetime.now().replace(microsecond=0))
 
     @property
@@ -27,6 +28,17 @@ class ExportMeta:
             parts.append(f"本期：{self.period}")
         parts.append(self.stamp)
         return "　｜　".join(parts)
+
+    @property
+    def source_text(self) -> str:
+        """Where the numbers come from and as of when: 数据来源：测试县防返贫动态监测数据库，截至2026年6月30日"""
+        as_of = self.stamp.replace("数据截至", "").strip()
+        return f"数据来源：{self.county}防返贫动态监测数据库" + (f"，截至{as_of}" if as_of else "")
+
+    @property
+    def notes(self) -> list[str]:
+        """What every artefact prints under its title or chart: the 口径 line (if any) and the source line."""
+        return [t for t in (self.basis, self.source_text) if t]
 
     @property
     def export_text(self) -> str:

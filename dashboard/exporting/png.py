@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from dashboard.common.text import escape_plotly
 from dashboard.exporting.meta import ExportMeta
 
 if not os.environ.get("BROWSER_PATH") and os.path.exists("/usr/bin/chromium"):
@@ -27,7 +28,8 @@ log = logging.getLogger("dashboard")
 FONT = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 WIDTH, HEIGHT, SCALE = 1600, 900, 2
 HEADER = 125        # px above the chart for title, note and filters
-FOOTER = 40         # px below the chart for who/when
+FOOTER = 40         # px below the chart for who/when, and NOTE_LINE for each line of 口径 and source
+NOTE_LINE, NOTE_CHARS = 20, 110  # a 14 px line holds about 110 Chinese characters in 1600 px
 AXIS_ROOM = 70      # px below the plot for the x tick labels and axis title (automargin grows it if needed)
 TIMEOUT = 60.0      # seconds for one batch
 IDLE_SECONDS = 600  # close the warm Chromium after this long without an export
@@ -40,27 +42,36 @@ class Size:
     scale: float = SCALE
 
 
-def export_height(fig: go.Figure, size: Size) -> int:
+def note_lines(meta: ExportMeta) -> list[str]:
+    """The 口径 and source lines under the chart, cut to fit the image's width."""
+    return [line[i:i + NOTE_CHARS] for line in meta.notes for i in range(0, len(line), NOTE_CHARS)]
+
+
+def export_height(fig: go.Figure, size: Size, meta: ExportMeta | None = None) -> int:
     if size.height:
         return int(size.height)
     own = fig.layout.height or 450
-    return int(max(HEIGHT, own + HEADER + FOOTER + 40))
+    notes = NOTE_LINE * len(note_lines(meta)) if meta else 0
+    return int(max(HEIGHT, own + HEADER + FOOTER + 40 + notes))  # 16:9 unless the chart needs more
 
 
 def decorate(fig: go.Figure, meta: ExportMeta, height: int) -> go.Figure:
     """A copy of the figure with the export header (title, the chart's own note, filters and as-of
-    stamp) and a footer (who exported it, when). The on-screen figure is left untouched."""
+    stamp) and a footer (口径, source, who exported it, when). The on-screen figure is left untouched;
+    the texts from ExportMeta hold names from the data and are escaped (the figure's own already are)."""
     out = go.Figure(fig)
     note = out.layout.title.text or ""
+    title = escape_plotly(meta.title)
+    notes = note_lines(meta)
     margin = out.layout.margin
     # the page's top margin left room for its own title (now in the header) and the legend
     top = HEADER + max(int(margin.t if margin.t is not None else 70) - 70, 0) + 50
-    bottom = int(margin.b or 10) + AXIS_ROOM + FOOTER
-    sub = "<br>".join(t for t in (note, meta.filters_text) if t and t != meta.title)
+    bottom = int(margin.b or 10) + AXIS_ROOM + FOOTER + NOTE_LINE * len(notes)
+    sub = "<br>".join(t for t in (note, escape_plotly(meta.filters_text)) if t and t != title)
     out.update_layout(
         height=height,
         font=dict(family=FONT),
-        title=dict(text=f"<b>{meta.title}</b>", font=dict(size=30, color="#1F1F1F"),
+        title=dict(text=f"<b>{title}</b>", font=dict(size=30, color="#1F1F1F"),
                    subtitle=dict(text=sub, font=dict(size=17, color="#444444")),
                    x=32 / WIDTH, xanchor="left", xref="container", y=1 - 22 / height, yanchor="top",
                    yref="container", automargin=False, pad=dict(t=0, b=0, l=0, r=0)),
@@ -68,7 +79,11 @@ def decorate(fig: go.Figure, meta: ExportMeta, height: int) -> go.Figure:
                     b=bottom),
         paper_bgcolor="white",
     )
-    out.add_annotation(text=meta.export_text, xref="paper", yref="paper", x=1, y=0, xanchor="right",
+    if notes:
+        out.add_annotation(text="<br>".join(map(escape_plotly, notes)), xref="paper", yref="paper", x=0, y=0,
+                           xanchor="left", yanchor="bottom", align="left", yshift=-(bottom - 36), showarrow=False,
+                           xshift=32 - max(int(margin.l or 10), 40), font=dict(size=14, color="#333333"))
+    out.add_annotation(text=escape_plotly(meta.export_text), xref="paper", yref="paper", x=1, y=0, xanchor="right",
                        yanchor="bottom", yshift=-(bottom - 12), showarrow=False,
                        font=dict(size=13, color="#888888"))
     return out
@@ -77,7 +92,7 @@ def decorate(fig: go.Figure, meta: ExportMeta, height: int) -> go.Figure:
 def _specs(figs: list[tuple[go.Figure, ExportMeta]], size: Size) -> list[tuple[dict, dict]]:
     specs = []
     for fig, meta in figs:
-        h = export_height(fig, size)
+        h = export_height(fig, size, meta)
         specs.append((decorate(fig, meta, h).to_dict(),
                       dict(format="png", width=size.width, height=h, scale=size.scale)))
     return specs

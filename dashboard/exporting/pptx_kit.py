@@ -1,9 +1,17 @@
-"""Small python-pptx toolkit for the briefing deck: 16:9 slides, title bars, KPI cards, native
-(editable) bar and line charts, tables, and East Asian fonts on every run.
+"""Small python-pptx toolkit for the briefing deck: 16:9 slides on the "Title Only" layout (the title in
+the layout's title placeholder: PowerPoint's outline and navigator list it, an office template restyles it),
+KPI cards, native (editable) bar and line charts, tables, and East Asian fonts on every run.
 
 python-pptx's ``font.name`` sets only ``a:latin``; PowerPoint and WPS pick the East Asian font from
 ``a:ea``, so ``apply_fonts`` writes ``a:latin``, ``a:ea`` and ``a:cs`` into every run, paragraph default
 and chart text property of the finished deck (MONITOR_PPTX_FONT overrides the typeface).
+
+Fonts where Microsoft YaHei is missing (WPS on Kylin/UOS, LibreOffice): a DrawingML typeface is one name
+(PowerPoint reads "A;B" as one unknown font), so the fallback is said the way office suites substitute a
+missing font: every ``a:ea`` carries YaHei's PANOSE class, pitch family (sans) and GB2312 charset, so WPS
+and LibreOffice pick an installed Simplified-Chinese sans font (Noto Sans CJK SC, WenQuanYi Micro Hei,
+WPS's own 方正 fonts) rather than a Latin or serif one; the theme's major and minor fonts name YaHei for
+the Hans script too, for text typed into the deck later.
 """
 
 from __future__ import annotations
@@ -25,11 +33,11 @@ EA_FONT = os.environ.get("MONITOR_PPTX_FONT", "Microsoft YaHei")  # 微软雅黑
 SLIDE_W, SLIDE_H = Inches(13.333), Inches(7.5)
 MARGIN = Inches(0.5)
 CONTENT_TOP = Inches(1.3)
-CONTENT_BOTTOM = Inches(6.9)
+CONTENT_BOTTOM = Inches(6.55)  # below: the 口径 (two or three lines), then source and page number
 DARK, GREY, LIGHT, BLUE = "1F1F1F", "666666", "F3F5F8", "1F5FA8"
 STATUS_COLORS = {"met": "2E7D32", "near": "F2A93B", "behind": "D7263D", "none": "9E9E9E"}
 GOOD, BAD = "2E7D32", "D7263D"
-TITLE, FILTERS = "标题", "筛选范围"  # shape names: tests and later editing find them by name
+TITLE, FILTERS, BASIS, SOURCE = "标题", "筛选范围", "口径", "数据来源"  # shape names: tests and editing find them
 
 
 def rgb(hex_color: str) -> RGBColor:
@@ -42,15 +50,36 @@ def new_deck() -> Presentation:
     return prs
 
 
-def blank_slide(prs: Presentation):
-    return prs.slides.add_slide(prs.slide_layouts[6])  # 空白
+TITLE_ONLY = 5  # the default template's "Title Only" layout: a title placeholder and nothing else
+
+
+def titled_slide(prs: Presentation, title: str, x=MARGIN, y=Inches(0.25), w=SLIDE_W - 2 * MARGIN, h=Inches(0.6),
+                 size: int = 26, color: str = DARK):
+    """A slide on the Title Only layout, `title` in its title placeholder (placed and styled here)."""
+    slide = prs.slides.add_slide(prs.slide_layouts[TITLE_ONLY])
+    ph = slide.shapes.title
+    ph.name = TITLE
+    ph.left, ph.top, ph.width, ph.height = x, y, w, h
+    tf = ph.text_frame
+    tf.word_wrap = True
+    tf.vertical_anchor = MSO_ANCHOR.TOP
+    tf.margin_left = tf.margin_right = Inches(0.05)
+    tf.margin_top = tf.margin_bottom = 0
+    p = tf.paragraphs[0]
+    p.alignment = PP_ALIGN.LEFT
+    run = p.add_run()
+    run.text = title
+    run.font.size, run.font.bold = Pt(size), True
+    run.font.color.rgb = rgb(color)
+    return slide
 
 
 # -- text ------------------------------------------------------------------------------------------
 
 def text_box(slide, x, y, w, h, lines: Sequence[tuple[str, int, str, bool]] | str, align=PP_ALIGN.LEFT,
              anchor=MSO_ANCHOR.TOP, wrap: bool = True, name: str | None = None):
-    """A text box; lines: (text, size pt, colour hex, bold) each, or one plain string."""
+    """A text box; lines: (text, size pt, colour hex, bold) each, or one plain string. A line's text may be
+    a list of (text, colour) runs, e.g. a legend's coloured squares."""
     if isinstance(lines, str):
         lines = [(lines, 14, DARK, False)]
     box = slide.shapes.add_textbox(x, y, w, h)
@@ -63,23 +92,29 @@ def text_box(slide, x, y, w, h, lines: Sequence[tuple[str, int, str, bool]] | st
     for i, (text, size, color, bold) in enumerate(lines):
         p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
         p.alignment = align
-        run = p.add_run()
-        run.text = text
-        run.font.size, run.font.bold = Pt(size), bold
-        run.font.color.rgb = rgb(color)
+        for part, part_color in text if isinstance(text, list) else [(text, color)]:
+            run = p.add_run()
+            run.text = part
+            run.font.size, run.font.bold = Pt(size), bold
+            run.font.color.rgb = rgb(part_color)
     return box
 
 
-def slide_header(slide, title: str, subtitle: str, footer: str, page: str) -> None:
+def slide_header(slide, subtitle: str, footer: str, page: str, basis: str = "") -> None:
+    """The blue bar, the filters under the title, and below the content the 口径 line (`basis`), the
+    source (`footer`) and the page number. The title is the slide's placeholder (``titled_slide``)."""
     bar = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, 0, 0, SLIDE_W, Inches(0.12))
     bar.fill.solid()
     bar.fill.fore_color.rgb = rgb(BLUE)
     bar.line.fill.background()
-    text_box(slide, MARGIN, Inches(0.25), SLIDE_W - 2 * MARGIN, Inches(0.6), [(title, 26, DARK, True)], name=TITLE)
     text_box(slide, MARGIN, Inches(0.82), SLIDE_W - 2 * MARGIN, Inches(0.35), [(subtitle, 12, GREY, False)],
              name=FILTERS)
-    text_box(slide, MARGIN, Inches(7.05), Inches(9), Inches(0.3), [(footer, 10, GREY, False)])
-    text_box(slide, SLIDE_W - MARGIN - Inches(2), Inches(7.05), Inches(2), Inches(0.3), [(page, 10, GREY, False)],
+    if basis:
+        size = 8 if len(basis) <= 330 else 7  # three lines of 8 pt, or four of 7 pt (all 11 target indicators)
+        text_box(slide, MARGIN, CONTENT_BOTTOM + Inches(0.02), SLIDE_W - 2 * MARGIN, Inches(0.5),
+                 [(basis, size, GREY, False)], name=BASIS)
+    text_box(slide, MARGIN, Inches(7.1), Inches(10), Inches(0.3), [(footer, 9, GREY, False)], name=SOURCE)
+    text_box(slide, SLIDE_W - MARGIN - Inches(2), Inches(7.1), Inches(2), Inches(0.3), [(page, 9, GREY, False)],
              align=PP_ALIGN.RIGHT)
 
 
@@ -129,6 +164,7 @@ def bar_chart(slide, x, y, w, h, categories: Sequence[str], series: Sequence[tup
     if name:
         frame.name = name
     chart = frame.chart
+    chart.has_title = False  # else PowerPoint titles a one-series chart with the series name
     chart.font.size = Pt(font_size)
     chart.font.color.rgb = rgb(DARK)
     chart.has_legend = len(series) > 1 if legend is None else legend
@@ -190,6 +226,7 @@ def line_chart(slide, x, y, w, h, categories: Sequence[str], series: Sequence[tu
     if name:
         frame.name = name
     chart = frame.chart
+    chart.has_title = False
     chart.font.size = Pt(font_size)
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.TOP
@@ -257,6 +294,19 @@ _FONT_TAGS = [qn("a:latin"), qn("a:ea"), qn("a:cs")]
 _PROPS = (qn("a:rPr"), qn("a:defRPr"), qn("a:endParaRPr"))
 
 
+# how a suite without the font picks a substitute: a Simplified-Chinese (GB2312) sans-serif, YaHei's shape
+EA_CLASS = {"charset": "-122", "pitchFamily": "34"}
+PANOSE = {"Microsoft YaHei": "020B0503020204020204"}
+
+
+def _ea_attributes(el, typeface: str) -> None:
+    el.set("typeface", typeface)
+    if typeface in PANOSE:
+        el.set("panose", PANOSE[typeface])
+    for k, v in EA_CLASS.items():
+        el.set(k, v)
+
+
 def _set_fonts(props, typeface: str) -> None:
     for child in list(props):
         if child.tag in _FONT_TAGS:
@@ -268,6 +318,8 @@ def _set_fonts(props, typeface: str) -> None:
             el = props.makeelement(tag, {})
             anchor.addprevious(el)
         el.set("typeface", typeface)
+        if tag == qn("a:ea"):
+            _ea_attributes(el, typeface)
 
 
 def _ensure_run_props(root) -> None:
@@ -298,10 +350,12 @@ def apply_fonts(prs: Presentation, typeface: str = EA_FONT) -> None:
                 theme = etree.fromstring(rel.target_part.blob)
                 for tag in ("a:majorFont", "a:minorFont"):
                     for font in theme.iter(qn(tag)):
-                        for sub in ("a:latin", "a:ea"):
-                            el = font.find(qn(sub))
-                            if el is not None:
-                                el.set("typeface", typeface)
+                        font.find(qn("a:latin")).set("typeface", typeface)
+                        _ea_attributes(font.find(qn("a:ea")), typeface)
+                        hans = next((f for f in font.iter(qn("a:font")) if f.get("script") == "Hans"), None)
+                        if hans is None:
+                            hans = etree.SubElement(font, qn("a:font"), script="Hans")
+                        hans.set("typeface", typeface)
                 rel.target_part._blob = etree.tostring(theme, xml_declaration=True, encoding="UTF-8",
                                                        standalone=True)
 

@@ -1,7 +1,7 @@
 """A table as a formatted Excel workbook (xlsxwriter).
 
-Layout: row 1 the table's title, row 2 the filters and the as-of date, row 3 who exported it and
-when, row 4 the Chinese column headers (frozen, with an autofilter), then the data. Numbers keep
+Layout: row 1 the table's title, row 2 the filters and the as-of date, row 3 the 口径 and the source,
+row 4 who exported it and when, row 5 the Chinese column headers (frozen, with an autofilter), then the data. Numbers keep
 their type; columns get number, percentage, percentage-point or date formats and widths that fit.
 """
 
@@ -19,7 +19,7 @@ import xlsxwriter
 from dashboard.exporting.meta import ExportMeta, scrub_frame
 from queries import spreadsheet
 
-HEADER_ROW = 3  # 0-based: rows 0-2 are the title block
+HEADER_ROW = 4  # 0-based: rows 0-3 are the title block
 FONT = "Microsoft YaHei"
 # column kinds and their Excel number formats
 FORMATS = {
@@ -103,6 +103,7 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
     title_f = wb.add_format({**base, "bold": True, "font_size": 16})
     info_f = wb.add_format({**base, "font_color": "#333333"})
     small_f = wb.add_format({**base, "font_color": "#808080", "font_size": 9})
+    notes_f = wb.add_format({**base, "font_color": "#333333", "font_size": 10, "text_wrap": True, "valign": "top"})
     head_f = wb.add_format({**base, "bold": True, "bg_color": "#1F5FA8", "font_color": "white", "border": 1,
                             "border_color": "#BFBFBF", "text_wrap": True, "align": "center"})
     kinds = [(kinds or {}).get(c) or column_kind(c, df.iloc[:, j]) for j, c in enumerate(df.columns)]
@@ -122,10 +123,12 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
 
     banner(0, meta.title, title_f)
     banner(1, meta.filters_text, info_f)
-    banner(2, meta.export_text + (f"　｜　{note}" if note else ""), small_f)
+    banner(2, "　｜　".join(meta.notes), notes_f)
+    banner(3, meta.export_text + (f"　｜　{note}" if note else ""), small_f)
     ws.set_row(0, 28)
     ws.set_row(1, 20)
     ws.set_row(HEADER_ROW, 32)
+    widths = []
     for j, col in enumerate(df.columns):
         text(HEADER_ROW, j, str(col).strip(), head_f)
         kind = kinds[j]
@@ -143,7 +146,10 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
                 ws.write_number(row, j, value, cell_f[kind])
         sample = [_cell_text(v, kind) for v in df.iloc[:200, j].tolist()]
         width = max([display_width(str(col).strip()), *map(display_width, sample)], default=8)
-        ws.set_column(j, j, min(max(width + 2, 8), 60))
+        widths.append(min(max(width + 2, 8), 60))
+        ws.set_column(j, j, widths[-1])
+    lines = math.ceil(display_width("　｜　".join(meta.notes)) / max(sum(widths), 60))  # the merged row wraps
+    ws.set_row(2, 14 * lines + 4)
     ws.freeze_panes(HEADER_ROW + 1, 0)
     if len(df.columns):
         ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(len(df), 1), len(df.columns) - 1)

@@ -112,7 +112,7 @@ def coverage_chart(ctx: Context) -> None:
                       margin=dict(t=90),
                       xaxis=dict(range=[0, 112], title="%"))
     fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-    theme.show(fig, key="aid_coverage", ctx=ctx, title=f"{where}帮扶措施覆盖率")
+    theme.show(fig, key="aid_coverage", ctx=ctx, title=f"{where}帮扶措施覆盖率", metrics=["measure_coverage"])
 
 
 # --- measures by tool ----------------------------------------------------------------------------
@@ -139,7 +139,8 @@ def tool_chart(ctx: Context, tools: pd.DataFrame) -> None:
                       xaxis=dict(title="项", **count_axis(df.total.max())),
                       title="按工具分组的措施数", yaxis=dict(tickfont=dict(size=15)), margin=dict(t=100),
                       legend=dict(traceorder="normal"))
-    theme.show(fig, key="aid_tools", ctx=ctx, title="各政策工具帮扶措施进度")
+    theme.show(fig, key="aid_tools", ctx=ctx, title="各政策工具帮扶措施进度",
+               metrics=["measures_completed", "measures_in_progress", "measures_overdue"])
     if by == "policy_group":
         empty = [label for g, label in groups.items() if g not in set(df.policy_group)]
         st.caption("附件9 二(六)列出六类政策工具；产业、就业帮扶类工具附件9未列，单列为“附件9未列”。"
@@ -167,7 +168,7 @@ def gap_table(ctx: Context) -> None:
     styled = view.style.apply(shade, axis=1).format({"缺口比例%": "{:.1f}"})
     st.dataframe(styled, hide_index=True, width="stretch",
                  column_config={"对应的政策工具": st.column_config.TextColumn(width="large")})
-    exports.table_download(view, ctx, "风险与措施不匹配", key="aid_gaps")
+    exports.table_download(view, ctx, "风险与措施不匹配", key="aid_gaps", metrics=["factor_tool_gap"])
     n = int(g.without_match.sum())
     if n:
         st.caption(f"无对应措施户：存在该类风险、但没有任何对应措施的户（共 {n} 户次；一户可有多类风险），"
@@ -195,7 +196,7 @@ def visit_chart(ctx: Context) -> None:
                       xaxis=dict(title="户", **count_axis(df[buckets].sum(axis=1).max())),
                       title="最近一次走访距截至日期（最需关注的排在最上面）", margin=dict(t=100),
                       legend=dict(traceorder="normal"))
-    theme.show(fig, key="aid_visits", ctx=ctx, title=f"{where}帮扶责任人走访情况")
+    theme.show(fig, key="aid_visits", ctx=ctx, title=f"{where}帮扶责任人走访情况", metrics=["visit_recency"])
 
 
 # --- funds and projects --------------------------------------------------------------------------
@@ -220,7 +221,7 @@ def funds_charts(ctx: Context, funds: pd.DataFrame) -> None:
         fig.update_layout(height=max(360, 30 * len(d) + 130), xaxis=dict(range=[0, 105], title="%"),
                           title="已支付 ÷ 当年预算（最低的排在最上面）", margin=dict(t=90))
         fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-        theme.show(fig, key="aid_disbursement", ctx=ctx, title=f"{where}资金支出进度")
+        theme.show(fig, key="aid_disbursement", ctx=ctx, title=f"{where}资金支出进度", metrics=["disbursement_rate"])
     with right:
         st.subheader(f"{where}产业项目资金占比", help=metric("industry_share").definition)
         d = df.sort_values(["industry_share", "code"], ascending=[False, False])
@@ -236,7 +237,7 @@ def funds_charts(ctx: Context, funds: pd.DataFrame) -> None:
         fig.update_layout(height=max(360, 30 * len(d) + 130), xaxis=dict(range=[0, 105], title="%"),
                           title="产业发展类预算 ÷ 当年预算（红色低于60%）", margin=dict(t=90))
         fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-        theme.show(fig, key="aid_industry", ctx=ctx, title=f"{where}产业项目资金占比")
+        theme.show(fig, key="aid_industry", ctx=ctx, title=f"{where}产业项目资金占比", metrics=["industry_share"])
 
 
 def completion_chart(ctx: Context, funds: pd.DataFrame) -> None:
@@ -255,7 +256,7 @@ def completion_chart(ctx: Context, funds: pd.DataFrame) -> None:
                       xaxis=dict(title="个", **count_axis(df.projects.max())),
                       title="项目完工情况，含往年结转（逾期未完工多的排在最上面）", margin=dict(t=100),
                       legend=dict(traceorder="normal"))
-    theme.show(fig, key="aid_completion", ctx=ctx, title=f"{where}项目完工情况")
+    theme.show(fig, key="aid_completion", ctx=ctx, title=f"{where}项目完工情况", metrics=["projects_overdue"])
 
 
 PROJECT_ROWS_SHOWN = 500
@@ -296,7 +297,8 @@ def project_table(ctx: Context) -> None:
     st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 528))
     exports.table_download(view, ctx, "衔接资金项目清单", key="aid_projects",
                            note="含往年结转项目；项目按乡镇、村筛选，不按监测类别筛选",
-                           kinds={"预算(万元)": "num1", "已支付(万元)": "num1"})
+                           kinds={"预算(万元)": "num1", "已支付(万元)": "num1"},
+                           metrics=["disbursement_rate", "projects_overdue", "projects_carried_over"])
     late, carried = int(p.overdue.sum()), int(p.carried_over.sum())
     more = f"表中列出前 {len(shown):,} 个，完整清单请下载。" if len(shown) < len(view) else ""
     st.caption(f"共 {len(view):,} 个项目（当年 {len(view) - carried:,} 个，往年结转 {carried:,} 个），"

@@ -77,7 +77,7 @@ def matching_section(ctx: Context) -> None:
         rows.append((FACTOR_GROUPS[group], label, text or "—"))
     table = pd.DataFrame(rows, columns=["风险分组", "风险类型", "对应的帮扶政策工具"])
     st.table(table.map(escape_md), hide_index=True)
-    exports.table_download(table, ctx, "风险因子与帮扶措施的对应关系", key="def_matching")
+    exports.table_download(table, ctx, "风险因子与帮扶措施的对应关系", key="def_matching", metrics=["factor_tool_gap"])
 
 
 def body(ctx: Context) -> None:

@@ -108,7 +108,8 @@ def type_chart(ctx: Context, breakdown: pd.DataFrame, with_any: int) -> None:
                       xaxis=dict(title="户", range=[0, most * 1.3], tickformat=",d", dtick=1 if most <= 6 else None),
                       yaxis=dict(categoryorder="array", categoryarray=list(df.type_label)[::-1]),
                       title="按风险类型（颜色表示风险分组）", margin=dict(t=90))
-    theme.show(fig, key="factors_types", ctx=ctx, title="各类风险因子户数及占比")
+    theme.show(fig, key="factors_types", ctx=ctx, title="各类风险因子户数及占比",
+               metrics=["factor_households", "factor_share"])
     st.caption(overlap_note(with_any, int(breakdown.households.sum())))
 
 
@@ -126,7 +127,7 @@ def multi_chart(ctx: Context, multi: pd.DataFrame) -> None:
     fig.update_layout(height=90 + 44 * 10, yaxis=dict(range=[0, multi.households.max() * 1.3], tickformat=",d",
                                                       dtick=1 if multi.households.max() <= 6 else None),
                       xaxis_title="每户未消除的风险类别数", title="按每户风险类别数（户）")
-    theme.show(fig, key="factors_multi", ctx=ctx, title="同时存在多类风险的户")
+    theme.show(fig, key="factors_multi", ctx=ctx, title="同时存在多类风险的户", metrics=["multi_factor"])
 
 
 def area_heatmap(ctx: Context) -> None:
@@ -149,7 +150,7 @@ def area_heatmap(ctx: Context) -> None:
                       xaxis=dict(side="top", tickangle=0, tickfont=dict(size=15), gridcolor="rgba(0,0,0,0)"),
                       yaxis=dict(autorange="reversed", tickfont=dict(size=15), gridcolor="rgba(0,0,0,0)"),
                       margin=dict(t=130))
-    theme.show(fig, key="factors_heatmap", ctx=ctx, title=f"{where}风险因子分布")
+    theme.show(fig, key="factors_heatmap", ctx=ctx, title=f"{where}风险因子分布", metrics=["factor_households"])
 
 
 def trend_chart(ctx: Context, trend: pd.DataFrame) -> None:
@@ -170,7 +171,8 @@ def trend_chart(ctx: Context, trend: pd.DataFrame) -> None:
     fig.update_layout(barmode="stack", height=440, yaxis=dict(tickformat=",d", rangemode="tozero"),
                       xaxis=dict(type="category", tickvals=ticks, tickangle=0 if len(ticks) <= 16 else -45),
                       legend=dict(traceorder="normal"), title=f"每{unit}新识别风险因子条数（按风险分组，条）")
-    theme.show(fig, key="factors_trend", ctx=ctx, title=f"新识别风险因子趋势（按{unit}）")
+    theme.show(fig, key="factors_trend", ctx=ctx, title=f"新识别风险因子趋势（按{unit}）",
+               metrics=["new_factors"])
     st.caption(f"最后一{ '个月' if unit == '月' else '个季度'}（{periods[-1]}）统计到截至日期，尚未满一整期。")
 
 

@@ -136,7 +136,8 @@ def warnings_bars(ctx: Context, df: pd.DataFrame, title: str, key: str, height: 
     fig.update_layout(barmode="stack", yaxis=dict(type="category"), legend=dict(traceorder="normal"),
                       xaxis=dict(title="条", tickformat=",d", dtick=1 if most <= 8 else None))
     n = len(df)  # a few areas get bars of a sensible thickness, many get room
-    theme.show(big(fig, max(34 * n + 140, min(height, 80 * n + 200))), key=key, ctx=ctx, title=title)
+    theme.show(big(fig, max(34 * n + 140, min(height, 80 * n + 200))), key=key, ctx=ctx, title=title,
+               metrics=["open_warnings"])
 
 
 def factors_view(ctx: Context, v: View) -> None:
@@ -158,7 +159,8 @@ def factors_view(ctx: Context, v: View) -> None:
     groups = data.query(factors.factor_groups, ctx.f)
     left, right = st.columns([3, 1])
     with left:
-        theme.show(big(fig), key="meet_factors", ctx=ctx, title=v.title)
+        theme.show(big(fig), key="meet_factors", ctx=ctx, title=v.title,
+                   metrics=["factor_households", "factor_group_households"])
     with right:  # the groups count households, each once per group: not the sum of the bars
         for g in groups[groups.households > 0].itertuples():
             st.metric(g.group_label, f"{fmt.count(g.households)}户", f"占 {fmt.pct(g.share)}", delta_color="off",
@@ -178,7 +180,8 @@ def coverage_view(ctx: Context, v: View) -> None:
                            textfont=dict(size=BIG - 2), customdata=df.code,
                            hovertemplate="%{y}：%{x:.1f}%<extra></extra>"))
     fig.update_layout(xaxis=dict(range=[0, 112], title="%"), showlegend=False)
-    theme.show(big(fig, max(CHART_HEIGHT, 34 * len(df) + 140)), key="meet_coverage", ctx=ctx, title=v.title)
+    theme.show(big(fig, max(CHART_HEIGHT, 34 * len(df) + 140)), key="meet_coverage", ctx=ctx, title=v.title,
+               metrics=["measure_coverage"])
 
 
 def targets_view(ctx: Context, v: View) -> None:
@@ -198,7 +201,8 @@ def targets_view(ctx: Context, v: View) -> None:
     fig.update_layout(xaxis=dict(range=[0, 105], title="%"))
     left, right = st.columns([3, 1])
     with left:
-        theme.show(big(fig), key="meet_targets", ctx=ctx, title=v.title)
+        theme.show(big(fig), key="meet_targets", ctx=ctx, title=v.title,
+                   metrics=[f"target_{k}" for k in rates.indicator])
     with right:
         counts = ts[(ts.unit != "%") & ts.value.notna()]
         n = ts[ts.value.notna()].status.value_counts()

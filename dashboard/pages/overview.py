@@ -16,6 +16,8 @@ DELTA_COLOR = {"open_red": "inverse", "open_orange": "inverse", "open_yellow": "
                "overdue_leads": "inverse", "no_measure": "inverse", "eliminated": "normal",
                "elimination_rate": "normal"}
 RANKING_FORMATS = {"每百户预警": "num2", "较上季度": "signed2", "较上季度 ": "signed"}  # Excel formats of the ranking
+RANKING_METRICS = ["rank_level", "rank_improvement", "warnings_per_100", "overdue_leads", "measure_coverage",
+                   "targets_met_share"]  # the 口径 the ranking exports carry
 
 
 def kpi_cards(ctx: Context) -> None:
@@ -60,7 +62,7 @@ def warnings_chart(ctx: Context) -> None:
                      for lv in WARNING_LEVELS])
     fig.update_layout(barmode="stack", height=max(360, 28 * len(df) + 120), xaxis_title="条",
                       title=f"{where}未解除预警（按级别）")
-    theme.show(fig, key="overview_warnings", ctx=ctx, title=f"{where}未解除预警")
+    theme.show(fig, key="overview_warnings", ctx=ctx, title=f"{where}未解除预警", metrics=["open_warnings"])
 
 
 def trend_chart(ctx: Context) -> None:
@@ -74,7 +76,7 @@ def trend_chart(ctx: Context) -> None:
     grain = "月" if ctx.f.period == "month" else "季度"
     fig.update_layout(height=380, yaxis_title="户/条",
                       title=f"按{grain}统计（最后一期截至{ctx.f.as_of:%m月%d日}，未满一{'个' if grain == '月' else ''}{grain}）")
-    theme.show(fig, key="overview_trend", ctx=ctx, title="新增线索与风险消除趋势")
+    theme.show(fig, key="overview_trend", ctx=ctx, title="新增线索与风险消除趋势", metrics=list(TREND_KINDS))
 
 
 def target_summary(ctx: Context) -> None:
@@ -95,7 +97,8 @@ def target_summary(ctx: Context) -> None:
                     hovertemplate="目标 %{x:.0f}%<extra></extra>")
     fig.update_layout(height=70 + 42 * len(rates), xaxis=dict(range=[0, 105], title="%"), showlegend=True,
                       title="当前值与目标（竖线为目标）")
-    theme.show(fig, key="overview_targets", ctx=ctx, title="目标考核一览")
+    theme.show(fig, key="overview_targets", ctx=ctx, title="目标考核一览",
+               metrics=[f"target_{k}" for k in rates.indicator])
     counts = ts[ts.unit != "%"]
     if not counts.empty:
         cols = st.columns(len(counts))
@@ -119,11 +122,11 @@ def township_table(ctx: Context) -> None:
     with level_tab:
         st.dataframe(view.sort_values("水平名次"), hide_index=True, width="stretch")
         exports.table_download(view.sort_values("水平名次"), ctx, "乡镇排名（按当前水平）", key="overview_rank_level",
-                               kinds=RANKING_FORMATS)
+                               kinds=RANKING_FORMATS, metrics=RANKING_METRICS)
     with improve_tab:
         st.dataframe(view.sort_values("进步名次"), hide_index=True, width="stretch")
         exports.table_download(view.sort_values("进步名次"), ctx, "乡镇排名（按较上季度进步）", key="overview_rank_improve",
-                               kinds=RANKING_FORMATS)
+                               kinds=RANKING_FORMATS, metrics=RANKING_METRICS)
 
 
 def body(ctx: Context) -> None:

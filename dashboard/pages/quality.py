@@ -40,7 +40,7 @@ def township_chart(ctx: Context, s: pd.DataFrame) -> None:
                       xaxis=dict(tickangle=-35, tickfont=dict(size=12), automargin=True))
     st.subheader("按乡镇分布")
     theme.show(fig, key="dq_heatmap")
-    exports.chart_download(fig, ctx, key="dq_heatmap")
+    exports.chart_download(fig, ctx, key="dq_heatmap", metrics=[f"quality_{r}" for r in wide.columns])
 
 
 def rule_detail(ctx: Context, s: pd.DataFrame) -> None:
@@ -64,7 +64,7 @@ def rule_detail(ctx: Context, s: pd.DataFrame) -> None:
         view = pd.DataFrame({"户编号": df.code, "户主": df.head_name.fillna("—"), "乡镇": df.township_name,
                              "村": df.village_name, "监测类别": df.category_label, "问题": df.detail})
     st.dataframe(view, hide_index=True, width="stretch")
-    exports.table_download(view, ctx, f"数据质量-{names[key]}", key=f"dq_{key}")
+    exports.table_download(view, ctx, f"数据质量-{names[key]}", key=f"dq_{key}", metrics=[f"quality_{key}"])
 
 
 def body(ctx: Context) -> None:

@@ -117,7 +117,8 @@ def indicator_cards(ctx: Context) -> None:
     st.markdown("　".join(f"**{STATUS[k]}** {int(counts.get(k, 0))} 项" for k in ("met", "near", "behind"))
                 + (f"　**未报送** {int(counts['unreported'])} 项" if counts.get("unreported") else ""))
     exports.table_download(indicator_table(s), ctx, "各项指标完成情况", key="targets_all",
-                           kinds={"当前值": "num1", "目标": "num1", "差距": "num1"})
+                           kinds={"当前值": "num1", "目标": "num1", "差距": "num1"},
+                           metrics=[f"target_{k}" for k in targets.BY_KEY])
     rows = s.to_dict("records")
     for start in range(0, len(rows), CARDS_PER_ROW):
         cols = st.columns(CARDS_PER_ROW)
@@ -192,7 +193,7 @@ def area_chart(ctx: Context, ind: targets.Indicator) -> None:
                                                                   **({} if ind.is_rate else dict(tickformat=",d"))),
                       title="红色未达标 · 黄色接近 · 绿色达标", showlegend=len(goals) > 1, margin=dict(t=90))
     fig.update_layout(uniformtext=dict(minsize=14, mode="show"))
-    theme.show(fig, key="targets_areas", ctx=ctx, title=f"{where}{ind.name}")
+    theme.show(fig, key="targets_areas", ctx=ctx, title=f"{where}{ind.name}", metrics=[f"target_{ind.key}"])
 
 
 def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
@@ -219,7 +220,8 @@ def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
     styled = view.style.map(lambda v: colors.get(v, ""), subset=["状态"]).format(precision=1)
     st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(view) + 1) + 3, 560))
     exports.table_download(view, ctx, f"差距最大的村（{ind.name}）", key="targets_lagging",
-                           kinds={c: "num1" for c in view.columns if c.startswith(("当前值", "目标", "差距"))})
+                           kinds={c: "num1" for c in view.columns if c.startswith(("当前值", "目标", "差距"))},
+                           metrics=[f"target_{ind.key}"])
 
 
 def period_ends(ctx: Context) -> list[date]:
@@ -309,7 +311,8 @@ def trend_chart(ctx: Context, ind: targets.Indicator) -> None:
     end = max([x[-1], *([pd.Timestamp(deadline)] if deadline is not None and ind.is_rate else [])])
     xaxis = dict(tickformat="%Y-%m", range=[x[0] - pd.Timedelta(days=45), end + pd.Timedelta(days=130)])
     fig.update_layout(height=420, yaxis=yaxis, xaxis=xaxis, title=title, margin=dict(t=100))
-    theme.show(fig, key="targets_trend", ctx=ctx, title=f"{ind.name}趋势")
+    theme.show(fig, key="targets_trend", ctx=ctx, title=f"{ind.name}趋势",
+               metrics=[f"target_{ind.key}", *(["target_projection"] if ind.is_rate else [])])
     if sentence:
         st.markdown(f"**{sentence}**")
     if ind.numerator is not None and ctx.f.period == "month":

@@ -127,7 +127,7 @@ def area_chart(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
                       yaxis=dict(type="category"), legend=dict(traceorder="normal"), clickmode="event+select",
                       title=f"各{where}未解除预警（按级别）")
     event = theme.show(fig, key=f"warn_chart_{by}_{_nav()}", on_select="rerun", selection_mode="points", ctx=ctx,
-                       title=f"{_area_title(ctx, where)}未解除预警")
+                       title=f"{_area_title(ctx, where)}未解除预警", metrics=["open_warnings"])
     st.caption(f"点击条形进入该{where}；{metric('open_warnings').definition}")
     for p in event.selection.points if event else []:
         code = p.get("customdata")
@@ -193,7 +193,9 @@ def area_table(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
                          height=table_height(len(view)), key=f"warn_table_{by}_{_nav()}", on_select="rerun",
                          selection_mode="single-row")
     exports.table_download(area_export(df, where), ctx, f"{_area_title(ctx, where)}预警处置情况", key=f"warn_table_{by}",
-                           kinds={"每百户预警": "num2", "研判用时中位数(天)": "num1"})
+                           kinds={"每百户预警": "num2", "研判用时中位数(天)": "num1"},
+                           metrics=["open_warnings", "warnings_per_100", "overdue_leads", "pending_leads",
+                                    "median_days_to_decision"])
     rows = event.selection.rows if event else []
     return df.code.iloc[rows[0]] if rows and rows[0] < len(df) else None
 
@@ -236,7 +238,7 @@ def village_view(ctx: Context) -> None:
                          column_config=config, height=table_height(len(view), 40), key=f"warn_leads_{_nav()}",
                          on_select="rerun", selection_mode="single-row")
     exports.table_download(view, ctx, f"{ctx.areas.village_name(ctx.f.village)}未解除预警（按户）", key="warn_leads",
-                           kinds={"户编号": "text"})
+                           kinds={"户编号": "text"}, metrics=["open_warnings", "overdue_leads"])
     rows = event.selection.rows if event else []
     if rows and rows[0] < len(df):
         open_household(ctx, df.household_code.iloc[rows[0]])
