@@ -138,7 +138,7 @@ def open_and_check(page, url: str, what: str, area_charts: bool = True) -> str:
 
 
 CASES = [pytest.param("sqlite", role, id=f"sqlite-{role}") for role in ROLES] + [
-    pytest.param("postgresql", "county", id="postgresql-county", marks=pytest.mark.postgres)]
+    pytest.param("postgresql", role, id=f"postgresql-{role}", marks=pytest.mark.postgres) for role in ROLES]
 
 
 @pytest.mark.browser
