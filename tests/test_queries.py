@@ -924,11 +924,15 @@ RECORD_PARTS = {
                   "helper_phone", "helper_unit"],
     "members": ["member_id", "name", "id_number", "phone", "gender", "birth_date", "relation", "labour", "employment",
                 "is_student", "school_stage", "dropout", "insured", "disability_level", "health"],
-    "income": ["year", "per_capita_income", "total_income", "rigid_expense", "monitoring_line"],
+    "income": ["year", "per_capita_income", "total_income", "rigid_expense", "medical_self_paid", "school_cost",
+               "monitoring_line", "net_income"],
     "factors": ["factor_group", "factor_type", "disaster_kind", "identified_date", "resolved_date"],
     "warnings": ["level", "source", "raised_date", "decision", "decision_date", "dismiss_reason", "closed_date"],
     "measures": ["tool_group", "tool", "department", "registered_date", "planned_date", "completed_date", "amount"],
     "visits": ["visit_date", "visitor_kind", "visitor_name", "note"],
+    "checks": ["checked_on", "house_grade", "house_repair", "water_source", "tap_water", "water_quality",
+               "water_quantity", "water_convenience", "water_reliability", "food_clothing", "dibao", "tekun",
+               "elderly_alone"],
 }
 
 
@@ -945,8 +949,8 @@ def test_household_record(conn):
                                                                          ("杨小燕", "child", "F", "primary"))
     assert all(len(x) == 18 for x in m.id_number)
     assert list(m.id_number) == ["43990119660707012X", "439901201509090489"]
-    assert tab(rec["income"], *RECORD_PARTS["income"]) == rows((2025, 11460, 34380, 500, 7600),
-                                                               (2026, 6380, 19140, 2000, 7900))
+    assert tab(rec["income"], "year", "per_capita_income", "total_income", "rigid_expense", "monitoring_line") == rows(
+        (2025, 11460, 34380, 500, 7600), (2026, 6380, 19140, 2000, 7900))
     assert tab(rec["factors"], *RECORD_PARTS["factors"]) == rows(
         ("accident", "disaster", "flood", date(2026, 4, 10), None), ("expense", "housing", None, date(2026, 4, 10), None),
         ("accident", "accident", None, date(2026, 4, 12), None))
