@@ -63,5 +63,6 @@ def test_table_export_writes_text_as_text_and_numbers_as_numbers():
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert ws["A1"].value == STARTS[0] and ws["A1"].data_type == "s"  # the title banner (a merged range)
     # xlsxwriter stores a CR as the OOXML escape _x000D_ (Excel shows a CR); openpyxl reads the escape as is
-    assert [ws.cell(row=5 + i, column=1).value.replace("_x000D_", "\r") for i in range(len(STARTS))] == STARTS
-    assert ws["B5"].value == -5 and ws["B5"].data_type == "n"
+    header = next(c.row for c in ws["A"] if c.value == "户主")  # below the title block (title, filters, 口径 …)
+    assert [ws.cell(row=header + 1 + i, column=1).value.replace("_x000D_", "\r") for i in range(len(STARTS))] == STARTS
+    assert ws.cell(row=header + 1, column=2).value == -5 and ws.cell(row=header + 1, column=2).data_type == "n"
