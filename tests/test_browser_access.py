@@ -4,10 +4,11 @@ roles never receive full ID numbers, logout ends the session."""
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from dashboard.common.nav import PAGES
 from dashboard.security import cookies
-from tests.browser import login, streamlit_server, wait_for_app
+from tests.browser import APP_READY, login, streamlit_server, wait_for_app
 from tests.conftest import DEMO_TOWNSHIP, TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -168,10 +169,9 @@ def test_township_user_cannot_see_other_townships(fresh, browser, demo_db_url):
     for path in (f"/warnings?town={other}", f"/?town={other}", f"/targets?town={other}", f"/aid?town={other}"):
         page.goto(base + path)
         wait_for_app(page)
-        page.wait_for_timeout(500)
+        expect(page.get_by_role("combobox", name="乡镇")).to_have_value(own)  # the run drew the clamped filter
         html = page.content()
         assert not any(n in html for n in names.values()), path
-        assert page.get_by_role("combobox", name="乡镇").input_value() == own
     context.close()
 
 
@@ -193,7 +193,7 @@ def test_masked_role_never_receives_full_id_numbers(fresh, browser, demo_db_url)
         payload if isinstance(payload, bytes) else payload.encode())))
     login(page, base, "inspector", TEST_PASSWORD, f"/household?hh={code}")
     page.wait_for_selector('[data-testid="stDataFrame"]')
-    page.wait_for_timeout(1000)
+    page.wait_for_selector(APP_READY)  # the run has finished: every frame of it has arrived
     received = b"".join(frames) + page.content().encode()
     masked = (ids[0][:6] + "********" + ids[0][-4:]).encode()
     assert masked in received  # positive control: the member table did arrive

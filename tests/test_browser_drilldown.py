@@ -7,7 +7,6 @@ Screenshots go to screenshots/ (git-ignored) for a human to look at: Chinese tex
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -47,7 +46,9 @@ def open_view(page, base: str, path: str) -> None:
     """Open a view by URL, logging in on the way when the dashboard asks for it (as a colleague would)."""
     page.goto(base + path)
     wait_for_app(page)
-    time.sleep(0.5)
+    # the run has drawn either the login form or the view's cards
+    page.wait_for_selector('[data-testid="stApp"] :is(input[aria-label="用户名"], [data-testid="stMetric"])',
+                           timeout=30_000)
     if page.get_by_label("用户名").count():
         from tests.browser import login
         from tests.conftest import TEST_PASSWORD
@@ -56,10 +57,9 @@ def open_view(page, base: str, path: str) -> None:
 
 
 def settle(page) -> None:
-    """Wait for the script run that the last action triggered to finish."""
-    time.sleep(0.4)
+    """Wait for a finished script run; every caller then waits for the state it expects (the URL, a heading,
+    the metric cards), so a run that had not started yet is waited for there."""
     wait_for_app(page)
-    time.sleep(0.6)
 
 
 def no_exception(page) -> None:
@@ -75,18 +75,28 @@ def metrics(page) -> dict[str, str]:
     return out
 
 
+# true once the script run has finished and the metric cards show exactly `expected` (label -> value)
+METRICS_SHOWN = """expected => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const shown = {};
+  for (const m of document.querySelectorAll('[data-testid="stMetric"]')) {
+    const label = m.querySelector('[data-testid="stMetricLabel"]'), value = m.querySelector('[data-testid="stMetricValue"]');
+    if (label && value) shown[label.innerText.trim()] = value.innerText.trim();
+  }
+  const keys = Object.keys(expected);
+  return keys.length === Object.keys(shown).length && keys.every(k => shown[k] === expected[k]);
+}"""
+
+
 def expect_metrics(page, expected: dict[str, str], timeout: float = 30) -> None:
     """The metric cards show `expected` once the run has finished (retrying, like Playwright's expect)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        state = page.locator('[data-testid="stApp"]').get_attribute("data-test-script-state")
-        shown = metrics(page)
-        if state == "notRunning" and shown == expected:
-            return
-        if time.monotonic() > deadline:
-            assert shown == expected
-            raise AssertionError(f"the app was still running after {timeout} s")
-        time.sleep(0.3)
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+    try:
+        page.wait_for_function(METRICS_SHOWN, arg=expected, timeout=timeout * 1000)
+    except PlaywrightTimeoutError:
+        assert metrics(page) == expected
+        raise AssertionError(f"the app was still running after {timeout} s") from None
 
 
 def expected_cards(url, f: Filter) -> dict[str, str]:

@@ -31,7 +31,6 @@ def test_page_loads_without_exception(demo_server, county_context, page_name):
     page = county_context.new_page()
     page.goto(f"{demo_server}/{url_path_of(next(p.title for p in PAGES if p.url_path == page_name))}")
     wait_for_app(page)
-    page.wait_for_timeout(500)
     assert page.get_by_text("Page not found").count() == 0
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"browser_{page_name}.png"), full_page=True)

@@ -3,6 +3,7 @@ than the local server (the map has no online basemap), the map canvas draws the 
 the village points, and a sample drawn in the browser downloads as a workbook without full ID numbers."""
 
 import io
+import time
 from urllib.parse import urlparse
 
 import numpy as np
@@ -37,13 +38,17 @@ def test_planner_stays_local_and_draws_the_map(demo_server, demo_db_url, browser
     page = context.new_page()
     login(page, demo_server, "county", TEST_PASSWORD, "/planner")
     page.wait_for_selector(f"{MAP} canvas", timeout=30_000)
-    page.wait_for_timeout(2_500)  # deck.gl draws on the next animation frames
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("页面出现错误").count() == 0
     assert page.locator("h1").first.inner_text().strip() == "巡查选点"
 
     SHOTS.mkdir(exist_ok=True)
-    shot = page.locator(MAP).screenshot(path=str(SHOTS / "browser_planner_map.png"))
+    # deck.gl draws on later animation frames: look again until the polygons are there (or 30 s have passed)
+    deadline = time.monotonic() + 30
+    shot = page.locator(MAP).screenshot()
+    while canvas_stats(shot)["fill"] <= 0.2 and time.monotonic() < deadline:
+        shot = page.locator(MAP).screenshot()
+    page.locator(MAP).screenshot(path=str(SHOTS / "browser_planner_map.png"))
     page.screenshot(path=str(SHOTS / "browser_planner.png"), full_page=True)
     stats = canvas_stats(shot)
     assert stats["fill"] > 0.2, stats        # the township polygons cover much of the map
