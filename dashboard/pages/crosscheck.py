@@ -17,7 +17,7 @@ def _days(v) -> str:
 def body(ctx: Context) -> None:
     df = data.query(departments.leads_by_source, ctx.f)
     silent = df[df.department & (df.leads == 0)]
-    st.subheader(f"本期（{period_text(ctx.f)}）线索来源", help=metric("leads_by_source").definition)
+    st.subheader(f"{period_text(ctx.f)}线索来源", help=metric("leads_by_source").definition)
     if len(silent):
         st.warning("本期未推送线索的部门：" + "、".join(silent.source_label) + "。", icon=":material/notifications_off:")
     view = pd.DataFrame({"线索来源": df.source_label, "部门推送": ["是" if d else "" for d in df.department],
