@@ -7,10 +7,12 @@ Codes are explained in queries/codes.py.
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "5"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
+SCHEMA_VERSION = "6"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
 # 4: warnings.closed_on, the day a lead is closed (解除) whatever column records it
 # 5: household_checks (两不愁三保障 and water per household), spending in household_income, warnings.event_date;
 #    the case workflow: lead_steps (识别环节), assignments (网上交办), findings (巡查问题整改)
+# 6: the count targets' facts: township_facts (乡镇卫生院), enterprise_pairings (强企帮村), projects.jobs_driven,
+#    village_facts.resident_people / insured_residents (城乡居民参保)
 
 metadata = sa.MetaData()
 
@@ -279,6 +281,7 @@ projects = sa.Table(
     col("batch", sa.Integer, "完工批次：1 第一批（10月底前）/ 2 其余（11月底前）"),
     col("planned_completion", sa.Date, "计划完工日期"),
     col("actual_completion", sa.Date, "实际完工日期（空=未完工）"),
+    col("jobs_driven", sa.Integer, "带动就业人数（产业项目吸纳带动就业的人数；空=未填）"),
     sa.Index("ix_projects_township_year", "township_code", "year"),
     comment="帮扶项目（衔接资金）",
 )
@@ -310,8 +313,34 @@ village_facts = sa.Table(
     col("insured_difficult_people", sa.Integer, "其中参加基本医疗保险人数"),
     col("tekun_need_care", sa.Integer, "生活不能自理特困人员人数"),
     col("tekun_centralized", sa.Integer, "其中集中供养人数"),
+    col("resident_people", sa.Integer, "应参加城乡居民基本医疗保险人数（医保部门）"),
+    col("insured_residents", sa.Integer, "其中已参保人数"),
     sa.Index("ix_village_facts_period", "period_end"),
     comment="行政村分期行业数据（供水、卫生室、就业、参保、特困供养）",
+)
+
+# 乡镇卫生院 is one per township (000 附件2 二(六)): a township's fact, not a village's
+township_facts = sa.Table(
+    "township_facts", metadata,
+    col("township_code", sa.String(9), "乡镇区划代码", sa.ForeignKey("townships.code"), primary_key=True),
+    col("period_end", sa.Date, "统计期末日期（季度末）", primary_key=True),
+    col("health_centre_standard", sa.Boolean, "乡镇卫生院是否达到标准化建设标准（卫健部门）"),
+    sa.Index("ix_township_facts_period", "period_end"),
+    comment="乡镇分期行业数据（乡镇卫生院标准化）",
+)
+
+# 强企帮村 (003 二.5 "继续推进“强企帮村”活动，年内帮扶基础薄弱村不少于30个"): one row per enterprise and village
+enterprise_pairings = sa.Table(
+    "enterprise_pairings", metadata,
+    col("enterprise", sa.String(80), "帮扶企业名称", primary_key=True),
+    col("village_code", sa.String(12), "结对帮扶的行政村区划代码", sa.ForeignKey("villages.code"), primary_key=True),
+    col("township_code", sa.String(9), "行政村所属乡镇区划代码（取行政村代码前9位）", sa.ForeignKey("townships.code"),
+        nullable=False),
+    col("signed_date", sa.Date, "结对日期", nullable=False),
+    col("ended_date", sa.Date, "解除结对日期（空=仍在结对）"),
+    col("content", sa.String(120), "帮扶内容（产业、就业、捐赠等）"),
+    sa.Index("ix_pairings_area", "township_code", "village_code"),
+    comment="强企帮村结对（企业与行政村）",
 )
 
 targets = sa.Table(

@@ -17,7 +17,8 @@ OWN_AREA = {"households": ("township_code", "village_code"), "warnings": ("towns
             "risk_factors": ("township_code", "village_code"), "villages": ("township_code", "code"),
             "projects": ("township_code", "village_code"), "townships": ("code", None),
             "helpers": ("township_code", None), "lead_steps": ("township_code", "village_code"),
-            "assignments": ("township_code", "village_code"), "findings": ("township_code", "village_code")}
+            "assignments": ("township_code", "village_code"), "findings": ("township_code", "village_code"),
+            "township_facts": ("township_code", None), "enterprise_pairings": ("township_code", "village_code")}
 THROUGH_VILLAGE = {"village_facts", "inspections"}                                  # village_code only
 THROUGH_HOUSEHOLD = {"members", "aid_measures", "visits", "household_income", "household_checks"}  # household_id only
 ABOUT_HOUSEHOLDS = {"households", "warnings", "risk_factors", "lead_steps", "assignments"} | THROUGH_HOUSEHOLD  # the category applies

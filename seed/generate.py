@@ -33,6 +33,9 @@ DEFAULT_TARGETS = {
     "clinic_standard": 0.95, "clinic_public": 0.80, "employment": 0.70, "insured": 1.0,
     "tekun_care": 0.55, "measure_coverage": 1.0, "lead_timeliness": 1.0,
     "dropouts": 0, "unsafe_houses": 0,
+    # 003 二.5, 三.6 (2023 work points); 000 附件2 二(六); 000 附件5 二(二)
+    "resident_insured": 0.95, "health_centre": 0.95, "public_jobs": 1500, "training": 3000, "industry_jobs": 1000,
+    "enterprise_pairs": 30,
 }
 
 FACTOR_CODES = list(FACTOR_TYPES)
@@ -112,6 +115,7 @@ class CountyGenerator:
         self.helpers_and_visits()
         self.projects()
         self.village_facts()
+        self.count_target_facts()
         self.reference_tables()
         self.inspections()
         self.checks_and_spending()
@@ -566,6 +570,44 @@ class CountyGenerator:
                     "tekun_need_care": need_care, "tekun_centralized": np.round(tekun_p * need_care).astype(int)}
             frames.append(pd.DataFrame(row))
         self.tables["village_facts"] = pd.concat(frames, ignore_index=True)
+
+    def count_target_facts(self):
+        """The count targets' facts: 城乡居民参保 per village report, 乡镇卫生院 per township and quarter, 带动就业
+        of industry projects, 强企帮村 pairings. A generator of their own, so the other tables stay as they were."""
+        rng = np.random.default_rng(self.cfg.seed + 1606)
+        vf = self.tables["village_facts"]
+        people = vf.rural_households.values * 3
+        ends = vf.period_end.values.astype("datetime64[D]")
+        progress = np.clip((ends - np.datetime64("2023-03-31")).astype(int) / 1400, 0, 1)
+        lagging = self.lag["aid"][self.vil_town][pd.Index(self.vil_codes).get_indexer(vf.village_code)]
+        rate = np.where(lagging, .90, .93) + np.where(lagging, .03, .05) * progress + rng.normal(0, .01, len(vf))
+        vf["resident_people"] = people
+        vf["insured_residents"] = np.minimum(np.round(np.clip(rate, 0, 1) * people), people).astype(int)
+        # one health centre per township; the lagging water townships bring theirs up to standard late
+        q_ends = pd.date_range("2023-03-31", pd.Timestamp(self.cfg.as_of), freq="QE").values.astype("datetime64[D]")
+        ready = np.where(self.lag["water"], rng.integers(6, 20, self.n_town), rng.integers(0, 8, self.n_town))
+        self.tables["township_facts"] = pd.DataFrame({
+            "township_code": np.repeat(self.town_codes, len(q_ends)), "period_end": np.tile(q_ends, self.n_town),
+            "health_centre_standard": (np.arange(len(q_ends))[None, :] >= ready[:, None]).ravel()})
+        p = self.tables["projects"]
+        industry = (p.category == "industry").values
+        p["jobs_driven"] = pd.array(np.where(industry, rng.integers(3, 25, len(p)), 0), dtype="Int64")
+        p.loc[~industry, "jobs_driven"] = pd.NA
+        # 强企帮村: about one pairing for every eight villages, mostly signed at the start of a year
+        n = max(3, self.n_vil // 8)
+        vil = rng.choice(self.n_vil, n, replace=False)
+        years = rng.integers(2023, self.cfg.as_of.year + 1, n)
+        signed = np.array([np.datetime64(f"{y}-03-01") for y in years]) + days(rng.integers(0, 240, n))
+        signed = np.minimum(signed.astype("datetime64[D]"), np.datetime64(self.cfg.as_of))
+        ended = np.where(rng.random(n) < .15, signed + days(rng.integers(200, 500, n)), np.datetime64("NaT"))
+        ended = np.where(ended <= np.datetime64(self.cfg.as_of), ended, np.datetime64("NaT")).astype("datetime64[D]")
+        firms = ["县农业发展集团", "惠农食品有限公司", "绿源茶业有限公司", "宏达建材有限公司", "安泰物流有限公司", "丰收农机合作社",
+                 "县供销集团", "金穗米业有限公司", "康源药业有限公司", "城投建设有限公司"]
+        self.tables["enterprise_pairings"] = pd.DataFrame({
+            "enterprise": [firms[i % len(firms)] for i in range(n)], "village_code": self.vil_codes[vil],
+            "township_code": [c[:9] for c in self.vil_codes[vil]],
+            "signed_date": signed, "ended_date": ended,
+            "content": rng.choice(["产业带动", "吸纳就业", "捐资助学", "基础设施援建"], n)})
 
     def reference_tables(self):
         years = range(2021, self.cfg.as_of.year + 1)

@@ -382,6 +382,7 @@ def _build() -> list[SheetSpec]:
         C(t, "batch", "完工批次", "enum", codes=BATCHES, aliases=("批次",)),
         C(t, "planned_completion", "计划完工日期", "date"),
         C(t, "actual_completion", "实际完工日期", "date", aliases=("完工日期",)),
+        C(t, "jobs_driven", "带动就业人数", "int", lo=0, hi=10**6, aliases=("吸纳带动就业人数", "带动就业")),
     ), key=("code",), rule=UPSERT.format(key="项目编号"), aliases=("projects", "项目", "项目库"))
 
     t = s.project_payments
@@ -411,8 +412,29 @@ def _build() -> list[SheetSpec]:
         C(t, "insured_difficult_people", "困难人员参保人数", "int", **vf_int, aliases=("其中参保人数",)),
         C(t, "tekun_need_care", "生活不能自理特困人员人数", "int", **vf_int),
         C(t, "tekun_centralized", "特困集中供养人数", "int", **vf_int, aliases=("其中集中供养人数",)),
+        C(t, "resident_people", "应参保城乡居民人数", "int", **vf_int, aliases=("应参保人数", "城乡居民人数")),
+        C(t, "insured_residents", "城乡居民参保人数", "int", **vf_int, aliases=("其中已参保人数", "已参保人数")),
     ), key=("village_code", "period_end"), rule=UPSERT.format(key="行政村区划代码+统计期末日期"),
         aliases=("village_facts", "行业数据", "村级数据"))
+
+    t = s.township_facts
+    town_facts = SheetSpec("乡镇行业数据", t, (
+        C(t, "township_code", "乡镇区划代码", "area", length=9, aliases=AREA_ALIASES[9]),
+        C(t, "period_end", "统计期末日期", "date", aliases=("统计期末", "统计日期", "期末日期")),
+        C(t, "health_centre_standard", "乡镇卫生院是否达标", "bool",
+          aliases=("乡镇卫生院标准化达标", "卫生院是否达标", "乡镇卫生院是否达到标准化建设标准")),
+    ), key=("township_code", "period_end"), rule=UPSERT.format(key="乡镇区划代码+统计期末日期"),
+        aliases=("township_facts", "乡镇数据", "乡镇卫生院"))
+
+    t = s.enterprise_pairings
+    pairings = SheetSpec("强企帮村", t, (
+        C(t, "enterprise", "帮扶企业名称", "text", aliases=("企业名称", "帮扶企业", "企业")),
+        C(t, "village_code", "行政村区划代码", "area", length=12, aliases=("结对村代码",) + AREA_ALIASES[12]),
+        C(t, "signed_date", "结对日期", "date", aliases=("结对时间", "签约日期")),
+        C(t, "ended_date", "解除结对日期", "date", aliases=("解除日期", "结对结束日期")),
+        C(t, "content", "帮扶内容", "text", aliases=("帮扶方式",)),
+    ), key=("enterprise", "village_code"), rule=UPSERT.format(key="帮扶企业名称+行政村区划代码"),
+        aliases=("enterprise_pairings", "强企帮村结对", "企业结对帮扶"))
 
     t = s.targets
     targets = SheetSpec("目标考核", t, (
@@ -477,7 +499,7 @@ def _build() -> list[SheetSpec]:
     ), key=("code",), rule=UPSERT.format(key="问题编号"), aliases=("findings", "问题台账", "整改台账"))
 
     return [county, townships, villages, helpers, households, members, income, factors, warnings, measures,
-            visits, checks, steps, assigned, projects, payments, facts, targets, lines, found]
+            visits, checks, steps, assigned, projects, payments, facts, town_facts, pairings, targets, lines, found]
 
 
 def by_table() -> dict[str, SheetSpec]:

@@ -251,7 +251,7 @@ def _findings(batch: Batch, rec: Record):
 FACT_PARTS = [("tap_water_households", "rural_households"), ("large_scale_households", "rural_households"),
               ("reliable_supply_households", "rural_households"), ("centralized_households", "rural_households"),
               ("employed_people", "labour_people"), ("insured_difficult_people", "difficult_people"),
-              ("tekun_centralized", "tekun_need_care")]
+              ("tekun_centralized", "tekun_need_care"), ("insured_residents", "resident_people")]
 
 
 def _facts(batch: Batch, rec: Record):
@@ -259,6 +259,12 @@ def _facts(batch: Batch, rec: Record):
     for part, whole in FACT_PARTS:
         if rec.ok(part, whole) and rec.v[part] > rec.v[whole]:
             batch.error(rec, part, f"「{sp.col(part).header}」{rec.v[part]} 大于「{sp.col(whole).header}」{rec.v[whole]}")
+
+
+def _pairings(batch: Batch, rec: Record):
+    if rec.ok("village_code"):
+        rec.v["township_code"] = rec.v["village_code"][:9]
+    _order(batch, rec, "signed_date", "ended_date", "解除结对日期早于结对日期 {early}")
 
 
 def _targets(batch: Batch, rec: Record):
@@ -272,7 +278,7 @@ def _targets(batch: Batch, rec: Record):
 ROW_CHECKS = {"townships": _townships, "villages": _villages, "households": _households, "members": _members,
               "risk_factors": _factors, "warnings": _warnings, "aid_measures": _measures, "projects": _projects,
               "village_facts": _facts, "targets": _targets, "lead_steps": _lead_steps, "assignments": _assignments,
-              "findings": _findings}
+              "findings": _findings, "enterprise_pairings": _pairings}
 
 
 # --- duplicates ------------------------------------------------------------------------------------
@@ -335,6 +341,8 @@ def check_references(batch: Batch, state) -> None:
     ref("projects", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
     ref("project_payments", "project_code", projs, "项目编号 {} 不存在（既不在「帮扶项目」表中，也不在数据库中）")
     ref("village_facts", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
+    ref("township_facts", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
+    ref("enterprise_pairings", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
     for rec in batch.rows("targets"):
         if rec.ok("scope") and rec.v["scope"] != "county" and rec.v["scope"] not in towns:
             batch.error(rec, "scope", f"乡镇区划代码 {rec.v['scope']} 不存在（既不在「乡镇」表中，也不在数据库中）")

@@ -1,6 +1,7 @@
 """Writing a validated batch in one transaction: natural keys -> surrogate ids, bulk upserts and replaces.
 
-* Keyed tables (county, townships, villages, helpers, households, projects, findings, village_facts, targets,
+* Keyed tables (county, townships, villages, helpers, households, projects, findings, village_facts, township_facts,
+  enterprise_pairings, targets,
   monitoring_lines): ``INSERT ... ON CONFLICT (primary key) DO UPDATE`` of the columns the sheet has
   (SQLite: executemany on the driver; PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT).
   Households and projects keep their id: it is looked up by 户编号 / 项目编号; new ones get max(id)+1, ...
@@ -272,7 +273,7 @@ def apply(conn: sa.Connection, batch: Batch, state: State, as_of: date) -> tuple
         upsert_keyed(schema.findings, recs, {(i,) for i in existing}, pk_of(schema.findings))
 
     # --- facts, targets, lines --------------------------------------------------------------------------
-    for name in ("village_facts", "targets", "monitoring_lines"):
+    for name in ("village_facts", "township_facts", "enterprise_pairings", "targets", "monitoring_lines"):
         if batch.has(name):
             table = schema.metadata.tables[name]
             upsert_keyed(table, batch.rows(name), state.keys(table), pk_of(table))
