@@ -19,8 +19,9 @@ from pptx.util import Inches
 
 from dashboard.common import fmt
 from dashboard.exporting import pptx_kit as kit
+from dashboard.exporting import briefing_slides as slides_more
 from dashboard.exporting.meta import ExportMeta
-from queries import aid, factors, kpis, leads, ranking, targets, trends
+from queries import aid, factors, kpis, leads, ranking, targets, trends, workflow
 from queries.codes import FACTOR_GROUPS, LEVEL_COLORS, MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.filters import Filter, partial_note
 from queries.metrics import basis, metric
@@ -74,6 +75,9 @@ SLIDE_METRICS = {
     "tools": ["measures_completed", "measures_in_progress", "measures_overdue"],
     "funds": ["disbursement_rate", "industry_share", "projects_overdue"],
     "targets_chart": TARGET_METRICS, "targets_table": TARGET_METRICS, "lagging": TARGET_METRICS,
+    "targets_outlook": ["target_projection"],
+    "workflow": ["workflow_funnel", "assignments_open", "assignments_overdue", "assignments_on_time_rate"],
+    "findings": ["findings_open", "findings_overdue", "findings_closure_rate"],
     "ranking": ["rank_level", "rank_improvement"],
     "township": ["monitored", "open_warnings", "overdue_leads", "warnings_per_100", "measure_coverage", "targets_met_share"],
 }
@@ -86,7 +90,9 @@ def plan(f: Filter, towns: pd.DataFrame, per_township: bool = False) -> list[Sli
               Slide("trend", "新增线索与风险消除趋势"), Slide("warnings", f"{where}未解除预警（按级别）"),
               Slide("factors", "风险因子构成"), Slide("coverage", f"{where}帮扶措施覆盖率"),
               Slide("tools", "各政策工具帮扶措施进度"), Slide("funds", "衔接资金项目进度"),
-              Slide("targets_chart", "目标考核：各项指标完成情况"), Slide("targets_table", "目标考核：指标明细")]
+              Slide("targets_chart", "目标考核：各项指标完成情况"), Slide("targets_table", "目标考核：指标明细"),
+              Slide("targets_outlook", "目标考核：按当前进度预计"),
+              Slide("workflow", f"流程督办：{where}识别环节与超期交办"), Slide("findings", f"整改：{where}巡查问题整改")]
     if not f.township:
         pages = max(1, math.ceil(len(towns) / RANK_ROWS))
         slides += [Slide("ranking", "乡镇排名" + (f"（{i + 1}/{pages}）" if pages > 1 else ""), i) for i in range(pages)]
@@ -119,6 +125,14 @@ class Briefing:
     ranking: pd.DataFrame | None = None
     townships: pd.DataFrame | None = None
     village_warnings: pd.DataFrame | None = None
+    projections: pd.DataFrame | None = None
+    workflow_coverage: pd.Series | None = None    # rows of steps / 交办 / findings in scope (0: not imported)
+    funnel: pd.DataFrame | None = None
+    funnel_total: pd.Series | None = None
+    units: pd.DataFrame | None = None
+    findings: pd.DataFrame | None = None
+    findings_total: pd.Series | None = None
+    red_overdue: int = 0                           # overdue 交办 of red warnings
 
 
 def township_summary(q: Q, f: Filter) -> pd.DataFrame:
@@ -152,6 +166,13 @@ def collect(q: Q, f: Filter, towns: pd.DataFrame, per_township: bool = False) ->
         coverage_total=cov_total, tools=q(aid.measures_by_tool, f), funds=q(aid.funds_by_area, f, by),
         funds_total=funds_total.iloc[0] if len(funds_total) else pd.Series(dtype=float),
         targets=q(targets.target_status, f, scope_level(f)), villages_status=q(targets.target_status, f, "village"))
+    b.projections = q(targets.target_projections, f)
+    b.workflow_coverage = q(workflow.workflow_coverage, f).iloc[0]
+    b.funnel, b.funnel_total = q(workflow.step_funnel, f, by), q(workflow.step_funnel, f, "county").iloc[0]
+    b.units = q(workflow.assignments_by_unit, f)
+    head = q(workflow.workflow_headline, f).set_index("key")
+    b.red_overdue = int(head.red.get("assignments_overdue") or 0) if pd.notna(head.red.get("assignments_overdue")) else 0
+    b.findings, b.findings_total = q(workflow.findings_by_area, f, by), q(workflow.findings_by_area, f, "county").iloc[0]
     if not f.township:
         b.ranking = ranking.ranking_from(q, f)
     if per_township:
@@ -173,13 +194,10 @@ def _change_color(key: str, change) -> str:
     return kit.GOOD if change * d > 0 else kit.BAD
 
 
-def _content_box():
-    return kit.MARGIN, kit.CONTENT_TOP, kit.SLIDE_W - 2 * kit.MARGIN, kit.CONTENT_BOTTOM - kit.CONTENT_TOP
+_content_box = slides_more.content_box
 
 
-def _empty(slide, text: str) -> None:
-    x, y, w, h = _content_box()
-    kit.text_box(slide, x, y + Inches(1.5), w, Inches(1), [(text, 20, kit.GREY, False)], align=kit.PP_ALIGN.CENTER)
+_empty = slides_more.empty
 
 
 def _cover(prs, b: Briefing, meta: ExportMeta):
@@ -329,10 +347,7 @@ def _funds(slide, b: Briefing) -> None:
                   name="chart:disbursement")
 
 
-def _target_text(ind, target) -> str:
-    if _n(target) is None:
-        return "未设目标"
-    return f"≥{target:g}%" if ind.is_rate else f"≤{target:g}{ind.unit}"
+_target_text = targets.target_text
 
 
 def _targets_chart(slide, b: Briefing) -> None:
@@ -348,10 +363,11 @@ def _targets_chart(slide, b: Briefing) -> None:
             ("目标值", rates.target.tolist(), "B0B7C3")], number_format='0"%"', label_format='0.0"%"',
             axis_max=100, font_size=11, legend=False, name="chart:targets")  # colours explained beside it
     counts = ts[ts.unit != "%"]
-    lines = [("计数指标（目标为0）", 14, kit.DARK, True)]
+    lines = [("计数指标（当前值 / 目标）", 13, kit.DARK, True)]
     for r in counts.itertuples():
-        lines += [(r.indicator_name, 13, kit.GREY, False),
-                  (f"{fmt.count(r.value)} {BY_KEY[r.indicator].unit}", 26, kit.STATUS_COLORS[r.status], True)]
+        ind = BY_KEY[r.indicator]
+        lines += [(r.indicator_name, 11, kit.GREY, False),
+                  (f"{fmt.count(r.value)}{ind.unit} / {_target_text(ind, r.target)}", 15, kit.STATUS_COLORS[r.status], True)]
     n = ts.status.value_counts()
     lines += [("", 8, kit.GREY, False), (f"达标 {int(n.get('met', 0))} 项　接近 {int(n.get('near', 0))} 项　"
                                          f"未达标 {int(n.get('behind', 0))} 项", 13, kit.DARK, False),
@@ -360,7 +376,8 @@ def _targets_chart(slide, b: Briefing) -> None:
     kit.text_box(slide, x + cw + Inches(0.2), y + Inches(0.3), w - cw - Inches(0.2), h - Inches(0.3), lines)
 
 
-STATUS_FILL = {"met": "E3F1E4", "near": "FFF3D6", "behind": "FDE2E4", "none": None}
+STATUS_FILL = {"met": "E3F1E4", "near": "FFF3D6", "behind": "FDE2E4", "none": None, "missing": "ECEFF1",
+               "unreported": "ECEFF1"}
 
 
 def _targets_table(slide, b: Briefing) -> None:
@@ -370,17 +387,18 @@ def _targets_table(slide, b: Briefing) -> None:
     rows, fills = [], []
     for r in ts.itertuples():
         ind = BY_KEY[r.indicator]
-        gap = "—" if _n(r.gap) is None else (f"{r.gap:+.1f}个百分点" if ind.is_rate else
-                                              ("达到目标" if r.gap >= 0 else f"超出 {-r.gap:g}{ind.unit}"))
+        gap = "—" if _n(r.gap) is None else (f"{r.gap:+.1f}个百分点" if ind.is_rate else "达到目标" if r.gap >= 0 else
+                                              f"还差 {-r.gap:g}{ind.unit}" if ind.at_least else f"超出 {-r.gap:g}{ind.unit}")
         when = pd.Timestamp(r.period_end).strftime("%Y-%m-%d") if pd.notna(r.period_end) else "—"
         rows.append([ind.name, ind.source, fmt.value(r.value, ind.unit) if ind.is_rate else
                      (f"{fmt.count(r.value)}{ind.unit}" if _n(r.value) is not None else "—"),
                      _target_text(ind, r.target), gap, STATUS[r.status], when])
         fills.append([None] * 5 + [STATUS_FILL.get(r.status), None])
-    x, y, w, _ = _content_box()
+    x, y, w, h = _content_box()
+    row_h = min(Inches(0.38), int(h / (len(rows) + 1)))   # 19 indicators still fit above the 口径
     kit.table(slide, x, y, w, ["指标", "数据来源", "当前值", "目标", "差距", "状态", "统计时点"], rows,
-              widths=[3.2, 1.2, 1.3, 1.2, 1.8, 1.0, 1.4], font_size=12, row_height=Inches(0.38), fills=fills,
-              align_right=[2], name="table:targets")
+              widths=[3.2, 1.2, 1.3, 1.2, 1.8, 1.0, 1.4], font_size=12 if row_h >= Inches(0.34) else 10,
+              row_height=row_h, fills=fills, align_right=[2], name="table:targets")
 
 
 def _ranking(slide, b: Briefing, page: int) -> None:
@@ -480,7 +498,8 @@ def _township(slide, b: Briefing, code: str) -> None:
 
 RENDER = {"kpis": _kpis, "trend": _trend, "warnings": _warnings, "factors": _factors, "coverage": _coverage,
           "tools": _tools, "funds": _funds, "targets_chart": _targets_chart, "targets_table": _targets_table,
-          "lagging": _lagging}
+          "lagging": _lagging, "targets_outlook": slides_more.targets_outlook, "workflow": slides_more.workflow,
+          "findings": slides_more.findings}
 
 
 def build_deck(b: Briefing, meta: ExportMeta, slides: list[Slide]) -> bytes:

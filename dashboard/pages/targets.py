@@ -20,9 +20,11 @@ from queries.trends import TREND_START
 DEFAULT_IND = "tap_water"
 IND_WIDGET = "tgt_ind"
 IND_SYNCED = "tgt_ind_synced_from"
-BADGE_COLORS = {"met": "green", "near": "orange", "behind": "red", "none": "gray", "unreported": "gray"}
+BADGE_COLORS = {"met": "green", "near": "orange", "behind": "red", "none": "gray", "unreported": "gray",
+                "missing": "gray"}
 BADGE_ICONS = {"met": ":material/check_circle:", "near": ":material/error:", "behind": ":material/cancel:",
-               "none": ":material/remove:", "unreported": ":material/help:"}
+               "none": ":material/remove:", "unreported": ":material/help:", "missing": ":material/upload_file:"}
+NO_FIGURE = {"unreported": "未报送", "missing": "未导入"}   # a status that stands in for the value
 # Record indicators whose value on a past day can be recomputed from the records (dropouts are a
 # current flag without a date, so they have no history).
 RECORD_TREND = ("measure_coverage", "lead_timeliness", "unsafe_houses")
@@ -36,10 +38,7 @@ def scope_level(ctx: Context) -> str:
     return "village" if ctx.f.village else "township" if ctx.f.township else "county"
 
 
-def target_text(ind: targets.Indicator, target: float) -> str:
-    if pd.isna(target):
-        return "未设目标"
-    return f"≥{target:g}%" if ind.is_rate else f"≤{target:g}{ind.unit}"
+target_text = targets.target_text
 
 
 def gap_text(ind: targets.Indicator, gap: float) -> str | None:
@@ -47,7 +46,9 @@ def gap_text(ind: targets.Indicator, gap: float) -> str | None:
         return None
     if ind.is_rate:
         return f"较目标 {gap:+.1f}个百分点"
-    return "达到目标" if gap >= 0 else f"超出目标 {-gap:g}{ind.unit}"
+    if gap >= 0:
+        return "达到目标"
+    return f"距目标还差 {-gap:g}{ind.unit}" if ind.at_least else f"超出目标 {-gap:g}{ind.unit}"
 
 
 def help_for(ind: targets.Indicator, row=None) -> str:
@@ -57,7 +58,7 @@ def help_for(ind: targets.Indicator, row=None) -> str:
     if row is not None:
         text += "；" + reports_text(row) if ind.numerator is not None else (
             f"；统计时点：{pd.Timestamp(row.period_end):%Y-%m-%d}" if pd.notna(row.period_end) else "")
-    return text + "。\n\n绿色达标；黄色差距在2个百分点以内；红色未达标；灰色未报送或未设目标。"
+    return text + "。\n\n绿色达标；黄色差距在2个百分点以内；红色未达标；灰色未报送、未导入或未设目标。"
 
 
 def reports_text(row) -> str:
@@ -106,7 +107,7 @@ def indicator_cards(ctx: Context) -> None:
     st.subheader(f"各项指标完成情况（{escape_md(ctx.scope)}）",
                  help="每张卡片：当前值、与目标的差距和红绿灯。将鼠标移到问号上可查看指标口径。")
     s = data.query(targets.target_status, ctx.f, scope_level(ctx))
-    s = s[s.value.notna() | (s.status == "unreported")]
+    s = s[s.value.notna() | s.status.isin(list(NO_FIGURE))]
     if s.empty:
         empty_state("考核数据")
         return
@@ -115,7 +116,7 @@ def indicator_cards(ctx: Context) -> None:
     if ctx.f.category:
         st.caption("行业部门指标（供水、卫生室、就业、参保、特困供养）按村统计，不区分监测类别；其余指标按所选类别统计。")
     st.markdown("　".join(f"**{STATUS[k]}** {int(counts.get(k, 0))} 项" for k in ("met", "near", "behind"))
-                + (f"　**未报送** {int(counts['unreported'])} 项" if counts.get("unreported") else ""))
+                + "".join(f"　**{word}** {int(counts[k])} 项" for k, word in NO_FIGURE.items() if counts.get(k)))
     exports.table_download(indicator_table(s), ctx, "各项指标完成情况", key="targets_all",
                            kinds={"当前值": "num1", "目标": "num1", "差距": "num1"},
                            metrics=[f"target_{k}" for k in targets.BY_KEY])
@@ -125,7 +126,7 @@ def indicator_cards(ctx: Context) -> None:
         for col, r in zip(cols, rows[start:start + CARDS_PER_ROW]):
             ind = BY_KEY[r["indicator"]]
             with col.container(border=True):
-                shown = "未报送" if r["status"] == "unreported" else fmt.value(r["value"], ind.unit)
+                shown = NO_FIGURE.get(r["status"]) or fmt.value(r["value"], ind.unit)
                 st.metric(ind.name, shown, gap_text(ind, r["gap"]), delta_color="off",
                           delta_arrow="off", help=help_for(ind, pd.Series(r)))
                 st.badge(f"{STATUS[r['status']]} · 目标{target_text(ind, r['target'])}",
@@ -164,6 +165,8 @@ def area_chart(ctx: Context, ind: targets.Indicator) -> None:
     s = data.query(targets.target_status, ctx.f, by)
     s = s[s.indicator == ind.key]
     silent = s[s.status == "unreported"]
+    if (s.status == "missing").any():
+        st.info(f"“{ind.name}”的台账尚未导入（{ind.source}），没有数值。", icon=":material/upload_file:")
     s = s[s.value.notna()]
     if len(silent):
         st.caption(f"未报送（截至日期前从未报送行业数据，不在图中）：{'、'.join(silent.name)}")
@@ -237,7 +240,7 @@ def period_ends(ctx: Context) -> list[date]:
 
 
 def indicator_trend(ctx: Context, ind: targets.Indicator) -> pd.DataFrame | None:
-    if ind.numerator is not None:
+    if ind.has_history:
         return data.query(targets.target_trend, ctx.f, ind.key)[["period_end", "value"]]
     if ind.key not in RECORD_TREND:
         return None
@@ -251,19 +254,11 @@ def indicator_trend(ctx: Context, ind: targets.Indicator) -> pd.DataFrame | None
 
 def scope_target(ctx: Context, ind: targets.Indicator) -> tuple[float, date | None]:
     """The target (in display units) and deadline in force for the filter's scope."""
-    t = data.query(targets.target_values, ctx.f)
-    t = t[t.indicator == ind.key]
-    own = t[t.scope == ctx.f.township] if ctx.f.township else t.iloc[0:0]
-    row = own if len(own) else t[t.scope == "county"]
-    if row.empty:
-        return float("nan"), None
-    value = float(row.value.iloc[0]) * (100 if ind.is_rate else 1)
-    deadline = row.deadline.iloc[0]
-    return value, (pd.Timestamp(deadline).date() if pd.notna(deadline) else None)
+    return targets.scope_target(data.query(targets.target_values, ctx.f), ctx.f, ind)
 
 
 def trend_chart(ctx: Context, ind: targets.Indicator) -> None:
-    st.subheader(f"{ind.name}趋势" + ("与预测" if ind.is_rate else ""), help=f"{help_for(ind)}\n\n{metric('target_projection').definition}")
+    st.subheader(f"{ind.name}趋势" + ("与预测" if ind.has_history else ""), help=f"{help_for(ind)}\n\n{metric('target_projection').definition}")
     trend = indicator_trend(ctx, ind)
     if trend is None:
         st.info(f"“{ind.name}”只记录当前状态，没有历史数据，无法绘制趋势。", icon=":material/info:")
@@ -281,22 +276,24 @@ def trend_chart(ctx: Context, ind: targets.Indicator) -> None:
                                      enumerate(trend.value)], textposition="top left", cliponaxis=False,
                                hovertemplate="%{x|%Y-%m-%d}：%{y:.1f}" + unit + "<extra></extra>"))
     sentence = None
-    if ind.is_rate and deadline is not None and deadline > trend.period_end.iloc[-1]:
-        projected = targets.project_to_deadline(trend, deadline)
+    projected = float("nan")
+    projectable = ind.has_history and deadline is not None and deadline > trend.period_end.iloc[-1]
+    if projectable:
+        projected, outlook = targets.projection(trend, ind, target, deadline)
         if pd.notna(projected):
-            ok = pd.notna(target) and projected >= target - 1e-9
+            ok = outlook == "met"
             color = theme.STATUS_COLORS["met" if ok else "behind"]
             fig.add_scatter(x=[x[-1], pd.Timestamp(deadline)], y=[trend.value.iloc[-1], projected],
                             mode="lines+markers+text", name="按当前进度预计",
                             line=dict(color=color, width=3, dash="dash"), marker=dict(size=[0, 11], color=color),
-                            text=["", fmt.pct(projected)], textposition="middle right", cliponaxis=False,
-                            hovertemplate="%{x|%Y-%m-%d} 预计：%{y:.1f}%<extra></extra>")
-            verdict = "可以完成目标" if ok else "难以完成目标"
+                            text=["", fmt.value(projected, ind.unit)], textposition="middle right", cliponaxis=False,
+                            hovertemplate="%{x|%Y-%m-%d} 预计：%{y:.1f}" + unit + "<extra></extra>")
+            verdict = "" if outlook is None else "，可以完成目标" if ok else "，难以完成目标"
             sentence = (f"按当前进度，预计到{deadline.year}年{deadline.month}月{deadline.day}日达到 "
-                        f"{fmt.pct(projected)}，{verdict}（目标{target_text(ind, target)}）。")
+                        f"{fmt.value(projected, ind.unit)}{verdict}（目标{target_text(ind, target)}）。")
         else:
             sentence = "数据期数不足（少于两期），无法按当前进度预测。"
-    elif not ind.is_rate:
+    elif not ind.has_history:
         sentence = f"计数指标，目标为{target_text(ind, target)}，不做线性外推；当前为 {fmt.count(trend.value.iloc[-1])}{ind.unit}。"
     if pd.notna(target):
         fig.add_hline(y=target, line=dict(color="#1F1F1F", width=2, dash="dot"),
@@ -306,13 +303,14 @@ def trend_chart(ctx: Context, ind: targets.Indicator) -> None:
         yaxis = dict(range=[max(0, lo - 5), 102], title="%")
         title = "实线：实际值；虚线：按最近四期进度外推"
     else:
-        yaxis = dict(range=[0, max(float(trend.value.max()), 1) * 1.25], tickformat=",d")
-        title = f"各期末的{ind.name}（{ind.unit}）"
-    end = max([x[-1], *([pd.Timestamp(deadline)] if deadline is not None and ind.is_rate else [])])
+        top = max(float(trend.value.max()), *(v for v in (target, projected) if pd.notna(v)), 1)
+        yaxis = dict(range=[0, top * 1.25], tickformat=",d")
+        title = f"当年各月末的{ind.name}（{ind.unit}）" + ("；虚线：按最近四期进度外推" if ind.has_history else "")
+    end = max([x[-1], *([pd.Timestamp(deadline)] if deadline is not None and projectable else [])])
     xaxis = dict(tickformat="%Y-%m", range=[x[0] - pd.Timedelta(days=45), end + pd.Timedelta(days=130)])
     fig.update_layout(height=420, yaxis=yaxis, xaxis=xaxis, title=title, margin=dict(t=100))
     theme.show(fig, key="targets_trend", ctx=ctx, title=f"{ind.name}趋势",
-               metrics=[f"target_{ind.key}", *(["target_projection"] if ind.is_rate else [])])
+               metrics=[f"target_{ind.key}", *(["target_projection"] if ind.has_history else [])])
     if sentence:
         st.markdown(f"**{sentence}**")
     if ind.numerator is not None and ctx.f.period == "month":
