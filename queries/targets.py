@@ -93,24 +93,24 @@ INDICATORS = [
               better="lower"),
     # the count targets of the 2023 work points (003 三.6, 二.5) and 附件2 / 附件5 (queries/target_counts.py)
     Indicator("resident_insured", "城乡居民基本医疗保险参保率",
-              "已参加城乡居民基本医疗保险的人数 ÷ 应参保城乡居民人数（医保部门按村报送）。分母：应参保城乡居民人数。",
+              "已参保城乡居民人数 ÷ 应参保城乡居民人数。医保部门按村报送。分母：应参加城乡居民基本医疗保险的人数。",
               vf.c.insured_residents, vf.c.resident_people, source="医保", better="higher"),
     Indicator("health_centre", "乡镇卫生院标准化达标率",
-              "卫生院达到标准化建设标准的乡镇数 ÷ 报送了数据的乡镇数（卫健部门按乡镇报送，每个乡镇取截至日期前最近一期；"
-              "从未报送的乡镇不计入分子和分母；只有乡镇和全县的数值，没有村的数值）。分母：报送了数据的乡镇数。",
+              "卫生院达标的乡镇数 ÷ 报送了数据的乡镇数。卫健部门按乡镇报送，每个乡镇取截至日期前最近一期；"
+              "从未报送的乡镇不计入分子和分母；只有乡镇和全县的数值，没有村的数值。分母：报送了数据的乡镇数。",
               source="卫健", better="higher"),
     Indicator("public_jobs", "公益性岗位安置人数",
-              "当年1月1日至截至日期登记的“公益性岗位”帮扶措施数：每项措施为安置一人上岗（一户安置两人登记两项）。"
+              "当年1月1日至截至日期登记的“公益性岗位”帮扶措施数。每项措施为安置一人上岗（一户安置两人登记两项）。"
               "来源：帮扶措施台账；从未导入帮扶措施的显示“未导入”。", unit="人", source="帮扶措施", better="higher"),
     Indicator("training", "技能培训人次",
-              "当年1月1日至截至日期登记的“技能培训”帮扶措施数：每项措施为一人次（同一人参加两期计两人次）。"
+              "当年1月1日至截至日期登记的“技能培训”帮扶措施数。每项措施为一人次（同一人参加两期计两人次）。"
               "来源：帮扶措施台账；从未导入帮扶措施的显示“未导入”。", unit="人次", source="帮扶措施", better="higher"),
     Indicator("industry_jobs", "产业项目带动就业人数",
-              "资金年度为当年、项目类别为“产业发展”、截至日期已完工（实际完工日期不晚于截至日期）的衔接资金项目所填"
-              "“带动就业人数”之和；未填带动就业人数的项目不计。项目库中没有任何项目填报带动就业人数的显示“未导入”。",
+              "当年资金年度、截至日期已完工的产业发展类项目所填“带动就业人数”之和。资金年度为当年、项目类别为“产业发展”、"
+              "实际完工日期不晚于截至日期的衔接资金项目；未填带动就业人数的项目不计。项目库中没有任何项目填报带动就业人数的显示“未导入”。",
               unit="人", source="项目库", better="higher"),
     Indicator("enterprise_pairs", "强企帮村结对数",
-              "截至日期时在结对期内（结对日期不晚于截至日期，未解除或解除日期晚于截至日期）的企业与行政村结对数；"
+              "截至日期时在结对期内的企业与行政村结对数。结对日期不晚于截至日期，未解除或解除日期晚于截至日期；"
               "一家企业结对两个村计两对。来源：强企帮村结对名单；未导入名单的显示“未导入”。",
               unit="对", source="统战部", better="higher"),
 ]
@@ -119,6 +119,13 @@ FACT_INDICATORS = [i for i in INDICATORS if i.numerator is not None]
 COUNT_INDICATORS = [BY_KEY[k] for k in target_counts.KEYS]
 # a missing figure of these means the 台账 was never imported (未导入), not "no target"
 IMPORTED_FIGURES = {i.key for i in FACT_INDICATORS} | set(target_counts.KEYS)
+
+
+def target_text(i: Indicator, target: float) -> str:
+    """A target as shown beside its value: ≥95%, ≥1500人, ≤0户; 未设目标 without one."""
+    if target is None or pd.isna(target):
+        return "未设目标"
+    return f"{'≥' if i.at_least else '≤'}{target:g}{'%' if i.is_rate else i.unit}"
 
 
 def direction_text(i: Indicator) -> str:
@@ -281,6 +288,7 @@ def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) ->
     higher = out.indicator.map(lambda k: BY_KEY[k].at_least).astype(bool)
     # a county-wide "at least N" count is the county's sum: a township or village is held only to its own target
     out.loc[sub_area & higher & ~rate, "target"] = out.town_target
+    out.loc[sub_area & higher & ~rate & (out.code != out.township_code), "target"] = np.nan  # a village: none
     out = out.drop(columns=["county_target", "town_target"])
     value = np.where(rate, out.numerator / out.denominator.where(out.denominator > 0) * 100, out.numerator)
     out["value"] = value

@@ -67,6 +67,10 @@ class Slide:
 
 
 TARGET_METRICS = [f"target_{k}" for k in BY_KEY]
+# the 口径 line holds about 500 characters: the rates, and the counts, each on their own slides
+RATE_METRICS = [f"target_{i.key}" for i in targets.INDICATORS if i.is_rate]
+COUNT_METRICS = [f"target_{i.key}" for i in targets.INDICATORS if not i.is_rate]
+VILLAGE_METRICS = RATE_METRICS + [f"target_{i.key}" for i in targets.INDICATORS if not i.is_rate and not i.at_least]
 SLIDE_METRICS = {
     "kpis": ["monitored", "open_warnings", "overdue_leads", "eliminated", "elimination_rate", "no_measure"],
     "trend": list(trends.TREND_KINDS), "warnings": ["open_warnings", "overdue_leads", "pending_leads"],
@@ -74,8 +78,8 @@ SLIDE_METRICS = {
     "coverage": ["measure_coverage", "no_helper", "measures_overdue"],
     "tools": ["measures_completed", "measures_in_progress", "measures_overdue"],
     "funds": ["disbursement_rate", "industry_share", "projects_overdue"],
-    "targets_chart": TARGET_METRICS, "targets_table": TARGET_METRICS, "lagging": TARGET_METRICS,
-    "targets_outlook": ["target_projection"],
+    "targets_chart": RATE_METRICS, "targets_table": RATE_METRICS, "lagging": VILLAGE_METRICS,
+    "targets_counts": [*COUNT_METRICS, "target_projection"], "targets_outlook": ["target_projection"],
     "workflow": ["workflow_funnel", "assignments_open", "assignments_overdue", "assignments_on_time_rate"],
     "findings": ["findings_open", "findings_overdue", "findings_closure_rate"],
     "ranking": ["rank_level", "rank_improvement"],
@@ -90,8 +94,8 @@ def plan(f: Filter, towns: pd.DataFrame, per_township: bool = False) -> list[Sli
               Slide("trend", "新增线索与风险消除趋势"), Slide("warnings", f"{where}未解除预警（按级别）"),
               Slide("factors", "风险因子构成"), Slide("coverage", f"{where}帮扶措施覆盖率"),
               Slide("tools", "各政策工具帮扶措施进度"), Slide("funds", "衔接资金项目进度"),
-              Slide("targets_chart", "目标考核：各项指标完成情况"), Slide("targets_table", "目标考核：指标明细"),
-              Slide("targets_outlook", "目标考核：按当前进度预计"),
+              Slide("targets_chart", "目标考核：比率指标完成情况"), Slide("targets_table", "目标考核：比率指标明细"),
+              Slide("targets_counts", "目标考核：计数指标"), Slide("targets_outlook", "目标考核：按当前进度预计"),
               Slide("workflow", f"流程督办：{where}识别环节与超期交办"), Slide("findings", f"整改：{where}巡查问题整改")]
     if not f.township:
         pages = max(1, math.ceil(len(towns) / RANK_ROWS))
@@ -353,24 +357,18 @@ _target_text = targets.target_text
 def _targets_chart(slide, b: Briefing) -> None:
     ts = b.targets[b.targets.value.notna()]
     rates = ts[ts.unit == "%"]
-    if ts.empty:
-        return _empty(slide, "当前筛选条件下没有考核数据。")
+    if rates.empty:
+        return _empty(slide, "当前筛选条件下没有比率指标的考核数据。")
     x, y, w, h = _content_box()
     cw = int(w * 0.74)
-    if not rates.empty:
-        kit.bar_chart(slide, x, y, cw, h, list(rates.indicator_name), [
-            ("当前值", rates.value.round(1).tolist(), [kit.STATUS_COLORS[s] for s in rates.status]),
-            ("目标值", rates.target.tolist(), "B0B7C3")], number_format='0"%"', label_format='0.0"%"',
-            axis_max=100, font_size=11, legend=False, name="chart:targets")  # colours explained beside it
-    counts = ts[ts.unit != "%"]
-    lines = [("计数指标（当前值 / 目标）", 13, kit.DARK, True)]
-    for r in counts.itertuples():
-        ind = BY_KEY[r.indicator]
-        lines += [(r.indicator_name, 11, kit.GREY, False),
-                  (f"{fmt.count(r.value)}{ind.unit} / {_target_text(ind, r.target)}", 15, kit.STATUS_COLORS[r.status], True)]
-    n = ts.status.value_counts()
-    lines += [("", 8, kit.GREY, False), (f"达标 {int(n.get('met', 0))} 项　接近 {int(n.get('near', 0))} 项　"
-                                         f"未达标 {int(n.get('behind', 0))} 项", 13, kit.DARK, False),
+    kit.bar_chart(slide, x, y, cw, h, list(rates.indicator_name), [
+        ("当前值", rates.value.round(1).tolist(), [kit.STATUS_COLORS[s] for s in rates.status]),
+        ("目标值", rates.target.tolist(), "B0B7C3")], number_format='0"%"', label_format='0.0"%"',
+        axis_max=100, font_size=11, legend=False, name="chart:targets")  # colours explained beside it
+    n = rates.status.value_counts()
+    lines = [("比率指标", 14, kit.DARK, True), (f"达标 {int(n.get('met', 0))} 项　接近 {int(n.get('near', 0))} 项　"
+                                             f"未达标 {int(n.get('behind', 0))} 项", 13, kit.DARK, False),
+             ("计数指标见下一张。", 12, kit.GREY, False),
               ("每项上面的彩色条为当前值（绿色达标，黄色差距在2个百分点以内，红色未达标），下面的灰色条为目标值。", 11,
                kit.GREY, False)]
     kit.text_box(slide, x + cw + Inches(0.2), y + Inches(0.3), w - cw - Inches(0.2), h - Inches(0.3), lines)
@@ -381,7 +379,7 @@ STATUS_FILL = {"met": "E3F1E4", "near": "FFF3D6", "behind": "FDE2E4", "none": No
 
 
 def _targets_table(slide, b: Briefing) -> None:
-    ts = b.targets
+    ts = b.targets[b.targets.unit == "%"]
     if ts.empty:
         return _empty(slide, "当前筛选条件下没有考核数据。")
     rows, fills = [], []
@@ -498,7 +496,7 @@ def _township(slide, b: Briefing, code: str) -> None:
 
 RENDER = {"kpis": _kpis, "trend": _trend, "warnings": _warnings, "factors": _factors, "coverage": _coverage,
           "tools": _tools, "funds": _funds, "targets_chart": _targets_chart, "targets_table": _targets_table,
-          "lagging": _lagging, "targets_outlook": slides_more.targets_outlook, "workflow": slides_more.workflow,
+          "lagging": _lagging, "targets_counts": slides_more.targets_counts, "targets_outlook": slides_more.targets_outlook, "workflow": slides_more.workflow,
           "findings": slides_more.findings}
 
 

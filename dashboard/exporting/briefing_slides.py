@@ -75,6 +75,35 @@ def targets_outlook(slide, b) -> None:
               row_height=row, fills=fills, align_right=[1, 4], name="table:outlook")
 
 
+def count_cards(status: pd.DataFrame, projections: pd.DataFrame) -> list[dict]:
+    """One card per count indicator of the scope: label, value (or 未导入), note (target, projection), status."""
+    proj = projections.set_index("indicator") if len(projections) else pd.DataFrame()
+    cards = []
+    for r in status[status.unit != "%"].itertuples():
+        ind = BY_KEY[r.indicator]
+        value = "未导入" if r.status == "missing" else f"{fmt.count(r.value)} {ind.unit}"
+        note = f"目标{target_text(ind, r.target)}"
+        if r.indicator in proj.index and pd.notna(proj.loc[r.indicator, "projected"]):
+            p = proj.loc[r.indicator]
+            note += f"　预计{pd.Timestamp(p.deadline):%m月%d日}达 {fmt.count(p.projected)}{ind.unit}"
+        cards.append({"label": ind.name, "value": value, "note": note, "status": r.status})
+    return cards
+
+
+def targets_counts(slide, b) -> None:
+    cards = count_cards(b.targets, b.projections)
+    if not cards:
+        return empty(slide, "当前筛选条件下没有计数指标的考核数据。")
+    x, y, w, h = content_box()
+    cols, gap = 3, Inches(0.2)
+    rows = -(-len(cards) // cols)
+    cw, ch = int((w - (cols - 1) * gap) / cols), int((h - (rows - 1) * gap) / rows)
+    for i, c in enumerate(cards):
+        color = kit.STATUS_COLORS.get(c["status"], kit.GREY)
+        kit.card(slide, x + (i % cols) * (cw + gap), y + (i // cols) * (ch + gap), cw, ch, c["label"], c["value"],
+                 c["note"], color, name=f"card:{c['label']}")
+
+
 # -- 流程督办 -----------------------------------------------------------------------------------------------
 
 STEP_HEADERS = [LEAD_STEPS[s][0] for s in LEAD_STEPS]
@@ -111,7 +140,7 @@ def workflow(slide, b) -> None:
         return empty(slide, "未导入流程数据（识别环节、网上交办），无法显示流程督办。")
     x, y, w, h = content_box()
     by_word = "村" if b.f.township else "乡镇"
-    lw = int(w * 0.62)
+    lw = int(w * 0.66)
     n_areas = int((b.funnel.leads > 0).sum())
     funnel = funnel_table(b.funnel, b.funnel_total, by_word, FUNNEL_ROWS)
     kit.text_box(slide, x, y, lw, Inches(0.35), [(
@@ -120,9 +149,10 @@ def workflow(slide, b) -> None:
     if int(b.funnel_total.leads) == 0:
         kit.text_box(slide, x, y + Inches(0.5), lw, Inches(0.6), [("本期没有产生线索。", 14, kit.GREY, False)])
     else:
-        row, size = _rows_height(len(funnel) + 1, h - Inches(0.4))
+        row, _ = _rows_height(len(funnel) + 1, h - Inches(0.4))
+        # 10 pt: a five-character step name stays on one line in its column
         kit.table(slide, x, y + Inches(0.4), lw, list(funnel.columns), funnel.astype(str).values.tolist(),
-                  widths=[1.5, 0.7] + [0.8] * len(STEP_HEADERS) + [0.8], font_size=size, row_height=row,
+                  widths=[1.1, 0.55] + [0.95] * len(STEP_HEADERS) + [0.75], font_size=10, row_height=row,
                   align_right=list(range(1, len(funnel.columns))), fills=[[LIGHT_ROW] * len(funnel.columns)] +
                   [[None] * len(funnel.columns)] * (len(funnel) - 1), name="table:funnel")
     rx, rw = x + lw + Inches(0.3), w - lw - Inches(0.3)
