@@ -15,7 +15,8 @@ from tests.fixture_db import AS_OF, T1
 from tests.pages_support import chart_specs, run_page
 
 VIEWS = ["核心指标（较上季度）（全县）", "各乡镇未解除预警（全县）", "风险因子构成（全县）", "各乡镇帮扶措施覆盖率（全县）",
-         "目标考核（全县）", "城关镇", "青山镇", "石门乡"]
+         "目标考核（全县）", "目标考核：计数指标（全县）", "目标考核：按当前进度预计（全县）",
+         "流程督办：各乡镇识别环节与超期交办（全县）", "整改：各乡镇巡查问题整改（全县）", "城关镇", "青山镇", "石门乡"]
 
 
 def no_errors(at) -> None:
@@ -45,7 +46,7 @@ def test_opens_on_the_headline_numbers(app_db):
     at = run_page("meeting")
     no_errors(at)
     assert at.title[0].value == "会议模式"
-    assert heading(at) == VIEWS[0] and "1 / 8" in counter(at)
+    assert heading(at) == VIEWS[0] and f"1 / {len(VIEWS)}" in counter(at)
     k = q(app_db, kpis.headline_kpis, Filter(as_of=AS_OF))
     shown = cards(at)
     for r in k.itertuples():
@@ -85,7 +86,7 @@ def test_each_view_shows_the_query_layers_numbers(app_db):
     bars = chart_specs(at)[0]["data"][0]
     assert dict(zip(bars["customdata"], bars["x"])) == dict(zip(cov.code, cov.coverage))
 
-    at.selectbox(key="meet_pick").set_value(5).run()  # jump to 城关镇
+    at.selectbox(key="meet_pick").set_value(VIEWS.index("城关镇")).run()  # jump to 城关镇
     no_errors(at)
     assert heading(at) == "城关镇"
     s = briefing.township_summary(lambda fn, *a: q(app_db, fn, *a), f).set_index("code").loc[T1]
@@ -124,7 +125,7 @@ def test_automatic_tour_moves_through_the_townships(app_db):
 def test_filtered_to_a_township(app_db):
     at = run_page("meeting", {"town": T1, "cat": "unstable"})
     no_errors(at)
-    assert "1 / 6" in counter(at)
+    assert "1 / 10" in counter(at)  # five views, the targets' three, 流程督办, 整改, and the township
     assert heading(at) == "核心指标（较上季度）（城关镇 · 脱贫不稳定户）"
     nav(at, "meet_next")
     assert heading(at) == "各村未解除预警（城关镇 · 脱贫不稳定户）"
@@ -140,7 +141,7 @@ def test_filtered_to_a_township(app_db):
 def test_township_user_sees_only_their_township(app_db):
     at = run_page("meeting", {"town": "439901102"}, user="township")  # asks for another township
     no_errors(at)
-    assert "1 / 6" in counter(at)
-    at.selectbox(key="meet_pick").set_value(5).run()
+    assert "1 / 10" in counter(at)  # five views, the targets' three, 流程督办, 整改, and the township
+    at.selectbox(key="meet_pick").set_value(9).run()
     no_errors(at)
     assert heading(at) == "城关镇" and cards(at)["监测户"][0] == "5"

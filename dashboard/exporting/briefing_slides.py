@@ -40,6 +40,8 @@ def _rows_height(n_rows: int, h) -> tuple[int, int]:
 def outlook_why(r) -> str:
     if r.periods < 2:
         return "数据不足两期"
+    if pd.isna(r.value):
+        return "未导入"
     if r.deadline is None or pd.isna(r.deadline):
         return "未设考核截止日期"
     if pd.isna(r.projected):
@@ -52,14 +54,14 @@ def outlook_table(projections: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in projections.itertuples():
         ind = BY_KEY[r.indicator]
+        outlook = r.outlook if r.outlook in ("met", "behind") else None   # a cached frame brings None back as NaN
         rows.append({"指标": r.indicator_name, "当前值": fmt.value(r.value, ind.unit) + ("" if ind.is_rate else ind.unit)
                      if pd.notna(r.value) else "未导入",
                      "目标": target_text(ind, r.target),
                      "考核截止": pd.Timestamp(r.deadline).strftime("%Y-%m-%d") if r.deadline is not None and pd.notna(r.deadline) else "—",
                      "按当前进度预计": fmt.value(r.projected, ind.unit) + ("" if ind.is_rate else ind.unit)
                      if pd.notna(r.projected) else "—",
-                     "判断": OUTLOOK[r.outlook] if r.outlook or pd.notna(r.projected) else f"无法预计（{outlook_why(r)}）",
-                     "outlook": r.outlook})
+                     "判断": OUTLOOK[outlook] if outlook else f"无法预计（{outlook_why(r)}）", "outlook": outlook})
     return pd.DataFrame(rows, columns=["指标", "当前值", "目标", "考核截止", "按当前进度预计", "判断", "outlook"])
 
 
@@ -83,10 +85,10 @@ def count_cards(status: pd.DataFrame, projections: pd.DataFrame) -> list[dict]:
         ind = BY_KEY[r.indicator]
         value = "未导入" if r.status == "missing" else f"{fmt.count(r.value)} {ind.unit}"
         note = f"目标{target_text(ind, r.target)}"
-        if r.indicator in proj.index and pd.notna(proj.loc[r.indicator, "projected"]):
+        if r.indicator in proj.index and pd.notna(proj.loc[r.indicator, "projected"]) and r.status != "missing":
             p = proj.loc[r.indicator]
             note += f"　预计{pd.Timestamp(p.deadline):%m月%d日}达 {fmt.count(p.projected)}{ind.unit}"
-        cards.append({"label": ind.name, "value": value, "note": note, "status": r.status})
+        cards.append({"key": ind.key, "label": ind.name, "value": value, "note": note, "status": r.status})
     return cards
 
 

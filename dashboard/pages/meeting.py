@@ -18,9 +18,10 @@ from dashboard.common import data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from dashboard.exporting import briefing
-from queries import aid, factors, kpis, leads, targets
-from queries.codes import FACTOR_GROUPS, WARNING_LEVELS
-from queries.targets import BY_KEY
+from dashboard.exporting import briefing_slides as slides
+from queries import aid, factors, kpis, leads, targets, workflow
+from queries.codes import FACTOR_GROUPS, LEAD_STEPS, WARNING_LEVELS
+from queries.metrics import metric
 
 IDX, AUTO, INTERVAL, LAST = "meet_idx", "meet_auto", "meet_interval", "meet_last"
 INTERVALS = [10, 20, 30, 60]
@@ -54,7 +55,9 @@ class View:
 def views(ctx: Context) -> list[View]:
     where = "各村" if ctx.f.township else "各乡镇"
     out = [View("kpis", "核心指标（较上季度）"), View("warnings", f"{where}未解除预警"), View("factors", "风险因子构成"),
-           View("coverage", f"{where}帮扶措施覆盖率"), View("targets", "目标考核")]
+           View("coverage", f"{where}帮扶措施覆盖率"), View("targets", "目标考核"),
+           View("target_counts", "目标考核：计数指标"), View("outlook", "目标考核：按当前进度预计"),
+           View("workflow", f"流程督办：{where}识别环节与超期交办"), View("findings", f"整改：{where}巡查问题整改")]
     towns = ctx.areas.towns
     if ctx.f.township:
         towns = towns[towns.code == ctx.f.township]
@@ -204,13 +207,92 @@ def targets_view(ctx: Context, v: View) -> None:
         theme.show(big(fig), key="meet_targets", ctx=ctx, title=v.title,
                    metrics=[f"target_{k}" for k in rates.indicator])
     with right:
-        counts = ts[(ts.unit != "%") & ts.value.notna()]
-        n = ts[ts.value.notna()].status.value_counts()
+        n = targets.judged(ts).status.value_counts()
         st.metric("达标指标", f"{int(n.get('met', 0))} 项", f"未达标 {int(n.get('behind', 0))} 项", delta_color="off",
                   delta_arrow="off", border=True)
-        for r in counts.itertuples():
-            st.metric(r.indicator_name, f"{fmt.count(r.value)}{BY_KEY[r.indicator].unit}", "目标 0",
-                      delta_color="off", delta_arrow="off", border=True)
+        st.caption("图中为比率指标；计数指标见下一张。")
+
+
+def target_counts_view(ctx: Context, v: View) -> None:
+    ts = data.query(targets.target_status, ctx.f, briefing.scope_level(ctx.f))
+    cards = slides.count_cards(ts, data.query(targets.target_projections, ctx.f))
+    if not cards:
+        return empty_state("计数指标的考核数据")
+    for start in range(0, len(cards), 3):
+        for col, c in zip(st.columns(3), cards[start:start + 3]):
+            col.metric(c["label"], c["value"], f"{targets.STATUS[c['status']]}　{c['note']}", delta_color="off",
+                       delta_arrow="off", border=True, help=metric(f"target_{c['key']}").definition)
+    st.caption("计数指标：公益性岗位、技能培训、产业项目带动就业、强企帮村不少于目标为达标，辍学和住房安全问题不超过目标为达标；"
+               "“预计”为按当年各月末的进度线性外推到考核截止日期。")
+
+
+def outlook_view(ctx: Context, v: View) -> None:
+    t = slides.outlook_table(data.query(targets.target_projections, ctx.f))
+    if t.empty:
+        return empty_state("可预计的考核指标")
+    fill = {"met": "background-color: #E3F1E4", "behind": "background-color: #FDE2E4"}
+    shown = t.drop(columns="outlook")
+    styled = shown.style.apply(lambda col: [fill.get(o, "") for o in t.outlook] if col.name == "判断" else [""] * len(col))
+    st.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(t) + 1) + 3)
+    st.caption(metric("target_projection").definition)
+
+
+def workflow_view(ctx: Context, v: View) -> None:
+    have = data.query(workflow.workflow_coverage, ctx.f).iloc[0]
+    if not have.lead_steps and not have.assignments:
+        st.info("未导入流程数据（识别环节、网上交办），无法显示流程督办。", icon=":material/upload_file:")
+        return
+    by, word = ("village", "村") if ctx.f.township else ("township", "乡镇")
+    total = data.query(workflow.step_funnel, ctx.f, "county").iloc[0]
+    left, right = st.columns([3, 2])
+    with left:
+        steps = ["线索", *(LEAD_STEPS[s][0] for s in LEAD_STEPS), "已研判"]
+        counts = [int(total.leads), *(int(total[s]) for s in LEAD_STEPS), int(total.decided)]
+        fig = go.Figure(go.Funnel(y=steps, x=counts, textinfo="value", textfont=dict(size=BIG),
+                                  marker=dict(color=theme.SERIES[0]), hovertemplate="%{y}：%{x}条<extra></extra>"))
+        theme.show(big(fig, 420), key="meet_funnel", ctx=ctx, title="本期线索到达各识别环节", metrics=["workflow_funnel"])
+        table = slides.funnel_table(data.query(workflow.step_funnel, ctx.f, by), None, word)
+        st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 330))
+    with right:
+        units = data.query(workflow.assignments_by_unit, ctx.f)
+        head = data.query(workflow.workflow_headline, ctx.f).set_index("key")
+        overdue, red = head.value.get("assignments_overdue"), head.red.get("assignments_overdue")
+        c = st.columns(2)
+        c[0].metric("超期交办", "未导入" if pd.isna(overdue) else f"{fmt.count(overdue)} 次",
+                    None if pd.isna(red) else f"红色预警 {fmt.count(red)} 次", delta_color="off", delta_arrow="off",
+                    border=True, help=metric("assignments_overdue").definition)
+        c[1].metric("按时办结率", fmt.pct(workflow.overall_rate(units, "on_time", "due_or_done")) if len(units) else "—",
+                    border=True, help=metric("assignments_on_time_rate").definition)
+        st.markdown("**超期和未办结的交办（按承办单位）**")
+        st.dataframe(slides.unit_table(units, None), hide_index=True, width="stretch", height=400)
+
+
+def findings_view(ctx: Context, v: View) -> None:
+    if not data.query(workflow.workflow_coverage, ctx.f).iloc[0].findings:
+        st.info("未导入巡查问题整改台账，无法显示整改情况。", icon=":material/upload_file:")
+        return
+    by = "village" if ctx.f.township else "township"
+    a = data.query(workflow.findings_by_area, ctx.f, by)
+    a = a[a.findings > 0].sort_values(["overdue", "open", "code"], ascending=[True, True, False])
+    left, right = st.columns([3, 1])
+    with left:
+        if a.empty:
+            st.success("截至日期前没有发现问题。", icon=":material/check_circle:")
+        else:
+            fig = go.Figure([go.Bar(y=a.name, x=x, name=name, orientation="h", marker_color=color, text=x,
+                                    textposition="inside", insidetextfont=dict(size=BIG - 2, color="white"),
+                                    hovertemplate="%{y}：%{x}个<extra>" + name + "</extra>")
+                             for name, x, color in (("超期未整改", a.overdue, theme.STATUS_COLORS["behind"]),
+                                                    ("整改中（未超期）", a.open - a.overdue, theme.STATUS_COLORS["near"]),
+                                                    ("已整改", a.closed, theme.STATUS_COLORS["met"]))])
+            fig.update_layout(barmode="stack", yaxis=dict(type="category"), legend=dict(orientation="h", y=1.08),
+                              xaxis=dict(title="个", tickformat=",d"))
+            theme.show(big(fig, max(34 * len(a) + 180, 420)), key="meet_findings", ctx=ctx, title=v.title,
+                       metrics=["findings_open", "findings_overdue", "findings_closure_rate"])
+    with right:
+        total = data.query(workflow.findings_by_area, ctx.f, "county").iloc[0]
+        for label, value in slides.findings_totals(total)[1:]:
+            st.metric(label, value, border=True)
 
 
 def township_view(ctx: Context, v: View) -> None:
@@ -254,8 +336,14 @@ def show_view(ctx: Context, v: View) -> None:
         coverage_view(ctx, v)
     elif v.key == "targets":
         targets_view(ctx, v)
+    elif v.key in EXTRA_VIEWS:
+        EXTRA_VIEWS[v.key](ctx, v)
     else:
         township_view(ctx, v)
+
+
+EXTRA_VIEWS = {"target_counts": target_counts_view, "outlook": outlook_view, "workflow": workflow_view,
+               "findings": findings_view}
 
 
 # -- the page --------------------------------------------------------------------------------------
