@@ -72,7 +72,7 @@ def targets_outlook(slide, b) -> None:
     x, y, w, h = content_box()
     row, size = _rows_height(len(t) + 1, h)
     header = ["指标", "当前值", "目标", "考核截止", "按当前进度预计", "判断"]
-    fills = [[None] * 5 + [OUTLOOK_FILL[o]] for o in t.outlook]
+    fills = [[None] * 5 + [OUTLOOK_FILL.get(o)] for o in t.outlook]   # NaN where no outlook
     kit.table(slide, x, y, w, header, t[header].values.tolist(), widths=[3.0, 1.3, 1.3, 1.4, 1.7, 3.2], font_size=size,
               row_height=row, fills=fills, align_right=[1, 4], name="table:outlook")
 

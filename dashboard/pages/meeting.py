@@ -232,7 +232,7 @@ def outlook_view(ctx: Context, v: View) -> None:
         return empty_state("可预计的考核指标")
     fill = {"met": "background-color: #E3F1E4", "behind": "background-color: #FDE2E4"}
     shown = t.drop(columns="outlook")
-    styled = shown.style.apply(lambda col: [fill.get(o, "") for o in t.outlook] if col.name == "判断" else [""] * len(col))
+    styled = shown.style.apply(lambda col: [fill.get(o, "") if isinstance(o, str) else "" for o in t.outlook] if col.name == "判断" else [""] * len(col))
     st.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(t) + 1) + 3)
     st.caption(metric("target_projection").definition)
 
