@@ -21,11 +21,11 @@ def cards(at) -> dict[str, tuple[str, str]]:
 
 def check_cards(at, url, f, level):
     s = q(url, targets.target_status, f, level)
-    s = s[s.value.notna() | (s.status == "unreported")]
+    s = s[s.value.notna() | s.status.isin(["unreported", "missing"])]   # 未导入 shows as a card too, not as 0
     shown = cards(at)
     assert len(shown) == len(s)
     for r in s.itertuples():
-        want = "未报送" if r.status == "unreported" else fmt.value(r.value, r.unit)
+        want = {"unreported": "未报送", "missing": "未导入"}.get(r.status) or fmt.value(r.value, r.unit)
         assert shown[r.indicator_name][0] == want, r.indicator
     return s
 
@@ -175,7 +175,9 @@ def test_scope_with_nothing_shows_empty_states(app_db):
     assert not at.exception
     # 石门乡's only village never reported and it has no households: the 9 sector cards say 未报送 (they used to
     # vanish), nothing is drawn, and the village is named as 未报送 beside the chart and in the village table
-    assert [m.value for m in at.metric] == ["未报送"] * 9 and len(chart_specs(at)) == 0
+    # (10 with 城乡居民参保率); the count targets follow, each as the query layer has it (未导入 or a count)
+    assert [m.value for m in at.metric][:10] == ["未报送"] * 10 and len(chart_specs(at)) == 0
+    check_cards(at, app_db, Filter(as_of=AS_OF, township=T3), "township")
     assert any("1 个村中有 1 个村" in w.value for w in at.warning)
     assert any(c.value.startswith("未报送") and "石门村" in c.value for c in at.caption)
     assert at.dataframe[0].value["状态"].tolist() == ["未报送"]
