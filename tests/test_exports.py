@@ -206,10 +206,11 @@ def test_briefing_deck_slides_fonts_and_numbers(app_db):
     titles = [shape(s, pptx_kit.TITLE).text_frame.text.split("\n")[0] for s in prs.slides]
     assert titles[0] == "测试县防返贫动态监测工作简报"
     assert titles[1:] == [s.title for s in plan[1:]]
-    assert titles[1:12] == ["核心指标（较上季度）", "新增线索与风险消除趋势", "各乡镇未解除预警（按级别）", "风险因子构成",
-                            "各乡镇帮扶措施覆盖率", "各政策工具帮扶措施进度", "衔接资金项目进度", "目标考核：各项指标完成情况",
-                            "目标考核：指标明细", "乡镇排名", "差距最大的村"]
-    assert titles[12:] == ["乡镇情况：城关镇", "乡镇情况：青山镇", "乡镇情况：石门乡"]
+    assert titles[1:16] == ["核心指标（较上季度）", "新增线索与风险消除趋势", "各乡镇未解除预警（按级别）", "风险因子构成",
+                            "各乡镇帮扶措施覆盖率", "各政策工具帮扶措施进度", "衔接资金项目进度", "目标考核：比率指标完成情况",
+                            "目标考核：比率指标明细", "目标考核：计数指标", "目标考核：按当前进度预计",
+                            "流程督办：各乡镇识别环节与超期交办", "整改：各乡镇巡查问题整改", "乡镇排名", "差距最大的村"]
+    assert titles[16:] == ["乡镇情况：城关镇", "乡镇情况：青山镇", "乡镇情况：石门乡"]
     for s in list(prs.slides)[1:]:
         assert STAMP in shape(s, pptx_kit.FILTERS).text_frame.text and "测试县 · 全县" in shape(s, pptx_kit.FILTERS).text_frame.text
 
@@ -277,9 +278,16 @@ def test_briefing_deck_slides_fonts_and_numbers(app_db):
     assert cats == rates.indicator_name.tolist()
     assert series["当前值"] == pytest.approx(rates.value.round(1).tolist())
     assert series["目标值"] == pytest.approx(rates.target.tolist())
-    rows = table_rows(slide_by_key(prs, plan, "targets_table"), "table:targets")
-    assert [r[0] for r in rows[1:]] == ts.indicator_name.tolist()
-    assert [r[5] for r in rows[1:]] == ts.status.map(targets.STATUS).tolist()
+    rows = table_rows(slide_by_key(prs, plan, "targets_table"), "table:targets")   # the rates; counts on their own
+    all_rates = ts[ts.unit == "%"]
+    assert [r[0] for r in rows[1:]] == all_rates.indicator_name.tolist()
+    assert [r[5] for r in rows[1:]] == all_rates.status.map(targets.STATUS).tolist()
+    counts = ts[ts.unit != "%"]
+    on_slide = slide_by_key(prs, plan, "targets_counts")
+    for r in counts.itertuples():
+        text = shape(on_slide, f"card:{r.indicator_name}").text_frame.text
+        unit = targets.BY_KEY[r.indicator].unit
+        assert ("未导入" if r.status == "missing" else f"{fmt.count(r.value)} {unit}") in text, r.indicator
     tap = next(r for r in rows if r[0] == "农村自来水普及率")
     assert tap[2] == "95.0%" and tap[3] == "≥95%"  # hand-counted: 475/500
 

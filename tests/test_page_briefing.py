@@ -44,11 +44,12 @@ def test_default_outline_and_deck(app_db, offered):
     assert at.title[0].value == "会议简报"
     titles = outline(at)
     assert titles[0] == "测试县防返贫动态监测工作简报"
-    assert titles[1:11] == ["核心指标（较上季度）", "新增线索与风险消除趋势", "各乡镇未解除预警（按级别）", "风险因子构成",
-                            "各乡镇帮扶措施覆盖率", "各政策工具帮扶措施进度", "衔接资金项目进度", "目标考核：各项指标完成情况",
-                            "目标考核：指标明细", "乡镇排名"]
-    assert titles[11] == "差距最大的村" and len(titles) == 12
-    assert any("共 12 页" in c.value for c in at.caption)
+    assert titles[1:15] == ["核心指标（较上季度）", "新增线索与风险消除趋势", "各乡镇未解除预警（按级别）", "风险因子构成",
+                            "各乡镇帮扶措施覆盖率", "各政策工具帮扶措施进度", "衔接资金项目进度", "目标考核：比率指标完成情况",
+                            "目标考核：比率指标明细", "目标考核：计数指标", "目标考核：按当前进度预计",
+                            "流程督办：各乡镇识别环节与超期交办", "整改：各乡镇巡查问题整改", "乡镇排名"]
+    assert titles[15] == "差距最大的村" and len(titles) == 16
+    assert any("共 16 页" in c.value for c in at.caption)
     buttons = [b for b in at.link_button if b.proto.label == "生成并下载简报（PowerPoint）"]
     assert len(buttons) == 1
     o = offered.by_key("brief_pptx")
