@@ -67,7 +67,7 @@ def test_one_slide_per_township_on_request(app_db, offered):
     at.checkbox(key="brief_per_town").check().run()
     no_errors(at)
     titles = outline(at)
-    assert titles[-3:] == ["乡镇情况：城关镇", "乡镇情况：青山镇", "乡镇情况：石门乡"] and len(titles) == 15
+    assert titles[-3:] == ["乡镇情况：城关镇", "乡镇情况：青山镇", "乡镇情况：石门乡"] and len(titles) == 19
     prs, shown = slides(offered.by_key("brief_pptx").build())
     assert shown == titles
 
