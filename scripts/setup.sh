@@ -6,7 +6,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 
-DEBS=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql nginx)  # wqy: TrueType CJK the PDFs embed; poppler: PDF tests
+DEBS=(chromium fonts-noto-cjk fonts-wqy-microhei poppler-utils postgresql nginx libreoffice-impress libreoffice-calc)
+# wqy: TrueType CJK the PDFs embed; poppler: PDF tests; LibreOffice: the scheduled deck's PDF and the
+# rendered-artefact tests (installed without recommends, like the rest)
 missing=()
 for p in "${DEBS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -16,8 +16,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import auth
-from dashboard.exporting import png, xlsx
+from dashboard.common import auth, printing
+from dashboard.exporting import page_pdf, png, xlsx
 from dashboard.exporting.meta import ExportMeta
 from dashboard.security import downloads
 from queries.metrics import basis
@@ -65,6 +65,7 @@ def chart_download(fig: go.Figure, ctx, title: str | None = None, key: str = "ch
     meta = export_meta(ctx, title, metrics)
     # No copy here (18 ms per chart and run): pages do not change a figure after showing it, and
     # png.decorate works on a copy when the button is clicked.
+    printing.add(page_pdf.Chart(fig, meta))
     h = png.export_height(fig, size, meta)
     _button(PNG_LABEL, lambda: png.figure_png(fig, meta, size), meta.file_name("png"), "image/png",
             f"dl_png_{key}", "png", ctx, ":material/image:",
@@ -73,12 +74,14 @@ def chart_download(fig: go.Figure, ctx, title: str | None = None, key: str = "ch
 
 
 def table_download(df: pd.DataFrame, ctx, title: str, key: str, kinds: dict[str, str] | None = None,
-                   note: str | None = None, metrics: Sequence[str] = ()) -> None:
+                   note: str | None = None, metrics: Sequence[str] = (), total: bool = False) -> None:
     """A "下载Excel" button: the table as a formatted workbook, masked for the current user as on screen,
-    its title block naming the filters, the 口径 of `metrics` and the source."""
+    its title block naming the filters, the 口径 of `metrics` and the source. `total`: the rows are disjoint
+    parts of one whole (areas, projects): a 合计 row under the columns that add up (xlsx.total_row)."""
     meta = export_meta(ctx, title, metrics)
     frame = auth.protect(df)
-    _button(XLSX_LABEL, lambda: xlsx.table_xlsx(frame, meta, kinds=kinds, note=note), meta.file_name("xlsx"),
+    printing.add(page_pdf.Table(frame, meta, kinds, note, total))
+    _button(XLSX_LABEL, lambda: xlsx.table_xlsx(frame, meta, kinds=kinds, note=note, total=total), meta.file_name("xlsx"),
             XLSX_MIME, f"dl_xlsx_{key}", "xlsx", ctx, ":material/table_view:",
             help="Excel 表格：标题行注明筛选范围、数据截至日期、指标口径和数据来源，个人信息按当前角色脱敏。")
 

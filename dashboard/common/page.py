@@ -11,7 +11,7 @@ from typing import Callable
 
 import streamlit as st
 
-from dashboard.common import auth, data, filters, nav
+from dashboard.common import auth, data, filters, nav, printing
 from dashboard.common.text import escape_md
 from dashboard.security.roles import User
 from queries import areas as areas_q
@@ -116,8 +116,13 @@ def run_page(title: str, body: Callable[[Context], None], admin_only: bool = Fal
         st.error("您的角色无权访问此页面。", icon=":material/block:")
         st.stop()
     auth.sidebar_user(user)
+    print_slot = st.sidebar.container()  # 打印本页, filled once the body has shown what it prints
+    printing.start()
     try:
-        body(context(title, user))
+        ctx = context(title, user)
+        body(ctx)
+        with print_slot:
+            printing.offer(ctx, title)
     except data.DataUnavailable as exc:
         st.error(str(exc), icon=":material/error:")
     except Exception:  # never a traceback in front of a leader; the log keeps the details

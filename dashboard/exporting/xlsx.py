@@ -35,6 +35,24 @@ FORMATS = {
     "text": "@",
 }
 PCT_WORDS = ("率", "占比", "比例", "进度")
+# 合计 — the one rule for every total row (Excel exports and the page print): only in tables whose rows are
+# disjoint parts of one whole (areas, projects, units: the caller says so with total=True), and only under
+# columns that add up: counts and amounts (kinds int/num1/num2) whose header names no rate, share, rank,
+# average, median, per-100 value or number of days. Percentages, changes and texts get no total.
+ADDITIVE_KINDS = ("int", "num1", "num2")
+NOT_ADDITIVE = (*PCT_WORDS, "%", "名次", "排名", "每百户", "平均", "中位数", "人均", "（天）", "(天)", "天数", "年龄",
+                "序号", "得分")
+TOTAL_LABEL = "合计"
+
+
+def total_row(df: pd.DataFrame, kinds: list[str]) -> dict[int, float] | None:
+    """Column position -> total for the columns the 合计 rule sums; None when no column adds up."""
+    sums = {}
+    for j, (name, kind) in enumerate(zip(df.columns, kinds)):
+        if kind in ADDITIVE_KINDS and not any(w in str(name) for w in NOT_ADDITIVE):
+            values = pd.to_numeric(df.iloc[:, j], errors="coerce")
+            sums[j] = float(values.sum()) if values.notna().any() else None
+    return {j: v for j, v in sums.items() if v is not None} or None
 
 
 def column_kind(name: str, s: pd.Series) -> str:
@@ -96,7 +114,7 @@ def _value(v, kind: str):
 
 
 def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, sheet: str = "数据",
-                kinds: dict[str, str] | None = None, note: str | None = None) -> None:
+                kinds: dict[str, str] | None = None, note: str | None = None, total: bool = False) -> None:
     df = scrub_frame(df.reset_index(drop=True))
     ws = wb.add_worksheet(sheet[:31])
     base = {"font_name": FONT, "font_size": 11, "valign": "vcenter"}
@@ -148,6 +166,9 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
         width = max([display_width(str(col).strip()), *map(display_width, sample)], default=8)
         widths.append(min(max(width + 2, 8), 60))
         ws.set_column(j, j, widths[-1])
+    sums = total_row(df, kinds) if total and len(df) > 1 else None
+    if sums:
+        _write_total(wb, ws, base, df, kinds, sums, cell_f)
     lines = math.ceil(display_width("　｜　".join(meta.notes)) / max(sum(widths), 60))  # the merged row wraps
     ws.set_row(2, 14 * lines + 4)
     ws.freeze_panes(HEADER_ROW + 1, 0)
@@ -160,10 +181,30 @@ def write_sheet(wb: xlsxwriter.Workbook, df: pd.DataFrame, meta: ExportMeta, she
     ws.set_footer("&C第 &P 页，共 &N 页")
 
 
+def _write_total(wb, ws, base: dict, df: pd.DataFrame, kinds: list[str], sums: dict[int, float], cell_f) -> None:
+    """The 合计 row under the data: SUBTOTAL formulas (they follow the autofilter), the sums as cached values."""
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    row, first, last = HEADER_ROW + 1 + len(df), HEADER_ROW + 1, HEADER_ROW + len(df)
+    bold = {k: wb.add_format({**base, "num_format": f, "bold": True, "border": 1, "border_color": "#D9D9D9",
+                              "bg_color": "#F2F2F2"}) for k, f in FORMATS.items()}
+    for j, kind in enumerate(kinds):
+        if j in sums:
+            cells = f"{xl_rowcol_to_cell(first, j)}:{xl_rowcol_to_cell(last, j)}"
+            ws.write_formula(row, j, f"=SUBTOTAL(109,{cells})", bold[kind], sums[j])
+        else:
+            ws.write_string(row, j, TOTAL_LABEL if j == 0 else "",
+                            bold["text"])
+
+
 def table_xlsx(df: pd.DataFrame, meta: ExportMeta, kinds: dict[str, str] | None = None,
-               sheet: str = "数据", note: str | None = None) -> bytes:
-    """One table as an .xlsx file (bytes)."""
-    return workbook_xlsx([(sheet, df, meta, kinds, note)])
+               sheet: str = "数据", note: str | None = None, total: bool = False) -> bytes:
+    """One table as an .xlsx file (bytes); `total`: a 合计 row by the rule above (rows are disjoint parts)."""
+    buf = io.BytesIO()
+    with xlsxwriter.Workbook(buf, {"in_memory": True, "nan_inf_to_errors": True, **spreadsheet.XLSXWRITER_OPTIONS}) as wb:
+        write_sheet(wb, df, meta, sheet, kinds, note, total)
+        _properties(wb, meta)
+    return buf.getvalue()
 
 
 def workbook_xlsx(sheets: list[tuple]) -> bytes:
@@ -173,7 +214,10 @@ def workbook_xlsx(sheets: list[tuple]) -> bytes:
         for spec in sheets:
             name, df, meta, kinds, note = (*spec, None, None)[:5]
             write_sheet(wb, df, meta, name, kinds, note)
-        first = sheets[0][2]
-        wb.set_properties({"title": first.title, "subject": first.filters_text, "author": first.user or "",
-                           "company": "防返贫动态监测系统"})
+        _properties(wb, sheets[0][2])
     return buf.getvalue()
+
+
+def _properties(wb: xlsxwriter.Workbook, meta: ExportMeta) -> None:
+    wb.set_properties({"title": meta.title, "subject": meta.filters_text, "author": meta.user or "",
+                       "company": "防返贫动态监测系统"})
