@@ -3,6 +3,6 @@ registered (queries/registry.py) with how its rows lie in an area and which colu
 No Streamlit here; every number on screen comes from a function in this package, through the dashboard's
 one pipeline (dashboard/common/data.py)."""
 
-from queries import (aid, areas, departments, factors, households, inspection, kpis, leads, quality,  # noqa: F401
-                     ranking, screening, targets, trends, workflow)  # (registers metrics and queries)
+from queries import (aid, areas, departments, factors, households, inspection, integrity, kpis, leads,  # noqa: F401
+                     quality, ranking, screening, targets, trends, workflow)  # (registers metrics and queries)
 from queries.filters import Filter  # noqa: F401

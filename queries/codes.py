@@ -218,6 +218,31 @@ FINDING_CATEGORIES = {
 }
 FINDING_STATUSES = {"open": "整改中", "closed": "已整改"}
 
+# -- 诚信 (000 附件7 二(一)、(四), 附件9 二(七)) ---------------------------------------------------------------
+# the 13 kinds of personal 失信 behaviour of 附件7 二(一), in its order (a household's record names one)
+DISHONESTY_KINDS = {
+    "false_report": "不如实按要求报告个人相关信息",
+    "no_support": "不孝老爱亲，不履行赡养义务",
+    "village_rules": "不主动履行《村规民约》所规定义务",
+    "unlawful": "有赌博、吸毒、偷盗、诈骗等不良行为",
+    "false_claim": "弄虚作假，虚报冒领扶贫资金",
+    "loan_default": "有偿还能力而不履行小额信贷欠款还款义务",
+    "petition": "无理上访、缠访、闹访",
+    "favouritism": "优亲厚友，徇私舞弊",
+    "seizure": "蛮不讲理，侵占霸占个人集体公私财物",
+    "extravagance": "有与自身能力不相称的高消费行为",
+    "refuse_exit": "完全达到脱贫条件但不愿意脱贫",
+    "bad_influence": "个人不当行为给脱贫攻坚造成不良负面影响",
+    "other": "其他违反社会公德、社会秩序以及违规违法行为",
+}
+# 失信联合惩戒 for a household (附件7 二(四)1, 附件9 二(七)2); one effect per record
+DISHONESTY_EFFECTS = {
+    "revoke_monitoring": "取消监测资格",
+    "revoke_aid": "取消帮扶",
+    "recover_gains": "收缴收益",
+    "special_list": "纳入特殊名单",
+}
+
 
 def label(codes: dict, code, default: str = "未知") -> str:
     """Chinese label for a code, tolerant of unknown codes and NULLs in the data."""

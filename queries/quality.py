@@ -57,6 +57,8 @@ RULES = [
          f"有成员出生日期晚于截至日期、年龄超过{MAX_AGE}岁，或在校阶段与年龄明显不符（如40岁的小学生）的农户。"),
     Rule("duplicate_id", "身份证号重复", "身份证号与其他成员重复的农户（同一人被登记两次或录入错误）。"),
     Rule("invalid_id", "身份证号无效", "身份证号不是18位、含非法字符，或校验码不符合 GB 11643 的农户。"),
+    Rule("dishonest_monitored", "失信取消资格但仍在监测",
+         "处于监测状态、但有截至日期时仍在惩戒中（尚未信用修复）、惩戒措施为“取消监测资格”的失信记录的农户（000 附件7）。"),
     Rule("no_helper", "未落实帮扶责任人", "处于监测状态、但没有帮扶责任人的农户。"),
     Rule("stale", "超过一个季度未走访未更新",
          f"处于监测状态、识别纳入监测已超过{QUARTER_DAYS}天，且最近{QUARTER_DAYS}天内（含第{QUARTER_DAYS}天）"
@@ -187,6 +189,9 @@ def rule_statement(key: str, f: Filter):
     if key == "invalid_id":     # members.id_invalid: id_invalid_expr, stored by seed/derive.py
         bad = sa.select(m.c.household_id).where(m.c.id_invalid == sa.true())
         return sa.select(hh.c.id, sa.literal("身份证号无效")).where(hh.c.id.in_(bad))
+    if key == "dishonest_monitored":
+        from queries.integrity import revoked_but_monitored  # integrity imports nothing from here
+        return sa.select(hh.c.id, sa.literal("失信取消监测资格，仍在监测")).where(revoked_but_monitored(d))
     if key == "no_helper":
         return sa.select(hh.c.id, sa.literal("无帮扶责任人")).where(monitored_on(d), hh.c.helper_id.is_(None))
     if key == "stale":

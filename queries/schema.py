@@ -7,12 +7,13 @@ Codes are explained in queries/codes.py.
 
 import sqlalchemy as sa
 
-SCHEMA_VERSION = "6"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
+SCHEMA_VERSION = "7"  # 3: derived columns and precomputed results (seed/derive.py), indexes that use them
 # 4: warnings.closed_on, the day a lead is closed (解除) whatever column records it
 # 5: household_checks (两不愁三保障 and water per household), spending in household_income, warnings.event_date;
 #    the case workflow: lead_steps (识别环节), assignments (网上交办), findings (巡查问题整改)
 # 6: the count targets' facts: township_facts (乡镇卫生院), enterprise_pairings (强企帮村), projects.jobs_driven,
 #    village_facts.resident_people / insured_residents (城乡居民参保)
+# 7: dishonesty_records (失信记录 and 信用修复, 000 附件7): a database of version 6 lacks the table the 户情 page reads
 
 metadata = sa.MetaData()
 
@@ -442,6 +443,34 @@ findings = sa.Table(
     personal("note", sa.String(300), "问题描述及整改佐证（自由文本，可能含个人信息）", "note"),
     sa.Index("ix_findings_area", "township_code", "village_code", "inspected_on"),
     comment="巡查发现问题及整改（问题台账及整改结果）",
+)
+
+
+# -- 诚信 (000 附件7, 附件9 二(七)) ------------------------------------------------------------------------
+# The household's 诚实守信承诺书 is not a column here: it is signed as a step of the lead's identification
+# (附件9 二(四): 签订自愿申请监测和诚实守信承诺书 before 确定监测对象), so it is the lead_steps row with step
+# "pledge", dated and with its unit. A household column would hold the same date twice, and the two could
+# disagree; the household's pledge is its latest pledge step (queries/integrity.py).
+dishonesty_records = sa.Table(
+    "dishonesty_records", metadata,
+    col("id", sa.Integer, "失信记录ID", primary_key=True),
+    col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
+    col("kind", sa.String(16), "失信行为（000 附件7 个人失信行为表现13类）：false_report 不如实报告信息 / no_support 不履行赡养义务 / "
+        "village_rules 不履行村规民约 / unlawful 赌博吸毒偷盗诈骗 / false_claim 虚报冒领扶贫资金 / loan_default 有能力不还小额信贷 / "
+        "petition 无理缠访闹访 / favouritism 优亲厚友 / seizure 侵占霸占财物 / extravagance 与能力不相称的高消费 / "
+        "refuse_exit 达到条件不愿脱贫 / bad_influence 造成不良负面影响 / other 其他", nullable=False),
+    col("recorded_date", sa.Date, "认定日期（列入失信记录的日期）", nullable=False),
+    col("effect", sa.String(20), "惩戒措施：revoke_monitoring 取消监测资格 / revoke_aid 取消帮扶 / recover_gains 收缴收益 / "
+        "special_list 纳入特殊名单", nullable=False),
+    col("unit", sa.String(60), "认定单位"),
+    col("repaired_date", sa.Date, "信用修复日期（空=未修复）"),
+    col("repair_unit", sa.String(60), "信用修复审批单位"),
+    personal("note", sa.String(200), "失信情况说明（自由文本，可能含个人信息）", "note"),
+    derived("township_code", sa.String(9), "所在乡镇代码（同农户，装载/导入后计算）"),
+    derived("village_code", sa.String(12), "所在行政村代码（同农户，装载/导入后计算）"),
+    sa.Index("ix_dishonesty_household", "household_id", "recorded_date"),
+    sa.Index("ix_dishonesty_area", "township_code", "village_code", "recorded_date"),
+    comment="失信记录及信用修复（000 附件7 失信联合惩戒；每条记录一种失信行为、一项惩戒措施）",
 )
 
 

@@ -10,18 +10,20 @@ import sqlalchemy as sa
 from queries.filters import Filter
 from queries.schema import households, villages
 
-# table -> (township column, village column): the table's own columns (warnings, risk factors, lead steps and
-# 交办 carry the household's area, copied at load by seed/derive.py, so counting them needs no household
-# lookup; a finding carries its village's township, set at import)
+# table -> (township column, village column): the table's own columns (warnings, risk factors, lead steps,
+# 交办 and 失信 records carry the household's area, copied at load by seed/derive.py, so counting them needs
+# no household lookup; a finding carries its village's township, set at import)
 OWN_AREA = {"households": ("township_code", "village_code"), "warnings": ("township_code", "village_code"),
             "risk_factors": ("township_code", "village_code"), "villages": ("township_code", "code"),
             "projects": ("township_code", "village_code"), "townships": ("code", None),
             "helpers": ("township_code", None), "lead_steps": ("township_code", "village_code"),
             "assignments": ("township_code", "village_code"), "findings": ("township_code", "village_code"),
-            "township_facts": ("township_code", None), "enterprise_pairings": ("township_code", "village_code")}
+            "township_facts": ("township_code", None), "enterprise_pairings": ("township_code", "village_code"),
+            "dishonesty_records": ("township_code", "village_code")}
 THROUGH_VILLAGE = {"village_facts", "inspections"}                                  # village_code only
 THROUGH_HOUSEHOLD = {"members", "aid_measures", "visits", "household_income", "household_checks"}  # household_id only
-ABOUT_HOUSEHOLDS = {"households", "warnings", "risk_factors", "lead_steps", "assignments"} | THROUGH_HOUSEHOLD  # the category applies
+ABOUT_HOUSEHOLDS = {"households", "warnings", "risk_factors", "lead_steps", "assignments",
+                    "dishonesty_records"} | THROUGH_HOUSEHOLD  # the category applies
 
 
 def _table_name(table) -> str:

@@ -19,7 +19,8 @@ from queries import precomputed
 from queries.areas import data_as_of
 from queries.quality import id_duplicate_expr, id_invalid_expr
 from queries.sql import lead_closed_on
-from queries.schema import assignments, households, lead_steps, members, risk_factors, villages, warnings
+from queries.schema import (assignments, dishonesty_records, households, lead_steps, members, risk_factors, villages,
+                            warnings)
 
 
 def refresh(conn) -> dict[str, int]:
@@ -30,7 +31,7 @@ def refresh(conn) -> dict[str, int]:
         changed[column.name] = conn.execute(stmt).rowcount
     # leads and risk factors carry their household's township and village
     hh = households
-    for t in (warnings, risk_factors, lead_steps, assignments):
+    for t in (warnings, risk_factors, lead_steps, assignments, dishonesty_records):
         stmt = (t.update().values(township_code=hh.c.township_code, village_code=hh.c.village_code)
                 .where(hh.c.id == t.c.household_id, sa.or_(t.c.township_code.is_distinct_from(hh.c.township_code),
                                                              t.c.village_code.is_distinct_from(hh.c.village_code))))

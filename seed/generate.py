@@ -14,7 +14,7 @@ import pandas as pd
 
 from queries.codes import DEPARTMENT_SOURCES, FACTOR_TOOL_MATCH, FACTOR_TYPES, TOOLS
 from queries.schema import SCHEMA_VERSION
-from seed import geo, people, workflow_demo
+from seed import geo, integrity_demo, people, workflow_demo
 from seed.defects import plant_defects
 
 HISTORY_START = np.datetime64("2023-01-01")
@@ -121,6 +121,7 @@ class CountyGenerator:
         self.checks_and_spending()
         plant_defects(self)
         self.tables.update(workflow_demo.build(self))   # from the finished leads and inspections
+        self.tables.update(integrity_demo.build(self))  # from the finished households
         return self.tables
 
     def areas(self):

@@ -173,12 +173,25 @@ FINDING_CATEGORIES = CL("问题类别", codes.FINDING_CATEGORIES, extra={"数字
                                                              "措施不落实": "aid_not_done", "走访不到位": "no_visit",
                                                              "档案不一致": "records"})
 FINDING_STATUSES = CL("整改状态", codes.FINDING_STATUSES, extra={"未整改": "open", "整改完成": "closed", "已完成": "closed"})
+DISHONESTY_KINDS = CL("失信行为", codes.DISHONESTY_KINDS,
+                      extra={"不如实报告信息": "false_report", "不履行赡养义务": "no_support", "不履行村规民约": "village_rules",
+                             "赌博": "unlawful", "吸毒": "unlawful", "偷盗": "unlawful", "诈骗": "unlawful",
+                             "赌博吸毒偷盗诈骗": "unlawful", "虚报冒领扶贫资金": "false_claim",
+                             "有能力不还小额信贷": "loan_default", "不还小额信贷": "loan_default",
+                             "无理缠访闹访": "petition", "缠访闹访": "petition", "优亲厚友": "favouritism",
+                             "侵占霸占财物": "seizure", "高消费": "extravagance", "与能力不相称的高消费": "extravagance",
+                             "达到条件不愿脱贫": "refuse_exit", "不愿脱贫": "refuse_exit", "造成不良负面影响": "bad_influence",
+                             "其他": "other"})
+DISHONESTY_EFFECTS = CL("惩戒措施", codes.DISHONESTY_EFFECTS,
+                        extra={"取消监测管理资格": "revoke_monitoring", "取消各种政策帮扶": "revoke_aid",
+                               "取消政策帮扶": "revoke_aid", "收缴所得收益": "recover_gains",
+                               "纳入不诚信特殊名单": "special_list", "不诚信特殊名单": "special_list"})
 
 CODE_LISTS = [HOUSEHOLD_TYPES, MONITOR_CATEGORIES, NEGATIVE_FACTORS, GENDERS, RELATIONS, LABOUR, EMPLOYMENT,
               SCHOOL_STAGES, HEALTH, FACTOR_GROUPS, FACTOR_TYPES, DISASTER_KINDS, LEAD_SOURCES, WARNING_LEVELS,
               LEAD_DECISIONS, TOOL_GROUPS, TOOLS, VISITOR_KINDS, PROJECT_CATEGORIES, BATCHES, HOUSE_GRADES, HOUSE_REPAIR,
               WATER_SOURCES, TARGET_SCOPES, LEAD_STEPS, STEP_RESULTS, ASSIGNEE_KINDS, FEEDBACK_RESULTS,
-              FINDING_CATEGORIES, FINDING_STATUSES]
+              FINDING_CATEGORIES, FINDING_STATUSES, DISHONESTY_KINDS, DISHONESTY_EFFECTS]
 
 
 def indicator_codes() -> CodeList:
@@ -498,8 +511,23 @@ def _build() -> list[SheetSpec]:
         C(t, "note", "问题描述及整改佐证", "text", aliases=("问题描述", "整改佐证", "备注")),
     ), key=("code",), rule=UPSERT.format(key="问题编号"), aliases=("findings", "问题台账", "整改台账"))
 
+    t = s.dishonesty_records
+    dishonesty = SheetSpec("失信记录", t, (
+        HH(),
+        C(t, "kind", "失信行为", "enum", codes=DISHONESTY_KINDS, aliases=("失信行为表现", "失信类型", "失信情形")),
+        C(t, "recorded_date", "认定日期", "date", aliases=("失信认定日期", "列入日期", "记录日期"),
+          note="认定日期（列入失信记录的日期）：不得晚于数据截至日期"),
+        C(t, "effect", "惩戒措施", "enum", codes=DISHONESTY_EFFECTS, aliases=("联合惩戒措施", "惩戒")),
+        C(t, "unit", "认定单位", "text", aliases=("认定部门",)),
+        C(t, "repaired_date", "信用修复日期", "date", aliases=("修复日期",),
+          note="信用修复日期（空=未修复）：不得早于认定日期，不得晚于数据截至日期"),
+        C(t, "repair_unit", "修复审批单位", "text", aliases=("信用修复单位", "修复单位")),
+        C(t, "note", "失信情况说明", "text", aliases=("情况说明", "备注")),
+    ), key=(), parent="households", aliases=("dishonesty_records", "失信", "失信名单", "诚信记录"), rule=REPLACE_HH)
+
     return [county, townships, villages, helpers, households, members, income, factors, warnings, measures,
-            visits, checks, steps, assigned, projects, payments, facts, town_facts, pairings, targets, lines, found]
+            visits, checks, steps, assigned, projects, payments, facts, town_facts, pairings, targets, lines, found,
+            dishonesty]
 
 
 def by_table() -> dict[str, SheetSpec]:

@@ -248,6 +248,14 @@ def _findings(batch: Batch, rec: Record):
         batch.error(rec, "status", "已填写整改完成日期，但整改状态为整改中")
 
 
+def _dishonesty(batch: Batch, rec: Record):
+    _order(batch, rec, "recorded_date", "repaired_date", "信用修复日期早于认定日期 {early}")
+    if rec.v.get("repair_unit") is not None and rec.v.get("repaired_date") is None \
+            and "repaired_date" not in (rec.bad or ()):
+        batch.error(rec, "repaired_date" if "repaired_date" in rec.sheet.columns else "repair_unit",
+                    "已填写修复审批单位，但缺少信用修复日期")
+
+
 FACT_PARTS = [("tap_water_households", "rural_households"), ("large_scale_households", "rural_households"),
               ("reliable_supply_households", "rural_households"), ("centralized_households", "rural_households"),
               ("employed_people", "labour_people"), ("insured_difficult_people", "difficult_people"),
@@ -278,7 +286,7 @@ def _targets(batch: Batch, rec: Record):
 ROW_CHECKS = {"townships": _townships, "villages": _villages, "households": _households, "members": _members,
               "risk_factors": _factors, "warnings": _warnings, "aid_measures": _measures, "projects": _projects,
               "village_facts": _facts, "targets": _targets, "lead_steps": _lead_steps, "assignments": _assignments,
-              "findings": _findings, "enterprise_pairings": _pairings}
+              "findings": _findings, "enterprise_pairings": _pairings, "dishonesty_records": _dishonesty}
 
 
 # --- duplicates ------------------------------------------------------------------------------------
@@ -358,11 +366,17 @@ def check_references(batch: Batch, state) -> None:
                                                   "（该户不在本次导入中）：同一人不能属于两户")
 
 
+FUTURE_DATES = [("household_checks", "checked_on", "核查日期"), ("dishonesty_records", "recorded_date", "认定日期"),
+                ("dishonesty_records", "repaired_date", "信用修复日期")]
+
+
 def future_checks(batch: Batch, as_of) -> None:
-    """A household check dated after the data's as-of day has not happened yet: a typing error."""
-    for rec in batch.rows("household_checks"):
-        if rec.ok("checked_on") and rec.v["checked_on"] > as_of:
-            batch.error(rec, "checked_on", f"核查日期 {rec.v['checked_on'].isoformat()} 晚于数据截至日期 {as_of.isoformat()}")
+    """A household check, a 失信 record or its 修复 dated after the data's as-of day has not happened yet: a
+    typing error."""
+    for table, field_, what in FUTURE_DATES:
+        for rec in batch.rows(table):
+            if rec.ok(field_) and rec.v[field_] > as_of:
+                batch.error(rec, field_, f"{what} {rec.v[field_].isoformat()} 晚于数据截至日期 {as_of.isoformat()}")
 
 
 def _workflow_references(batch: Batch, state, counties: set, vills: set) -> None:

@@ -6,7 +6,7 @@
   (SQLite: executemany on the driver; PostgreSQL: COPY into a temporary table, then one INSERT ... SELECT).
   Households and projects keep their id: it is looked up by 户编号 / 项目编号; new ones get max(id)+1, ...
 * Child tables (members, household_income, risk_factors, warnings, aid_measures, visits, lead_steps,
-  assignments of the households
+  assignments, dishonesty_records of the households
   in the import; project_payments of its projects): old rows deleted, file rows inserted (COPY on
   PostgreSQL). Ids are reused - a member keeps the id of the member with the same ID number, other rows
   take the household's old ids in order - so importing the same file twice leaves the database unchanged.
@@ -22,7 +22,7 @@ from queries import schema
 from seed.importer.validate import Batch, replaced_parents
 
 HOUSEHOLD_CHILDREN = ["members", "household_income", "risk_factors", "warnings", "aid_measures", "visits",
-                      "household_checks", "lead_steps", "assignments"]
+                      "household_checks", "lead_steps", "assignments", "dishonesty_records"]
 
 
 def q(name: str) -> str:
