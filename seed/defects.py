@@ -20,6 +20,15 @@ PLANTED_RULES = ["missed_income", "missed_guarantee", "exit_income", "exit_no_me
 CHECK = "10X98765432"
 
 
+def plant(g, rule: str, ids: list[int]) -> None:
+    """Add a rule's planted households to the manifest (for defects built after plant_defects)."""
+    meta = g.tables["meta"]
+    row = meta.key == "quality_manifest"
+    manifest = json.loads(meta.loc[row, "value"].iloc[0])
+    manifest[rule] = sorted(ids)
+    meta.loc[row, "value"] = json.dumps(manifest, sort_keys=True)
+
+
 def per_rule(households: int) -> int:
     return max(2, min(50, households // 2000))
 

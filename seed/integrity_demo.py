@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from queries.codes import DISHONESTY_EFFECTS, DISHONESTY_KINDS
+from seed.defects import plant
 
 NOTES = ["经村民代表大会评议，情况属实", "经乡镇核实，已责令整改", "本人已签字确认", "群众举报，经核查属实"]
 PER_HOUSEHOLDS = 2000            # about one 失信 household in 2,000 (at least 6)
@@ -48,6 +49,7 @@ def build(gen) -> dict[str, pd.DataFrame]:
     out.insert(0, "id", np.arange(1, len(out) + 1))
     for c in ("recorded_date", "repaired_date"):
         out[c] = pd.to_datetime(out[c]).values.astype("datetime64[D]")
+    plant(gen, "dishonest_monitored", [int(chosen_monitored[0])])  # revoked, not repaired, still monitored
     return {"dishonesty_records": out.reset_index(drop=True)}
 
 
