@@ -43,10 +43,25 @@ class Criterion:
     name: str
     definition: str
     health: bool = False      # its reason tells a health fact: shown only to viewers who may see health facts
+    weight: int = 1           # its points in the likelihood score (config/policy.toml [screening.weights])
+
+
+def weights() -> dict[str, int]:
+    """Points per criterion: whole numbers, at least 0, one for every criterion (a county file may change
+    them; a missing or bad one is a policy problem said on every page)."""
+    w = thresholds()["weights"]
+    for k, v in w.items():
+        if not isinstance(v, int) or isinstance(v, bool) or v < 0:
+            raise ValueError(f"[screening.weights] {k} = {v!r}：分值须为非负整数")
+    return w
 
 
 def criteria() -> list[Criterion]:
-    t = thresholds()
+    t, w = thresholds(), weights()
+    return [Criterion(c.key, c.name, c.definition, c.health, w[c.key]) for c in _criteria(t)]
+
+
+def _criteria(t: dict) -> list[Criterion]:
     return [
         Criterion("low_income", "收入低于或接近监测范围",
                   f"家庭人均纯收入低于当年监测范围的{_pct(t['income_ratio'])}（恰好等于不计入）。"),
@@ -69,13 +84,22 @@ def criteria() -> list[Criterion]:
 
 SCREENING_RULE = ("截至日期不在监测中的农户（从未纳入监测，或已风险消除），满足下列任一条件即列入排查名单。"
                   "收入取截至年度及以前最近一年的记录，与该年监测范围比较；住房、饮水、吃穿和低保、特困、独居老人"
-                  "取截至日期前最近一次核查。没有记录的事实不算满足条件。排序：满足条件多的在前，"
-                  "条件数相同时人均纯收入与监测范围之比低的在前。")
+                  "取截至日期前最近一次核查。没有记录的事实不算满足条件。排序（最可能漏评的在前）：可能性得分高的在前，"
+                  "得分相同时人均纯收入与监测范围之比低的在前（没有收入记录的排在后面），再按户编号。")
+HEALTH_WITHHELD = "另有健康相关条件（按权限不显示）"
+
+
+def score_rule() -> str:
+    """The likelihood score in words, with the configured points (read when called)."""
+    return ("可能性得分＝所满足各排查条件的分值之和：" + "；".join(f"{c.name}{c.weight}分" for c in criteria())
+            + "（分值在政策参数文件 config/policy.toml 的 [screening.weights] 中设定）。")
 
 T = "漏评排查"
 define("screening_candidates", "疑似漏评户",
        SCREENING_RULE + "条件：" + words(lambda: "；".join(f"{c.name}——{c.definition}" for c in criteria()))
        + "分母（占比时）：截至日期不在监测中的农户数。", topic=T)
+define("screening_score", "漏评可能性得分", words(score_rule) + "得分相同时人均纯收入与监测范围之比低的在前。",
+       unit="分", topic=T)
 define("no_measure_households", "无帮扶措施监测户",
        "截至日期处于监测状态、但截至日期前没有登记任何帮扶措施的户，按乡镇、村列出。分母：处于监测状态的户数。",
        topic="帮扶进度")
@@ -124,7 +148,11 @@ def _facts(f: Filter):
         "ill_or_disabled": member(sa.or_(m.c.health == "serious", m.c.disability_level.is_not(None))),
     }
     flags = [sa.case((cond, 1), else_=0).label(k) for k, cond in met.items()]
+    points = weights()
+    score = sum(sa.case((cond, points[k]), else_=0) for k, cond in met.items())
+    ratio = sa.cast(inc.c.per_capita_income, sa.Float) / sa.func.nullif(ml.c.yuan, 0)
     return (sa.select(hh.c.id.label("household_id"), hh.c.township_code, hh.c.village_code,
+                      score.label("score"), ratio.label("income_ratio"),
                       inc.c.year.label("income_year"), inc.c.per_capita_income, ml.c.yuan.label("line"),
                       net.label("net_income"), inc.c.medical_self_paid, chk.c.checked_on, chk.c.house_grade,
                       *[chk.c[c] for c in WATER_STANDARDS], chk.c.dibao, chk.c.tekun, chk.c.elderly_alone,
@@ -177,27 +205,53 @@ def _reasons(r, health: bool) -> list[str]:
     return out
 
 
+class _Row(dict):
+    """A result row read as r.column or r["column"] (the reasons read both)."""
+    __getattr__ = dict.__getitem__
+
+
+def _health_reasons(r) -> list[str]:
+    return [x for x in _reasons(r, True) if x not in _reasons(r, False)]
+
+
+def visit_reasons(row) -> str:
+    """All the reasons a viewer may read, in one text: the plain ones, then the health ones if the viewer's
+    rows still hold them (the pipeline drops them for viewers who may not see health facts), else a note
+    that there are some."""
+    health = row.get("health_reasons")
+    parts = [row["reasons"]] if row["reasons"] != "—" else []
+    if isinstance(health, str) and health:
+        parts.append(health)
+    elif row.get("has_health_reason"):
+        parts.append(HEALTH_WITHHELD)
+    return "；".join(parts) or "—"
+
+
 def criteria_keys() -> list[str]:
     """The criteria's keys (read when a query runs: the policy file is not read at import)."""
     return [c.key for c in criteria()]
+
+
 LIST_COLUMNS = ["rank", "household_id", "code", "head_name", "township_code", "township_name", "village_code",
-                "village_name", "hh_type", "status", "reasons", "health_reasons", "income_ratio"]
+                "village_name", "hh_type", "status", "score", "reasons", "health_reasons", "has_health_reason",
+                "income_ratio"]
 
 
 @query(area="household_id", personal=shown(head_name=members.c.name, health_reasons=members.c.health))
 def screening_list(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
-    """The households to visit, ranked: reasons in words (health reasons apart, masked like health facts)."""
+    """The households to visit, most likely 漏评 first (score, then income ÷ line, then id; ranked and cut
+    in SQL, so only `limit` rows leave the database): reasons in words, health reasons apart (masked like
+    health facts; `has_health_reason` says there are some, as the score and the rank already do)."""
     facts = _facts(f).subquery()
-    rows = frame(conn, sa.select(facts), list(facts.c.keys()))
+    order = [facts.c.score.desc(), facts.c.income_ratio.asc().nulls_last(), facts.c.household_id]
+    rows = frame(conn, sa.select(facts).order_by(*order).limit(limit), list(facts.c.keys()))
     if rows.empty:
         return pd.DataFrame(columns=LIST_COLUMNS)
-    rows["n"] = rows[criteria_keys()].sum(axis=1)
-    rows["income_ratio"] = rows.per_capita_income.astype(float) / rows.line.astype(float)
-    rows = rows.sort_values(["n", "income_ratio", "household_id"], ascending=[False, True, True],
-                            na_position="last").head(limit)
-    rows["reasons"] = ["；".join(_reasons(r, False)) or "—" for _, r in rows.iterrows()]
-    rows["health_reasons"] = ["；".join(x for x in _reasons(r, True) if x not in _reasons(r, False)) or None
-                              for _, r in rows.iterrows()]
+    records = [_Row(r) for r in rows.to_dict("records")]
+    rows["reasons"] = ["；".join(_reasons(r, False)) or "—" for r in records]
+    health = ["；".join(_health_reasons(r)) or None for r in records]
+    rows["health_reasons"] = health
+    rows["has_health_reason"] = [h is not None for h in health]
     hh = households
     who = frame(conn, sa.select(hh.c.id, hh.c.code, head_name(), townships.c.name, villages.c.name, hh.c.hh_type,
                                 sa.case((hh.c.identified_date.is_(None), "never"), else_="eliminated"))

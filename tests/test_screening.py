@@ -128,10 +128,15 @@ def test_each_criterion_at_its_boundary(county_db):
     with county_db.connect() as conn:
         df = listed(conn, Filter(as_of=AS_OF))
     assert set(df.index) == LISTED
-    # S21: income 4,000 < 8,800, a dropout, water fails (水量、供水保证率) = 3 reasons -> first; then one reason each,
-    # lowest income ÷ line first: S19 7,000/8,000 = 0.875, S01 8,799/8,000 = 1.0999, S04 1.25, S05 2.5; then the
-    # households without income, by household id
-    assert list(df.index[:5]) == ["S21", "S19", "S01", "S04", "S05"]
+    # score = the points of the criteria met (policy defaults: 三保障、饮水、吃穿 3, income and spending 2, groups 1)
+    # S21: income 4,000 < 8,800 (2) + water fails (水量、供水保证率, 3) + a dropout (3) = 8 -> first; then 3 points
+    # without income, by household id: S07 S09 (house) S10 (water) S12 (food) S13 (dropout) S14 (uninsured); then
+    # 2 points, lowest income ÷ line first: S19 7,000/8,000 = 0.875, S01 8,799/8,000 = 1.0999, S04 1.25,
+    # S05 (自负医疗费) 2.5; then 1 point without income: S15 (独居老人) S16 (低保 measure) S17 (大病)
+    assert list(df.index) == ["S21", "S07", "S09", "S10", "S12", "S13", "S14", "S19", "S01", "S04", "S05",
+                              "S15", "S16", "S17"]
+    assert df.score.to_dict() == {"S21": 8, "S07": 3, "S09": 3, "S10": 3, "S12": 3, "S13": 3, "S14": 3, "S19": 2,
+                                  "S01": 2, "S04": 2, "S05": 2, "S15": 1, "S16": 1, "S17": 1}
     assert list(df["rank"]) == list(range(1, 15))
     r = df.reasons
     assert r["S21"] == "2026年人均纯收入4,000元，监测范围8,000元；饮水水量、供水保证率不达标（2026-05-10核查）；有义务教育阶段辍学成员"
@@ -146,6 +151,40 @@ def test_each_criterion_at_its_boundary(county_db):
     # health reasons apart: S05's medical cost and S17's 大病 member are not in the plain reasons
     assert df.health_reasons["S05"] == "自负医疗费10,000元" and r["S05"] == "—"
     assert df.health_reasons["S17"] == "有大病或残疾成员" and r["S17"] == "—"
+    assert df.has_health_reason["S05"] and not df.has_health_reason["S01"]
+    # the visit list's one text: plain reasons and health reasons, or a note when the viewer's rows lack them
+    assert screening.visit_reasons(df.loc["S05"]) == "自负医疗费10,000元"
+    assert screening.visit_reasons(df.loc["S05"].drop("health_reasons")) == screening.HEALTH_WITHHELD
+    assert screening.visit_reasons(df.loc["S01"].drop("health_reasons")) == r["S01"]
+
+
+@pytest.fixture
+def policy_file(tmp_path, monkeypatch):
+    from queries import policy
+
+    def use(text: str):
+        path = tmp_path / "县规则.toml"
+        path.write_text(text, encoding="utf-8")
+        monkeypatch.setenv(policy.ENV, str(path))
+        policy.reload()
+    yield use
+    monkeypatch.delenv(policy.ENV, raising=False)
+    policy.reload()
+
+
+def test_the_score_follows_the_configured_points(county_db, policy_file):
+    # a county that weighs 自负医疗费 heaviest: S05 (10 points) above S21 (2 + 3 + 3 = 8); the rest as before
+    policy_file("[screening.weights]\nhigh_medical = 10\n")
+    with county_db.connect() as conn:
+        df = listed(conn, Filter(as_of=AS_OF))
+    assert list(df.index[:3]) == ["S05", "S21", "S07"] and df.score["S05"] == 10
+    assert "自负医疗费较高10分" in screening.score_rule()
+
+
+def test_a_bad_point_value_is_a_policy_problem(policy_file):
+    from queries import policy
+    policy_file('[screening.weights]\ndropout = "高"\n')
+    assert "分值须为非负整数" in policy.problem()
 
 
 def test_counts_by_area_and_facts(county_db):
@@ -235,8 +274,8 @@ def test_page_ranks_and_counts_for_the_county(page_db):
     areas = at.dataframe[1].value.set_index("乡镇")   # [0] is the criteria table in the expander
     assert areas.loc["甲镇", "疑似漏评户"] == 13 and areas.loc["乙镇", "疑似漏评户"] == 1
     view = visit_list(at)
-    assert list(view["户编号"][:3]) == ["S21", "S19", "S01"] and len(view) == 14
-    assert view.set_index("户编号").loc["S17", "健康相关原因"] == "有大病或残疾成员"
+    assert list(view["户编号"][:3]) == ["S21", "S07", "S09"] and len(view) == 14
+    assert view.set_index("户编号").loc["S17", ["得分", "排查原因"]].tolist() == [1, "有大病或残疾成员"]
     assert not at.warning   # every kind of fact was imported
 
 
@@ -254,8 +293,7 @@ def test_inspector_sees_masked_names_and_no_health_facts_also_in_the_export(page
     from tests.exports_support import download, workbook_values
     at = open_page("inspector")
     view = visit_list(at)
-    assert "健康相关原因" not in view.columns
-    assert set(view.set_index("户编号").loc[["S05", "S17"], "排查原因"]) == {"—"}
+    assert set(view.set_index("户编号").loc[["S05", "S17"], "排查原因"]) == {screening.HEALTH_WITHHELD}
     assert all(n.startswith("户") and set(n[1:]) == {"*"} for n in view["户主"])
     values = workbook_values(download(at, "dl_xlsx_scr_list"))
     text = " ".join(str(v) for v in values)

@@ -67,6 +67,18 @@ def open_household(f, areas, code: str) -> None:
         st.info(f"请打开户情页面查看：[户编号 {escape_md(code)}](/household?{urlencode(params)})", icon=":material/home:")
 
 
+def show_area(f, areas, town: str | None, village: str | None = None) -> None:
+    """Show the running page for another area: the area goes into the URL (the sidebar filter follows it,
+    and the view stays a link that can be copied), then the page reruns."""
+    from dataclasses import replace
+
+    from dashboard.common import filters
+    from dashboard.common.page import page_params
+    f = replace(f, township=town, village=village if town else None)
+    st.query_params.from_dict(filters.to_params(f, areas) | page_params())
+    st.rerun()
+
+
 def st_pages() -> dict[str, list]:
     sections: dict[str, list] = {}
     for i, p in enumerate(PAGES):

@@ -95,7 +95,7 @@ def context(title: str, user: User) -> Context:
     return ctx
 
 
-PAGE_PARAMS: tuple[str, ...] = ("hh", "ind")  # page-specific URL parameters that survive filter changes
+PAGE_PARAMS: tuple[str, ...] = ("hh", "ind", "list")  # page-specific URL parameters that survive filter changes
 
 
 def page_params() -> dict[str, str]:

@@ -8,7 +8,7 @@ import streamlit as st
 
 from dashboard.common import data, exports, filters, fmt, nav, theme
 from dashboard.common.page import Context, empty_state, run_page
-from queries import aid
+from queries import aid, screening
 from queries.codes import FACTOR_TOOL_MATCH, POLICY_TOOL_GROUPS, PROJECT_CATEGORIES, TOOL_GROUPS, TOOLS
 from queries.metrics import metric
 from queries.targets import NEAR
@@ -85,6 +85,19 @@ def kpi_rows(ctx: Context, cov: pd.Series, tools: pd.DataFrame, funds: pd.Series
                 help=f"{metric('projects_overdue').definition}\n\n{metric('projects_carried_over').definition}",
                 delta=f"另有往年结转 {fmt.count(funds.carried_over)} 个项目" if funds.carried_over else "无往年结转项目",
                 delta_color="off", delta_arrow="off")
+
+
+def owed_links(ctx: Context, cov: pd.Series) -> None:
+    """The gap counts open the 应帮尽帮 lists of the same view (same filter), one list per count."""
+    if not cov.monitored:
+        return
+    params = filters.to_params(ctx.f, ctx.areas)
+    with st.container(horizontal=True, gap="medium"):
+        nav.page_link("owed.py", f"无帮扶措施 {fmt.count(cov.without_measure)} 户：打开清单",
+                      params | {"list": "none"}, icon=":material/checklist:")
+        unmatched = data.query(screening.unmatched_factors, ctx.f).household_id.nunique()
+        nav.page_link("owed.py", f"风险未匹配措施 {fmt.count(unmatched)} 户：打开清单", params | {"list": "unmatched"},
+                      icon=":material/rule:")
 
 
 # --- coverage ------------------------------------------------------------------------------------
@@ -312,6 +325,7 @@ def body(ctx: Context) -> None:
     county_funds = data.query(aid.funds_by_area, ctx.f, "county")
     funds_row = county_funds.iloc[0] if len(county_funds) and county_funds.projects.iloc[0] > 0 else None
     kpi_rows(ctx, cov, tools, funds_row)
+    owed_links(ctx, cov)
 
     st.divider()
     left, right = st.columns(2)

@@ -36,7 +36,9 @@ def views(ctx: Context) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
 def body(ctx: Context) -> None:
     shown = views(ctx)
     counts = {"none": len(shown["none"][0]), "unmatched": shown["unmatched"][0].household_id.nunique()}
-    tabs = st.tabs([f"{LISTS[k][0]}（{counts[k]:,}户）" for k in LISTS])
+    names = {k: f"{LISTS[k][0]}（{counts[k]:,}户）" for k in LISTS}
+    asked = st.query_params.get("list")   # 帮扶进度's counts open their own list
+    tabs = st.tabs(list(names.values()), default=names.get(asked))
     for tab, (key, (name, metric_key)) in zip(tabs, LISTS.items()):
         df, view = shown[key]
         with tab:

@@ -1,5 +1,9 @@
 """漏评排查: households not in monitoring that meet a screening criterion, by township and village, ranked with
-their reasons; a row opens 户情; the list downloads as a masked visit list. For inspection teams and townships."""
+their likelihood score and reasons; a row opens 户情; the list downloads as a masked visit list. For inspection
+teams and townships.
+
+Printing the 20 most likely households of a village takes three clicks from the county view: a township's row,
+a village's row (each drills down through the URL), then 打印走访名单 (a PDF in the embedded font)."""
 
 import pandas as pd
 import streamlit as st
@@ -7,12 +11,14 @@ import streamlit as st
 from dashboard.common import data, exports, nav
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
-from queries import screening
+from queries import screening, visit_list
 from queries.codes import HOUSEHOLD_TYPES, label
 from queries.metrics import metric
 
 STATUS = {"never": "从未纳入监测", "eliminated": "已风险消除"}
 TOP_CHOICES = (20, 50, 100, 500)
+PRINTED = 20   # households on the printed visit list
+PDF_MIME = "application/pdf"
 
 
 def missing_facts(ctx: Context) -> bool:
@@ -36,35 +42,66 @@ def missing_facts(ctx: Context) -> bool:
 
 
 def area_table(ctx: Context) -> None:
+    """Townships (county view) or villages (township view), most candidates first; a row drills down."""
+    if ctx.f.village:
+        return
     by, where = ("village", "村") if ctx.f.township else ("township", "乡镇")
     df = data.query(screening.screening_by_area, ctx.f, by)
+    df = df.assign(candidates=df.candidates.astype(int)).sort_values(["candidates", "code"], ascending=[False, True],
+                                                                    kind="stable").reset_index(drop=True)
     crit = screening.criteria()
-    view = pd.DataFrame({where: df.name, "不在监测户数": df.not_monitored.astype(int),
-                         "疑似漏评户": df.candidates.astype(int)}
+    view = pd.DataFrame({where: df.name, "不在监测户数": df.not_monitored.astype(int), "疑似漏评户": df.candidates}
                         | {c.name: df[c.key].astype(int) for c in crit})
-    view = view.sort_values("疑似漏评户", ascending=False, kind="stable")
     st.subheader(f"各{where}疑似漏评户", help=metric("screening_candidates").definition)
-    st.caption("一户可同时满足多项条件，各条件户数之和可大于疑似漏评户数。在左侧筛选乡镇、村，查看该范围的名单。")
-    st.dataframe(view, hide_index=True, width="stretch")
-    exports.table_download(view, ctx, f"各{where}疑似漏评户", key="scr_areas")
+    st.caption(f"选中一行进入该{where}（到村后可打印该村走访名单）。一户可同时满足多项条件，各条件户数之和可大于疑似漏评户数。")
+    event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                         key=f"scr_areas_{by}_{ctx.f.township or ''}",
+                         column_config={where: st.column_config.TextColumn(pinned=True)})
+    exports.table_download(view, ctx, f"{ctx.scope}各{where}疑似漏评户", key="scr_areas", metrics=["screening_candidates"])
+    rows = event.selection.rows if event else []
+    if rows and rows[0] < len(df):
+        code = df.code.iloc[rows[0]]
+        nav.show_area(ctx.f, ctx.areas, *((ctx.f.township, code) if by == "village" else (code, None)))
+
+
+def list_view(df: pd.DataFrame) -> pd.DataFrame:
+    """The visit list as shown and printed: score, and every reason the viewer may read in one column."""
+    return pd.DataFrame({"序号": df["rank"], "户编号": df.code, "户主": df.head_name.fillna("—"),
+                         "乡镇": df.township_name, "村": df.village_name,
+                         "户类型": [label(HOUSEHOLD_TYPES, v) for v in df.hh_type],
+                         "状态": [STATUS.get(v, "—") for v in df.status], "得分": df.score.astype(int),
+                         "排查原因": [screening.visit_reasons(r) for r in df.to_dict("records")]})
+
+
+def print_buttons(ctx: Context, df: pd.DataFrame) -> None:
+    """打印走访名单: the PDF (and the same list in Excel) of the PRINTED most likely households in view."""
+    top = list_view(df.head(PRINTED))
+    title = f"{ctx.scope}漏评排查走访名单（前{len(top)}户）"
+    meta = exports.export_meta(ctx, title)
+    info = visit_list.VisitListInfo(title=title, stamp=ctx.stamp, scope=ctx.scope, rule=screening.SCREENING_RULE,
+                                    score_rule=screening.score_rule(), exported_by=meta.user)
+    with st.container(horizontal=True, gap="small"):
+        exports.file_download("打印走访名单", lambda: visit_list.build_pdf(top, info), ctx, meta.file_name("pdf"),
+                              PDF_MIME, key="scr_print_pdf", kind="pdf", icon=":material/print:",
+                              help=f"可能性得分最高的{len(top)}户，附排查原因和核实栏，A4横向PDF；个人信息按当前角色脱敏。",
+                              detail=f"{len(top)}户")
+        exports.table_download(top, ctx, title, key="scr_print", kinds={"户编号": "text"},
+                               note=screening.SCREENING_RULE, metrics=["screening_candidates", "screening_score"])
 
 
 def ranked_list(ctx: Context) -> None:
-    st.subheader("排查名单（按可能性排序）", help=screening.SCREENING_RULE)
-    top = st.segmented_control("显示前", TOP_CHOICES, default=TOP_CHOICES[0], format_func=lambda n: f"{n}户",
-                               key="scr_top") or TOP_CHOICES[0]
+    st.subheader("排查名单（按可能性排序）", help=screening.SCREENING_RULE + screening.score_rule())
     df = data.query(screening.screening_list, ctx.f)
     if df.empty:
         empty_state("满足排查条件的未监测农户")
         return
+    print_buttons(ctx, df)
+    top = st.segmented_control("显示前", TOP_CHOICES, default=TOP_CHOICES[0], format_func=lambda n: f"{n}户",
+                               key="scr_top") or TOP_CHOICES[0]
     df = df.head(top)
-    view = pd.DataFrame({"序号": df["rank"], "户编号": df.code, "户主": df.head_name.fillna("—"),
-                         "乡镇": df.township_name, "村": df.village_name,
-                         "户类型": [label(HOUSEHOLD_TYPES, v) for v in df.hh_type],
-                         "状态": [STATUS.get(v, "—") for v in df.status], "排查原因": df.reasons})
-    if "health_reasons" in df.columns:  # withheld from viewers who may not see health facts
-        view["健康相关原因"] = df.health_reasons.fillna("")
-    st.caption(f"共列出 {len(view):,} 户。选中一行打开该户户情；下载的走访名单按当前角色脱敏。")
+    view = list_view(df)   # health reasons only for viewers whose rows hold them (the pipeline drops them)
+    st.caption(f"共列出 {len(view):,} 户。{metric('screening_score').definition}选中一行打开该户户情；"
+               "下载和打印的走访名单按当前角色脱敏。")
     event = st.dataframe(view, hide_index=True, width="stretch", key=f"scr_list_{top}", on_select="rerun",
                          selection_mode="single-row", column_config={"户编号": st.column_config.TextColumn(pinned=True)})
     exports.table_download(view, ctx, f"{ctx.scope}漏评排查走访名单", key="scr_list", kinds={"户编号": "text"},
@@ -78,8 +115,9 @@ def criteria_help() -> None:
     with st.expander("排查条件和阈值（口径）"):
         st.markdown(escape_md(screening.SCREENING_RULE))
         st.dataframe(pd.DataFrame({"条件": [c.name for c in screening.criteria()],
-                                   "口径": [c.definition for c in screening.criteria()]}), hide_index=True, width="stretch")
-        st.caption("阈值在政策参数文件 config/policy.toml 的 [screening] 中设定。")
+                                   "口径": [c.definition for c in screening.criteria()],
+                                   "分值": [c.weight for c in screening.criteria()]}), hide_index=True, width="stretch")
+        st.caption("阈值在政策参数文件 config/policy.toml 的 [screening] 中设定，分值在 [screening.weights] 中设定。")
 
 
 def body(ctx: Context) -> None:
