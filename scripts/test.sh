@@ -8,7 +8,7 @@ cd "$ROOT"
 bash scripts/setup.sh --test || exit $?
 
 export BROWSER_PATH=/usr/bin/chromium
-.venv/bin/python -m pytest -q -rA "$@"
+.venv/bin/python -m pytest -q -ra "$@"
 rc=$?
 if [ "$rc" -eq 5 ]; then
   echo "[test] FAILED: pytest collected no tests (exit code 5)" >&2

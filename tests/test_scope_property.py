@@ -102,13 +102,16 @@ def assert_same(a, b, what: str) -> None:
 
 INSPECTIONS = [(1, V11, "2026-05-20", "县回头看第1组", "review"), (2, V21, "2026-04-02", "县督查组", "supervision"),
                (3, V22, "2025-11-11", "暗访组", "covert")]
+# a 失信 record on most households of both townships (one repaired), so the 诚信 queries have rows to leak
+DISHONESTY = [(hid, "2024-12-01", "2025-08-01" if hid == 7 else None) for hid in (1, 2, 3, 5, 6, 7, 10, 13, 14, 15, 17, 18, 19)]
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def conn(request, tmp_path_factory):
-    """The fixture county plus a past inspection in each township's villages (the fixture has none)."""
+    """The fixture county plus a past inspection in each township's villages and 失信 records (the fixture has none)."""
     from queries.db import make_engine
-    from queries.schema import inspections, metadata
+    from queries.schema import dishonesty_records, inspections, metadata
+    from seed import derive
     from tests.fixture_db import build_fixture
 
     if request.param == "sqlite":
@@ -121,6 +124,11 @@ def conn(request, tmp_path_factory):
     with writer.begin() as c:
         c.execute(inspections.insert(), [dict(id=i, village_code=v, inspected_on=date.fromisoformat(d), team=t, kind=k)
                                          for i, v, d, t, k in INSPECTIONS])
+        c.execute(dishonesty_records.insert(), [
+            dict(id=i, household_id=h, kind="false_report", recorded_date=date.fromisoformat(d), effect="special_list",
+                 unit="县乡村振兴局", repaired_date=date.fromisoformat(r) if r else None, note="测试")
+            for i, (h, d, r) in enumerate(DISHONESTY, start=1)])
+        derive.refresh(c)
     writer.dispose()
     engine = make_engine(url)
     with engine.connect() as c:
@@ -164,6 +172,7 @@ def test_every_row_of_a_township_users_result_lies_in_the_township(spec, conn, t
 def test_functions_without_a_filter_are_facts_about_the_database():
     """Only these take no Filter (the pipeline cannot scope them): a new one must be added here on purpose."""
     assert sorted(s.name for s in all_queries() if not s.scoped) == [
-        "queries.areas:county_info", "queries.areas:data_as_of", "queries.areas:database_meta"]
+        "queries.areas:county_info", "queries.areas:data_as_of", "queries.areas:database_meta",
+        "queries.integrity:integrity_imported"]
     for s in SCOPED:
         assert list(inspect.signature(s.fn).parameters)[1] == "f", f"{s.name}: the Filter comes first"
