@@ -92,7 +92,7 @@ HEALTH_WITHHELD = "另有健康相关条件（按权限不显示）"
 def score_rule() -> str:
     """The likelihood score in words, with the configured points (read when called)."""
     return ("可能性得分＝所满足各排查条件的分值之和：" + "；".join(f"{c.name}{c.weight}分" for c in criteria())
-            + "（分值在政策参数文件 config/policy.toml 的 [screening.weights] 中设定）。")
+            + "（分值在政策参数文件中设定，县里可按实际调整）。")
 
 T = "漏评排查"
 define("screening_candidates", "疑似漏评户",

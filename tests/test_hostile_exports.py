@@ -37,14 +37,15 @@ def hostile_db(empty_db, tmp_path, monkeypatch, dashboard_url) -> str:
     return url
 
 
-def opened(kind: str, data: bytes) -> str:
-    """The text of an export, after the checks of its kind (tests/hostile_exports.py)."""
+def opened(kind: str, data: bytes, key: str = "") -> str:
+    """The text of an export, after the checks of its kind (tests/hostile_exports.py); the page print
+    (key print_page) may hold the page's charts as images."""
     if kind == "xlsx":
         return "\n".join(xlsx_texts(data))
     if kind == "pptx":
         return "\n".join(pptx_texts(data))
     if kind == "pdf":
-        return pdf_text(data)
+        return pdf_text(data, charts=key == "print_page")
     assert kind == "png", kind
     Image.open(io.BytesIO(data)).verify()
     return ""
@@ -68,7 +69,7 @@ def test_every_export_of_the_hostile_county_is_plain_text(hostile_db, offered, u
     draw_packets(user)
     kinds = {o.kind for o in offered}
     assert kinds == {"png", "xlsx", "pptx", "pdf"}, kinds
-    texts = {o.key: opened("xlsx" if o.kind == "xlsx" else o.kind, o.build()) for o in offered}
+    texts = {o.key: opened("xlsx" if o.kind == "xlsx" else o.kind, o.build(), o.key) for o in offered}
     everything = "\n".join(texts.values())
     # no personal value the role may not see in full, in any file (generated from the schema's marks)
     values = forbidden(hostile_db, ROLES[user])

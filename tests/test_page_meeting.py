@@ -77,7 +77,7 @@ def test_each_view_shows_the_query_layers_numbers(app_db):
     for trace, lv in zip(spec["data"], WARNING_LEVELS):
         assert dict(zip(trace["customdata"], trace["x"])) == dict(zip(by_town.code, by_town[f"open_{lv}"].astype(int)))
     assert spec["layout"]["font"]["size"] == 22
-    assert [b.proto.label for b in at.link_button] == ["下载图片"]
+    assert [b.proto.label for b in at.link_button] == ["下载图片", "打印本页"]
 
     nav(at, "meet_next")
     nav(at, "meet_next")  # coverage
