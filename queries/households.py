@@ -101,11 +101,12 @@ def _record_code(rec) -> str | None:
 
 
 @query(area="household_id", view_of=_record_code, personal={
-    "household": shown(helper_name=helpers.c.name, helper_phone=helpers.c.phone),
+    "household": shown(households.c.negative_factor, helper_name=helpers.c.name, helper_phone=helpers.c.phone),
     "members": shown(members.c.name, members.c.id_number, members.c.phone, members.c.health, members.c.disability_level),
     "factors": shown(risk_factors.c.factor_type),
     # the self-paid medical cost, and the income net of it, tell that someone in the household is ill
     "income": shown(household_income.c.medical_self_paid, net_income=household_income.c.medical_self_paid),
+    "warnings": shown(warnings.c.dismiss_reason),
     "visits": shown(visits.c.note, visitor_name=helpers.c.name)})
 def household_record(conn, f: Filter, household_id: int) -> dict[str, pd.DataFrame] | None:
     """Everything about one household up to the as-of day; None if it does not exist or is outside the

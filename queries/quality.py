@@ -172,7 +172,8 @@ def rule_statement(key: str, f: Filter):
         capable = sa.exists().where(m.c.household_id == hh.c.id, m.c.labour.in_(sorted(LABOUR_CAPABLE)))
         return sa.select(hh.c.id, sa.literal("因务工就业不稳但无劳动力成员")).where(hh.c.id.in_(work), ~capable)
     if key == "negative_factor":
-        return sa.select(hh.c.id, sa.literal("负面情形：") + hh.c.negative_factor).where(
+        # which situation is a personal fact (masked for inspectors on 户情): the list says only that there is one
+        return sa.select(hh.c.id, sa.literal("登记有负面清单情形（详见户情）")).where(
             monitored_on(d), hh.c.negative_factor.is_not(None))
     if key == "impossible_age":
         # one index range per condition (birth-date index; students' stage and birth-date partial index)

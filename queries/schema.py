@@ -106,7 +106,7 @@ households = sa.Table(
     col("eliminated_date", sa.Date, "风险消除日期（空=未消除）"),
     col("assistance_only", sa.Boolean, "是否兜底保障户（兜底户一般不标注风险消除）", nullable=False, default=False),
     col("helper_id", sa.Integer, "帮扶责任人ID", sa.ForeignKey("helpers.id")),
-    col("negative_factor", sa.String(16), "负面清单情形（赌博、吸毒等，空=无）"),
+    personal("negative_factor", sa.String(16), "负面清单情形（赌博、吸毒等，空=无；个人行为信息，对巡查组脱敏）", "note"),
     col("updated_date", sa.Date, "最近一次信息更新日期"),
     sa.Index("ix_households_township_village", "township_code", "village_code"),
     # covers the monitored-household counts by area (no table lookups for the ~9% of households monitored)
@@ -200,7 +200,7 @@ warnings = sa.Table(
     col("raised_date", sa.Date, "线索产生（预警发出）日期", nullable=False),
     col("decision", sa.String(12), "研判结果：identified 纳入监测 / dismissed 不予纳入；空=待研判"),
     col("decision_date", sa.Date, "研判日期"),
-    col("dismiss_reason", sa.String(80), "不予纳入原因"),
+    personal("dismiss_reason", sa.String(80), "不予纳入原因（自由文本，可能含个人信息）", "note"),
     col("closed_date", sa.Date, "预警解除日期（台账所填；空时按研判结论和风险消除推定，见派生列“预警解除日”）"),
     # a lead closes on whichever comes first: its own close date, a 不予纳入 decision, or (纳入监测) its
     # household's risk elimination. A real 台账 often leaves the close date blank; every query uses this.
