@@ -144,7 +144,9 @@ def header(info: pd.Series, head_name: str, as_of: date) -> None:
     if bool(info.assistance_only):
         st.info("兜底保障户：主要依靠社会保障兜底，一般不标注风险消除。", icon=":material/shield:")
     if isinstance(info.negative_factor, str) and info.negative_factor:
-        st.warning(f"负面清单情形：{label(NEGATIVE_FACTORS, info.negative_factor)}（按规定不纳入监测）。",
+        # an inspector gets the masked value (（已脱敏）), which is no code: show it as it is, not as 未知
+        situation = label(NEGATIVE_FACTORS, info.negative_factor, default=info.negative_factor)
+        st.warning(f"负面清单情形：{escape_md(situation)}（按规定不纳入监测）。",
                    icon=":material/report:")
 
 
