@@ -4,5 +4,5 @@ No Streamlit here; every number on screen comes from a function in this package,
 one pipeline (dashboard/common/data.py)."""
 
 from queries import (aid, areas, departments, factors, households, inspection, integrity, kpis, leads,  # noqa: F401
-                     quality, ranking, screening, targets, trends, workflow)  # (registers metrics and queries)
+                     quality, ranking, screening, targets, timeline, trends, workflow)  # (registers metrics and queries)
 from queries.filters import Filter  # noqa: F401

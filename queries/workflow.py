@@ -106,6 +106,12 @@ def _steps_done(conn, f: Filter) -> pd.DataFrame:
             .where(s.c.done_date <= on(f.as_of), *scope.where(f, s)))
     out = frame(conn, stmt, ["warning_id", "household_id", "raised_date", "step", "done_date", "township_code",
                              "village_code"])
+    return with_step_days(out)
+
+
+def with_step_days(out: pd.DataFrame) -> pd.DataFrame:
+    """Steps in workflow order per lead, with the days each took after the step before it (the first: after
+    the lead was raised)."""
     out["order"] = out.step.map({k: i for i, k in enumerate(STEPS)})
     out = out.sort_values(["household_id", "raised_date", "order"], kind="stable")
     before = out.groupby(["household_id", "raised_date"]).done_date.shift(1)
@@ -240,12 +246,18 @@ def _assignments(conn, f: Filter) -> pd.DataFrame:
             .where(a.c.assigned_date <= on(f.as_of), *scope.where(f, a)))
     out = frame(conn, stmt, ["assignment_id", "household_id", "unit", "assignee_kind", "helper_id", "level",
                              "assigned_date", "due_date", "feedback_date", "feedback_result"])
+    return with_assignment_state(out, f.as_of)
+
+
+def with_assignment_state(out: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Each 交办's 办结时限 (its own, else the assigned day plus its level's limit) and its state on the as-of
+    day: done (fed back 已办结 by then), overdue (not done and past the limit), on time (done by the limit)."""
     days = assignment_days()
     out["due"] = [d if d is not None and not pd.isna(d) else s + timedelta(days=days.get(lv, 0))
                   for d, s, lv in zip(out.due_date, out.assigned_date, out.level)]
-    out["done"] = _by(out.feedback_date, [f.as_of] * len(out)) & (out.feedback_result == "done")
-    out["overdue"] = ~out.done & (out.due < f.as_of)
-    out["counted"] = out.done | (out.due < f.as_of)
+    out["done"] = _by(out.feedback_date, [as_of] * len(out)) & (out.feedback_result == "done")
+    out["overdue"] = ~out.done & (out.due < as_of)
+    out["counted"] = out.done | (out.due < as_of)
     out["on_time"] = out.done & _by(out.feedback_date, out.due)
     return out
 
