@@ -69,7 +69,7 @@ def _labelled(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-@query(area="household_id", personal={"records": shown(r.c.note)})
+@query(area="household_id", personal={"records": shown(r.c.note, r.c.kind, kind_name=r.c.kind)})
 def household_integrity(conn, f: Filter, household_id: int) -> dict[str, pd.DataFrame] | None:
     """One household's 诚信 facts by the as-of day: its pledges (签订承诺书 steps: lead raised, signed, unit) and
     its 失信 records; None if the household is outside the filter's area (its category does not matter)."""
@@ -93,7 +93,7 @@ LIST_COLUMNS = ["household_id", "code", "head_name", "township_name", "village_n
                 "kind_name", "effect_name", "in_force"]
 
 
-@query(area="household_id", personal=shown(r.c.note, head_name=members.c.name))
+@query(area="household_id", personal=shown(r.c.note, r.c.kind, kind_name=r.c.kind, head_name=members.c.name))
 def dishonesty_list(conn, f: Filter, in_force_only: bool = False) -> pd.DataFrame:
     """The 失信名单: every record made by the as-of day in scope with its household and where it lies, those
     in force first, then the latest first (names in full: the pipeline masks them for the viewer)."""

@@ -455,10 +455,10 @@ dishonesty_records = sa.Table(
     "dishonesty_records", metadata,
     col("id", sa.Integer, "失信记录ID", primary_key=True),
     col("household_id", sa.Integer, "农户ID", sa.ForeignKey("households.id"), nullable=False),
-    col("kind", sa.String(16), "失信行为（000 附件7 个人失信行为表现13类）：false_report 不如实报告信息 / no_support 不履行赡养义务 / "
+    personal("kind", sa.String(16), "失信行为（000 附件7 个人失信行为表现13类；个人行为信息，对巡查组脱敏）：false_report 不如实报告信息 / no_support 不履行赡养义务 / "
         "village_rules 不履行村规民约 / unlawful 赌博吸毒偷盗诈骗 / false_claim 虚报冒领扶贫资金 / loan_default 有能力不还小额信贷 / "
         "petition 无理缠访闹访 / favouritism 优亲厚友 / seizure 侵占霸占财物 / extravagance 与能力不相称的高消费 / "
-        "refuse_exit 达到条件不愿脱贫 / bad_influence 造成不良负面影响 / other 其他", nullable=False),
+        "refuse_exit 达到条件不愿脱贫 / bad_influence 造成不良负面影响 / other 其他", "note", nullable=False),
     col("recorded_date", sa.Date, "认定日期（列入失信记录的日期）", nullable=False),
     col("effect", sa.String(20), "惩戒措施：revoke_monitoring 取消监测资格 / revoke_aid 取消帮扶 / recover_gains 收缴收益 / "
         "special_list 纳入特殊名单", nullable=False),

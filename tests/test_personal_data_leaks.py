@@ -40,13 +40,13 @@ def load_test_module():
 
 def test_the_marks_cover_the_personal_columns():
     """Names, ID numbers, phones, health and disability facts, visit, finding and 失信 notes, the negative-list
-    situation (赌博、吸毒…) and the reason a lead was not taken in are marked, nothing else."""
+    situation and the kind of 失信 behaviour (赌博、吸毒…) and the reason a lead was not taken in are marked, nothing else."""
     got = {f"{t.name}.{c.name}": c.info["personal"] for t, c in marked_columns()}
     assert got == {"helpers.name": "name", "helpers.phone": "phone", "members.name": "name",
                    "members.id_number": "id_number", "members.phone": "phone", "members.disability_level": "health",
                    "members.health": "health", "risk_factors.factor_type": "factor", "visits.note": "note",
                    "household_income.medical_self_paid": "health",
-                   "findings.note": "note", "dishonesty_records.note": "note",
+                   "findings.note": "note", "dishonesty_records.note": "note", "dishonesty_records.kind": "note",
                    "households.negative_factor": "note", "warnings.dismiss_reason": "note"}  # 自负医疗费 tells that someone is ill
 
 

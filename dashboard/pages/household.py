@@ -18,7 +18,9 @@ from dashboard.common import data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from queries import households as hh_q
+from queries import integrity, timeline, workflow
 from queries.deadlines import QUARTER_DAYS, is_beyond_quarter
+from queries.metrics import metric
 from queries.codes import (DISASTER_KINDS, EMPLOYMENT, FACTOR_GROUPS, FACTOR_TYPES, GENDERS, HEALTH, HOUSE_GRADES,
                            HOUSE_REPAIR, HOUSEHOLD_TYPES, LABOUR, LEAD_DECISIONS, LEAD_SOURCES, MONITOR_CATEGORIES,
                            NEGATIVE_FACTORS, RELATIONS, SCHOOL_STAGES, TOOL_GROUPS, TOOLS, VISITOR_KINDS, WARNING_LEVELS,
@@ -354,6 +356,49 @@ def visits_table(v: pd.DataFrame, as_of: date, monitored: bool) -> None:
     st.dataframe(view, hide_index=True, width="stretch")
 
 
+LATE_BG = "background-color: #FBE3E6; color: #8E1B2A"
+
+
+def timeline_table(ctx: Context, hid: int) -> None:
+    st.subheader("办理过程", help=metric("case_timeline").definition)
+    t = data.query(timeline.household_timeline, ctx.f, hid)
+    if t is None or t.empty:
+        empty_state("预警线索及办理记录")
+        return
+    have = data.query(workflow.workflow_coverage, ctx.f).iloc[0]
+    if not have.lead_steps and not have.assignments:
+        st.caption("未导入识别环节和网上交办记录：下表只有预警线索、研判和解除。")
+    view = pd.DataFrame({"日期": [_d(v) for v in t.date], "事项": t.event, "情况": t.detail,
+                         "经办单位": t.unit.fillna("—"), "帮扶责任人": t.helper_name.fillna("—")})
+    late = list(t.late)
+    st.dataframe(view.style.apply(lambda r: [LATE_BG if late[r.name] else ""] * len(r), axis=1),
+                 hide_index=True, width="stretch")
+    if any(late):
+        st.caption(f"红底为超时限的环节、超期的交办或反馈（{sum(late)} 项）。")
+
+
+def integrity_section(ctx: Context, hid: int) -> None:
+    st.subheader("诚信", help=metric("pledge_date").definition)
+    facts = data.query(integrity.household_integrity, ctx.f, hid)
+    if facts is None:
+        return
+    pledges, records = facts["pledges"], facts["records"]
+    st.markdown("承诺书：" + (f"{_d(pledges.done_date.iloc[0])} 签订（自愿申请监测和诚实守信承诺书）"
+                             if not pledges.empty else "未登记签订日期"))
+    if not data.query(integrity.integrity_imported):
+        st.caption("未导入失信记录（导入模板「失信记录」工作表），无法判断有无失信行为。")
+        return
+    if records.empty:
+        st.caption("截至日期无失信记录。")
+        return
+    view = pd.DataFrame({"失信行为": records.kind_name, "认定日期": [_d(v) for v in records.recorded_date],
+                         "认定单位": records.unit.fillna("—"), "惩戒措施": records.effect_name,
+                         "信用修复": [f"{_d(d)} 修复（{u if isinstance(u, str) else '—'}）" if _has(d) else "惩戒中"
+                                  for d, u in zip(records.repaired_date, records.repair_unit)],
+                         "说明": records.note.fillna("")})
+    st.dataframe(view, hide_index=True, width="stretch")
+
+
 def record(ctx: Context, code: str, hid: int) -> None:
     as_of = ctx.f.as_of
     rec = None
@@ -385,8 +430,10 @@ def record(ctx: Context, code: str, hid: int) -> None:
     spending_table(rec["income"])
     checks_table(rec["checks"])
     warnings_table(rec["warnings"], as_of)
+    timeline_table(ctx, hid)
     measures_table(rec["measures"], as_of)
     visits_table(rec["visits"], as_of, monitored)
+    integrity_section(ctx, hid)
 
 
 def body(ctx: Context) -> None:
