@@ -35,6 +35,7 @@ PAGES = [
     PageInfo("meeting.py", "会议模式", ":material/co_present:", "会议"),
     PageInfo("briefing.py", "会议简报", ":material/slideshow:", "会议"),
     PageInfo("household.py", "户情", ":material/home:", "农户"),
+    PageInfo("integrity.py", "失信名单", ":material/gpp_bad:", "农户"),
     PageInfo("planner.py", "巡查选点", ":material/travel_explore:", "巡查"),
     PageInfo("screening.py", "漏评排查", ":material/person_search:", "巡查"),
     PageInfo("crosscheck.py", "信息比对", ":material/compare_arrows:", "巡查"),
