@@ -60,7 +60,8 @@ def test_switched_off(fixture_sqlite_url, monkeypatch):
 
 # cheap lookups every page makes (areas, the as-of day, targets in force): not worth storing
 CHEAP = ("queries.areas:", "queries.targets:target_values", "queries.households:household_id_by_code",
-         "queries.households:household_record", "queries.inspection:last_inspections")
+         "queries.households:household_record", "queries.inspection:last_inspections",
+         "queries.integrity:integrity_imported")
 
 
 @pytest.mark.parametrize("page", [p.file.removesuffix(".py") for p in PAGES if not p.admin])
