@@ -21,8 +21,11 @@ Component (key)                       raw value per village                     
   data_quality   数据疑点                monitored without helper + eliminated within 30 days of         20
                                          identification + eliminated while the latest income is below
                                          that year's monitoring line (count of flags)
+  open_findings  上次巡查问题未整改      inspection findings not closed by the as-of day, those past their  15
+                                         整改时限 counted twice (queries.workflow.findings_state)
 
-Weights are adjustable on the page; they need not sum to 100 (the score divides by their sum).
+Weights are adjustable on the page; they need not sum to 100 (the score divides by their sum; the defaults
+sum to 115).
 A village's reasons are the (up to) three components with the largest weighted contribution, in words
 with the raw value and the village's rank in scope, e.g. "红橙预警每百户 8.2（全县第3）".
 
@@ -50,6 +53,7 @@ from queries import scope
 from queries.deadlines import QUARTER_DAYS, beyond_quarter, quick_elimination_days, quick_elimination_words
 from queries.policy import words
 from queries.registry import query, shown
+from queries.workflow import findings_state
 from queries.sql import (count_if, days_between, eliminated_by, frame, monitored_on, on, open_on,
                          overdue_on, per_area, warning_open_on)
 
@@ -78,6 +82,8 @@ COMPONENTS = [
     Component("data_quality", "数据疑点",
               f"疑点条数：监测户无帮扶责任人、识别后不足{words(quick_elimination_words)}即标注风险消除、"
               "风险消除但最近一年收入仍低于监测线。", 20),
+    Component("open_findings", "上次巡查问题未整改",
+              "截至日期仍未整改完成的巡查问题数，其中已过整改时限的按2个计（到期当天不算超期）。", 15),
 ]
 BY_KEY = {c.key: c for c in COMPONENTS}
 DEFAULT_WEIGHTS = {c.key: c.weight for c in COMPONENTS}
@@ -88,7 +94,7 @@ SCORE_DEFINITION = ("各分项先按本范围内最严重的村归一到0-1（0=
 # 指标说明 page would list these only after this module happened to be imported. The page shows them.
 
 RAW_COLUMNS = ["households", "monitored", "open_red_orange", "overdue", "no_measure", "stale_visit_hh",
-               "no_helper", "quick_elimination", "low_income_elimination"]
+               "no_helper", "quick_elimination", "low_income_elimination", "findings_open", "findings_overdue"]
 
 
 # -- raw components per village ------------------------------------------------------------------------
@@ -127,6 +133,15 @@ def _warning_counts(conn, f: Filter) -> pd.DataFrame:
             .select_from(w.join(hh, hh.c.id == w.c.household_id))
             .where(w.c.raised_date <= on(d), *scope.where(f, hh, category=False)).group_by(hh.c.village_code))
     return frame(conn, stmt, ["code", "open_red_orange", "overdue"])
+
+
+def _finding_counts(conn, f: Filter) -> pd.DataFrame:
+    """Open and overdue findings per village on the as-of day, by the 流程督办 口径."""
+    x = findings_state(conn, f)
+    x = x[~x.closed]
+    g = x.groupby("village_code")
+    return pd.DataFrame({"findings_open": g.size(), "findings_overdue": g.overdue.sum()}) \
+        .rename_axis("code").reset_index()
 
 
 GAP_INDICATORS = (("tap_water", "water"), ("clinic_standard", "clinic"), ("employment", "employment"))
@@ -171,7 +186,8 @@ def village_components(conn, f: Filter) -> pd.DataFrame:
     base = base[["code", "name", "township_code"]]
     out = (base.merge(_household_counts(conn, f), on="code", how="left")
            .merge(_warning_counts(conn, f), on="code", how="left")
-           .merge(_target_gaps(conn, f), on="code", how="left"))
+           .merge(_target_gaps(conn, f), on="code", how="left")
+           .merge(_finding_counts(conn, f), on="code", how="left"))
     for c in RAW_COLUMNS:
         out[c] = pd.to_numeric(out[c], errors="coerce").fillna(0).astype(int)
     for c in ("water_value", "water_target", "clinic_value", "clinic_target", "employment_value", "employment_target"):
@@ -187,6 +203,7 @@ def village_components(conn, f: Filter) -> pd.DataFrame:
     for c in ("overdue", "no_measure"):
         out[c] = out[c].astype(float)
     out["data_quality"] = out.data_quality.astype(float)
+    out["open_findings"] = (out.findings_open + out.findings_overdue).astype(float)
     return out.reset_index(drop=True)
 
 
@@ -248,6 +265,9 @@ def describe(r: dict, key: str, area_word: str = "全县") -> str:
         parts = [(n, int(r[c])) for n, c in (("无帮扶责任人", "no_helper"), (f"识别后不足{quick_elimination_words()}即消除", "quick_elimination"),
                                              ("消除但收入低于监测线", "low_income_elimination")) if r[c]]
         return f"数据疑点 {int(r['data_quality'])} 处（" + "、".join(f"{n} {k}" for n, k in parts) + "）"
+    if key == "open_findings":
+        over = int(r["findings_overdue"])
+        return f"上次巡查问题未整改 {int(r['findings_open'])} 个" + (f"，其中超期 {over} 个" if over else "") + rk
     raise KeyError(key)
 
 

@@ -1,6 +1,10 @@
-"""Visit packets (入户核查表) for an inspection sample: an Excel workbook (a cover sheet, then one sheet
-per village) and a printable PDF of the same, with blank checklist columns for 两不愁三保障 and drinking
-water. Pure functions of DataFrames, no Streamlit: tests call them directly.
+"""Visit packets (入户核查表) for an inspection sample: an Excel workbook (a cover sheet, one sheet per
+village, then the 整改问题 form) and a printable PDF of the same, with blank checklist columns for 两不愁三保障
+and drinking water. Pure functions of DataFrames, no Streamlit: tests call them directly.
+
+The 整改问题 sheet is the import template's sheet of that name (seed/importer/spec.py): the team writes the
+problems it finds into rows that already carry a 问题编号 and the village, and the administrator imports the
+workbook as it comes back; rows left blank are skipped (tests/test_packet_findings.py: the round trip).
 
 ID numbers and phones are ALWAYS masked here (at least the "masked" level, by the marks the registry holds for
 queries.inspection.packet_rows), whatever the caller passed in and whatever the exporting user's role: a
@@ -18,7 +22,7 @@ from datetime import date, datetime
 
 import pandas as pd
 
-from queries.codes import HOUSEHOLD_TYPES, MONITOR_CATEGORIES
+from queries.codes import FINDING_CATEGORIES, FINDING_STATUSES, HOUSEHOLD_TYPES, MONITOR_CATEGORIES
 from queries import spreadsheet
 from queries.inspection import STATUS, STRATA, packet_rows
 from queries.pdf_fonts import chinese_paragraph_class, pdf_font
@@ -31,6 +35,14 @@ INFO_COLUMNS = {  # packet column -> header
     "category": "类别/状态", "helper_name": "帮扶责任人", "open_factors": "未消除风险", "measures": "帮扶措施",
     "last_visit": "最近走访",
 }
+# the importer's 整改问题 headers (seed/importer/spec.py), with the width and kind of each; 村名称 is for
+# the team's eyes only (the importer ignores it)
+FINDINGS_SHEET = "整改问题"
+FINDINGS_COLUMNS = [("问题编号", 30, "text"), ("行政村区划代码", 16, "text"), ("村名称", 18, "text"),
+                    ("巡查日期", 12, "date"), ("巡查组", 16, "text"), ("户编号", 19, "text"),
+                    ("问题类别", 16, "category"), ("整改责任单位", 18, "text"), ("整改时限", 12, "date"),
+                    ("整改状态", 10, "status"), ("整改完成日期", 12, "date"), ("问题描述及整改佐证", 40, "text")]
+FORM_ROWS = 5   # blank problem rows per village
 
 
 @dataclass(frozen=True)
@@ -49,6 +61,16 @@ class PacketInfo:
     def stamp(self) -> str:
         d = self.as_of
         return f"数据截至 {d.year}年{d.month}月{d.day}日　随机种子 {self.seed}"
+
+    @property
+    def code_stem(self) -> str:
+        """The start of this packet's 问题编号: the export minute keeps two packets' codes apart (a 问题编号
+        imported again updates that problem)."""
+        return self.exported_at.strftime("%Y%m%d%H%M") if self.exported_at else self.as_of.strftime("%Y%m%d")
+
+
+def finding_code(info: PacketInfo, village_code: str, n: int) -> str:
+    return f"{info.code_stem}-{village_code}-{n:02d}"
 
 
 def category_text(row) -> str:
@@ -167,9 +189,57 @@ def build_workbook(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
         ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
+    if len(frame):
+        _findings_sheet(wb.create_sheet(FINDINGS_SHEET), frame, info)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _findings_sheet(ws, frame: pd.DataFrame, info: PacketInfo) -> None:
+    """The 整改问题 form: title rows, the importer's header in row 4, FORM_ROWS numbered rows per village."""
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    thin = Side(style="thin", color="808080")
+    box = Border(left=thin, right=thin, top=thin, bottom=thin)
+    spreadsheet.put(ws.cell(row=1, column=1), "巡查发现问题及整改（整改问题）").font = Font(bold=True, size=14)
+    spreadsheet.put(ws.cell(row=2, column=1),
+                    f"{info.stamp}　每发现一个问题填一行：巡查日期、问题类别、整改责任单位、整改时限、整改状态必填，"
+                    "户级问题填户编号；行不够可续编问题编号。未填写的行导入时跳过，本表可直接交管理员在「数据导入」导入。")
+    lists = {"category": list(FINDING_CATEGORIES.values()), "status": list(FINDING_STATUSES.values())}
+    checks = {}
+    for kind, labels in lists.items():
+        dv = DataValidation(type="list", formula1='"' + ",".join(labels) + '"', allow_blank=True,
+                            errorStyle="warning", error="请从下拉列表中选择", showErrorMessage=True)
+        ws.add_data_validation(dv)
+        checks[kind] = dv
+    for j, (header, width, _kind) in enumerate(FINDINGS_COLUMNS, start=1):
+        c = spreadsheet.put(ws.cell(row=4, column=j), header)
+        c.font, c.border = Font(bold=True), box
+        c.fill = PatternFill("solid", fgColor="DDE6F0")
+        c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(j)].width = width
+    r = 5
+    for code, name, _part in _by_village(frame, info):
+        for n in range(1, FORM_ROWS + 1):
+            for j, (header, _w, kind) in enumerate(FINDINGS_COLUMNS, start=1):
+                c = ws.cell(row=r, column=j)
+                c.border = box
+                c.number_format = "yyyy-mm-dd" if kind == "date" else "@"
+                if kind in checks:
+                    checks[kind].add(c)
+            spreadsheet.put(ws.cell(row=r, column=1), finding_code(info, code, n))
+            spreadsheet.put(ws.cell(row=r, column=2), code)
+            spreadsheet.put(ws.cell(row=r, column=3), name)
+            r += 1
+    ws.freeze_panes = "B5"
+    ws.print_title_rows = "4:4"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 # -- PDF ---------------------------------------------------------------------------------------------------

@@ -303,7 +303,10 @@ def overdue_assignments(conn, f: Filter) -> pd.DataFrame:
 
 
 # -- 整改 ---------------------------------------------------------------------------------------------------
-def _findings(conn, f: Filter) -> pd.DataFrame:
+def findings_state(conn, f: Filter) -> pd.DataFrame:
+    """The findings made by the as-of day in scope with their state on it: closed (by then), overdue (not closed
+    and past 整改时限; the limit day itself is in time), counted for the closure rate, closed on time. The one
+    口径 of findings_open / findings_overdue, also the planner's 上次巡查问题未整改 (queries/inspection.py)."""
     x = findings
     stmt = (sa.select(x.c.id, x.c.code, x.c.village_code, x.c.township_code, x.c.category, x.c.responsible_unit,
                       x.c.inspected_on, x.c.due_date, x.c.closed_date, x.c.note)
@@ -332,7 +335,7 @@ def _summary(x: pd.DataFrame, key: str) -> pd.DataFrame:
 @query()
 def findings_by_category(conn, f: Filter) -> pd.DataFrame:
     """Per problem category: findings, open, overdue, closed and the closure rate against the deadline."""
-    out = _summary(_findings(conn, f), "category")
+    out = _summary(findings_state(conn, f), "category")
     out.insert(1, "category_name", out.category.map(lambda c: label(FINDING_CATEGORIES, c)))
     order = {c: i for i, c in enumerate(FINDING_CATEGORIES)}
     out = out.sort_values("category", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
@@ -343,7 +346,7 @@ def findings_by_category(conn, f: Filter) -> pd.DataFrame:
 @query(area="code")
 def findings_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Per area: findings, open, overdue, closed and the closure rate against the deadline."""
-    x = _findings(conn, f)
+    x = findings_state(conn, f)
     x["code"] = "county" if by == "county" else x[f"{by}_code"]
     data = _summary(x, "code").drop(columns="closure_rate")
     out = with_areas(conn, f, by, data, FINDING_SUMMARY[:-1])
@@ -359,7 +362,7 @@ OPEN_FINDING_COLUMNS = ["code", "village_code", "village_name", "category_name",
 @query(area="village_code", personal=shown(findings.c.note))
 def open_findings(conn, f: Filter) -> pd.DataFrame:
     """Findings not yet closed, overdue first and then by deadline: what the last inspections left open."""
-    x = _findings(conn, f)
+    x = findings_state(conn, f)
     x = x[~x.closed]
     names = dict(conn.execute(sa.select(villages.c.code, villages.c.name)
                               .where(villages.c.code.in_(list(x.village_code.unique())))).all()) if len(x) else {}
@@ -380,7 +383,7 @@ def workflow_headline(conn, f: Filter) -> pd.DataFrame:
     red (超期交办 of red warnings)."""
     have = workflow_coverage(conn, f).iloc[0]
     a = _assignments(conn, f) if have.assignments else None
-    x = _findings(conn, f) if have.findings else None
+    x = findings_state(conn, f) if have.findings else None
     values = {"stuck_cases": (len(_stuck(conn, f)), None) if have.lead_steps else (None, None),
               "assignments_overdue": (int(a.overdue.sum()), int((a.overdue & (a.level == "red")).sum()))
               if a is not None else (None, None),

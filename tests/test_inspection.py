@@ -14,10 +14,14 @@ The tiny county (AS_OF 2026-06-30; overdue cutoff 2026-06-15), 10 households in 
   E  nothing wrong
   F  the sampling village: 10 unstable, 6 marginal, 4 sudden monitored, 20 post-poverty not monitored
      (all clean otherwise: measures, helper, visits, yellow warnings only)
+Inspection findings (整改问题): B has ZB1 open and past its limit (counts 2); C has ZC1 closed 06-10 and ZC2
+found after the as-of day (neither counts); D has ZD1 closed only on 07-05, past its limit 06-20 (open and
+overdue on the as-of day: 2), ZD2 due on the as-of day itself (open, not yet overdue: 1) and ZD3 due 07-31 (1).
+So open_findings: B 2 (1 open, 1 overdue), D 4 (3 open, 1 overdue).
 With the default weights (warn 20, overdue 15, no_measure 15, stale 10, water 10, clinic 5, employment 5,
-data quality 20; sum 100) and every component divided by its county maximum:
-  A = overdue 15 + no_measure 15 + stale 10 = 40;  C = warn 20 + dq 1/2·20 = 30;  D = dq 20;
-  B = water 10 + employment 5 = 15;  E = F = 0.
+data quality 20, open findings 15; sum 115) and every component divided by its county maximum:
+  A = overdue 15 + no_measure 15 + stale 10 = 40 -> 40/115 = 34.8;  D = dq 20 + findings 15 = 35 -> 30.4;
+  C = warn 20 + dq 1/2·20 = 30 -> 26.1;  B = water 10 + findings 2/4·15 + employment 5 = 22.5 -> 19.6;  E = F = 0.
 """
 
 from __future__ import annotations
@@ -139,7 +143,20 @@ def tiny_rows():
                          dict(id=3, village_code=VB, inspected_on=D("2026-01-15"), team="县委县政府督查室第1组",
                               kind="supervision"),
                          dict(id=4, village_code=VC, inspected_on=D("2026-07-15"), team="后来的组", kind="review")]),
+        (s.findings, [finding(1, "ZB1", VB, "2026-05-20", "2026-06-20"),
+                      finding(2, "ZC1", VC, "2026-05-20", "2026-06-20", closed="2026-06-10"),
+                      finding(3, "ZC2", VC, "2026-07-15", "2026-08-15"),
+                      finding(4, "ZD1", VD, "2026-05-20", "2026-06-20", closed="2026-07-05"),
+                      finding(5, "ZD2", VD, "2026-05-20", "2026-06-30"),
+                      finding(6, "ZD3", VD, "2026-05-20", "2026-07-31")]),
     ]
+
+
+def finding(fid, code, village, found, due, closed=None):
+    """A problem the 2026-05 inspection found (the one of 07-15 came after the as-of day)."""
+    return dict(id=fid, code=code, inspected_on=D(found), team="县回头看工作组第1组", village_code=village,
+                township_code=village[:9], category="no_visit", responsible_unit="镇人民政府", due_date=D(due),
+                status="closed" if closed else "open", closed_date=D(closed) if closed else None)
 
 
 def build_tiny(engine) -> None:
@@ -182,20 +199,26 @@ def test_components_are_counted_in_sql(tiny):
     assert c.loc[VB, "water_value"] == pytest.approx(60.0) and c.loc[VA, "water_gap"] == 0
     assert c.loc[VD, ["quick_elimination", "low_income_elimination", "data_quality"]].tolist() == [1, 1, 2]
     assert c.clinic_gap.sum() == 0
+    assert c.loc[VB, ["findings_open", "findings_overdue", "open_findings"]].tolist() == [1, 1, 2]
+    assert c.loc[VD, ["findings_open", "findings_overdue", "open_findings"]].tolist() == [3, 1, 4]
+    assert c.loc[VC, "open_findings"] == 0 and c.loc[VA, "open_findings"] == 0
     clean = [k for k in insp.DEFAULT_WEIGHTS]
     assert (c.loc[VE, clean] == 0).all() and (c.loc[VF, clean] == 0).all()
 
 
 def test_ranking_and_reasons_known_by_construction(tiny):
     out = scored(tiny).set_index("code")
-    assert out.score.to_dict() == pytest.approx({VA: 40.0, VC: 30.0, VD: 20.0, VB: 15.0, VE: 0.0, VF: 0.0})
-    assert list(out.index[:4]) == [VA, VC, VD, VB]
-    assert out.loc[[VA, VC, VD, VB], "rank"].tolist() == [1, 2, 3, 4]
+    assert out.score.to_dict() == pytest.approx({VA: 34.8, VD: 30.4, VC: 26.1, VB: 19.6, VE: 0.0, VF: 0.0})
+    assert list(out.index[:4]) == [VA, VD, VC, VB]
+    assert out.loc[[VA, VD, VC, VB], "rank"].tolist() == [1, 2, 3, 4]
     assert out.loc[VA, "reasons"] == "超期未研判 4 条（全县第1）；无帮扶措施监测户 1 户（全县第1）；超90天未走访监测户占 100%（1户）"
+    # B: water 10 > findings 7.5 > employment 5 (weighted contributions)
     assert out.loc[VB, "reasons"] == ("自来水普及率 60.0%，低于目标 35.0 个百分点（全县第1）；"
+                                      "上次巡查问题未整改 1 个，其中超期 1 个（全县第2）；"
                                       "务工就业率 60.0%，低于目标 10.0 个百分点（全县第1）")
     assert out.loc[VC, "reasons"] == "红橙预警每百户 30.0（全县第1）；数据疑点 1 处（无帮扶责任人 1）"
-    assert out.loc[VD, "reasons"] == "数据疑点 2 处（识别后不足半年（180天）即消除 1、消除但收入低于监测线 1）"
+    assert out.loc[VD, "reasons"] == ("数据疑点 2 处（识别后不足半年（180天）即消除 1、消除但收入低于监测线 1）；"
+                                      "上次巡查问题未整改 3 个，其中超期 1 个（全县第1）")
     assert out.loc[VE, "reasons"] == "各项均无突出问题"
 
 
@@ -205,7 +228,8 @@ def test_weights_change_the_ranking(tiny):
     assert out.code.iloc[0] == VB and out.score.iloc[0] == 100.0 and (out.score.iloc[1:] == 0).all()
     equal = {k: 1 for k in insp.DEFAULT_WEIGHTS}  # mean of the normalised components
     got = scored(tiny, equal).set_index("code").score
-    assert got[VA] == pytest.approx(300 / 8, abs=0.05) and got[VB] == pytest.approx(200 / 8, abs=0.05)
+    # A: overdue, no_measure, stale at 1 each; B: water 1, employment 1, findings 2/4 (nine components)
+    assert got[VA] == pytest.approx(300 / 9, abs=0.05) and got[VB] == pytest.approx(250 / 9, abs=0.05)
     zero = scored(tiny, {k: 0 for k in insp.DEFAULT_WEIGHTS})
     assert (zero.score == 0).all()
     with pytest.raises(ValueError):
@@ -215,9 +239,11 @@ def test_weights_change_the_ranking(tiny):
 def test_township_scope_normalises_within_the_township(tiny):
     out = scored(tiny, township=T2).set_index("code")
     assert set(out.index) == {VD, VE, VF}
-    assert out.loc[VD, "score"] == 20.0
+    assert out.loc[VD, "score"] == 30.4   # the worst of 二镇 in both data quality and findings: 35/115
     out = scored(tiny, township=T1).set_index("code")
-    assert out.loc[VB, "reasons"].startswith("自来水普及率 60.0%，低于目标 35.0 个百分点（全镇第1）")
+    # within 一镇 B is the only village with findings: 15 now outweighs water 10
+    assert out.loc[VB, "reasons"].startswith("上次巡查问题未整改 1 个，其中超期 1 个（全镇第1）；"
+                                             "自来水普及率 60.0%，低于目标 35.0 个百分点（全镇第1）")
 
 
 def test_normalise_is_zero_when_nobody_has_the_problem():
@@ -362,7 +388,7 @@ def test_workbook_has_the_households_and_no_full_id_number(fixture_sqlite):
     sample, rows, ids, info = packet_inputs(fixture_sqlite, villages)
     assert len(sample) >= 6 and ids
     wb = openpyxl.load_workbook(io.BytesIO(packets.build_workbook(rows, info)))
-    assert wb.sheetnames == ["抽样说明", "城关镇 东山村", "城关镇 西岭村", "青山镇 北坪村"]
+    assert wb.sheetnames == ["抽样说明", "城关镇 东山村", "城关镇 西岭村", "青山镇 北坪村", packets.FINDINGS_SHEET]
     cells = [str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
     text = "\n".join(cells)
     for code in sample.household_code:

@@ -218,10 +218,16 @@ def locate(raw: RawSheet) -> tuple[ParsedSheet | None, list[Issue], list[str]]:
         if c.required and c.key not in columns:
             issues.append(Issue(raw.file, raw.name, header_row, None, c.header,
                                 f"缺少必填列「{c.header}」（表头在第{header_row}行）"))
-    ws = " \t\r\n\u3000\xa0\u200b\ufeff"
     parsed.data = [(i + 1, r) for i, r in enumerate(raw.rows[header_row:], start=header_row)
-                   if any(v is not None and v != "" and (not isinstance(v, str) or v.strip(ws)) for v in r)]
+                   if not all(map(blank, r))]
     notices = []
+    if sp.prefilled:
+        typed = [i for k, i in columns.items() if k not in sp.prefilled]
+        unused = {n for n, r in parsed.data if all(blank(r[i]) for i in typed if i < len(r))}
+        if unused:
+            parsed.data = [(n, r) for n, r in parsed.data if n not in unused]
+            notices.append(f"{raw.file}「{where}」：{len(unused)} 行只预填了"
+                           f"{'、'.join(sp.col(k).header for k in sp.prefilled)}，未填写问题，已跳过")
     if ignored:
         notices.append(f"{raw.file}「{where}」：以下列不在模板中，已忽略：{'、'.join(ignored)}")
     if not raw.is_csv and sp.name != raw.name:

@@ -70,6 +70,8 @@ class SheetSpec:
     rule: str                        # how a re-import updates (Chinese, for 填写说明 and README)
     parent: str | None = None        # "households" / "projects": a replaced child table
     aliases: tuple[str, ...] = ()
+    # columns a visit packet fills in ahead (queries/packets.py): a row with nothing else is an unused form row
+    prefilled: tuple[str, ...] = ()
 
     @property
     def table_name(self) -> str:
@@ -509,7 +511,8 @@ def _build() -> list[SheetSpec]:
         C(t, "status", "整改状态", "enum", codes=FINDING_STATUSES, aliases=("状态",)),
         C(t, "closed_date", "整改完成日期", "date", aliases=("完成日期", "销号日期")),
         C(t, "note", "问题描述及整改佐证", "text", aliases=("问题描述", "整改佐证", "备注")),
-    ), key=("code",), rule=UPSERT.format(key="问题编号"), aliases=("findings", "问题台账", "整改台账"))
+    ), key=("code",), rule=UPSERT.format(key="问题编号") + "；只预填了问题编号和村的空行（入户核查表所附）跳过",
+        aliases=("findings", "问题台账", "整改台账"), prefilled=("code", "village_code"))
 
     t = s.dishonesty_records
     dishonesty = SheetSpec("失信记录", t, (
