@@ -67,7 +67,8 @@ def default_calls(as_of: date) -> list[tuple]:
     calls += [(targets.target_trend, f, i.key) for i in targets.FACT_INDICATORS]
     calls += [(fn, f) for fn in (workflow.workflow_coverage, workflow.workflow_headline, workflow.step_durations,
                                  workflow.level_durations, workflow.stuck_cases, workflow.assignments_by_unit,
-                                 workflow.overdue_assignments, workflow.findings_by_category, workflow.open_findings)]
+                                 workflow.overdue_assignments, workflow.findings_by_category, workflow.open_findings,
+                                 workflow.repeat_findings)]
     calls += [(fn, f, "township") for fn in (workflow.step_funnel, workflow.step_days_by_area, workflow.findings_by_area)]
     return calls
 

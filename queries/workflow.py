@@ -68,6 +68,9 @@ define("findings_overdue", "超期未整改问题", "未整改问题中，整改
 define("findings_closure_rate", "按期整改率",
        "分母：截至日期时整改时限已过（早于截至日期）或已整改完成的问题数；分子：其中在整改时限当天或之前整改完成的问题数。"
        "分母为0时不计算（显示“—”）。", unit="%", topic=T)
+define("findings_repeated", "复查再次发现的同类问题",
+       "截至日期前，某行政村的某类问题在之后（巡查日期更晚）的巡查中又被发现的次数：前一次的每个问题计一次。"
+       "前一次问题在再次发现时已整改完成的为“整改后反弹”，尚未整改完成的为“仍未整改”。", unit="个", topic=T)
 
 
 def p90(values: pd.Series) -> float | None:
@@ -370,6 +373,32 @@ def open_findings(conn, f: Filter) -> pd.DataFrame:
                  days_over=[max((f.as_of - d).days, 0) for d in x.due_date])
     x = x.sort_values(["overdue", "due_date", "code"], ascending=[False, True, True], kind="stable")
     return x.reindex(columns=OPEN_FINDING_COLUMNS).reset_index(drop=True)
+
+
+REPEAT_COLUMNS = ["code", "village_code", "village_name", "township_code", "category_name", "inspected_on", "state",
+                  "closed_date", "again_code", "again_on", "again_unit"]
+REPEAT_STATES = {"rebound": "整改后反弹", "still_open": "仍未整改"}
+
+
+@query(area="village_code")
+def repeat_findings(conn, f: Filter) -> pd.DataFrame:
+    """Each finding whose village showed the same category of problem again at a later inspection (by the as-of
+    day), with the first such later finding and whether the earlier one had been closed by then. Latest first."""
+    x = findings_state(conn, f)
+    pairs = x.merge(x, on=["village_code", "category"], suffixes=("", "_again"))
+    pairs = pairs[pairs.inspected_on_again > pairs.inspected_on]
+    pairs = pairs.sort_values(["finding_id", "inspected_on_again", "finding_id_again"]).drop_duplicates("finding_id")
+    names = dict(conn.execute(sa.select(villages.c.code, villages.c.name)
+                              .where(villages.c.code.in_(list(pairs.village_code.unique())))).all()) if len(pairs) else {}
+    out = pd.DataFrame({
+        "code": pairs.code, "village_code": pairs.village_code, "village_name": pairs.village_code.map(names),
+        "township_code": pairs.township_code, "category_name": pairs.category.map(lambda c: label(FINDING_CATEGORIES, c)),
+        "inspected_on": pairs.inspected_on,
+        "state": ["rebound" if c else "still_open" for c in _by(pairs.closed_date, pairs.inspected_on_again)],
+        "closed_date": pairs.closed_date, "again_code": pairs.code_again, "again_on": pairs.inspected_on_again,
+        "again_unit": pairs.responsible_unit_again})
+    out = out.sort_values(["again_on", "village_code", "code"], ascending=[False, True, True], kind="stable")
+    return out.reindex(columns=REPEAT_COLUMNS).reset_index(drop=True)
 
 
 # -- the headline for 总览 -------------------------------------------------------------------------------------

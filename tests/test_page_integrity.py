@@ -53,7 +53,7 @@ def page_db(empty_db, tmp_path, dashboard_url, monkeypatch):
 
 
 def _run(user):
-    return run_page("integrity", {"as_of": W.AS_OF.isoformat()}, user=user)
+    return run_page("integrity", {"asof": W.AS_OF.isoformat()}, user=user)
 
 
 def table(at):

@@ -145,6 +145,24 @@ def findings(ctx: Context) -> None:
                               "问题描述": still.note.fillna("—")})
         st.dataframe(oview, hide_index=True, width="stretch")
         exports.table_download(oview, ctx, "尚未整改的问题", key="wf_open_findings")
+    repeats(ctx)
+
+
+def repeats(ctx: Context) -> None:
+    again = data.query(wf.repeat_findings, ctx.f)
+    m = metric("findings_repeated")
+    st.markdown(f"**复查再次发现的同类问题**：{fmt.count(len(again))} 个", help=m.definition)
+    if again.empty:
+        st.caption("复查的村未再次发现同类问题。")
+        return
+    view = pd.DataFrame({"村": again.village_name, "问题类别": again.category_name, "上次问题编号": again.code,
+                         "上次巡查日期": again.inspected_on,
+                         "上次问题整改": [f"{wf.REPEAT_STATES[s]}（{d} 整改完成）" if s == "rebound" else wf.REPEAT_STATES[s]
+                                    for s, d in zip(again.state, again.closed_date)],
+                         "再次发现日期": again.again_on, "本次问题编号": again.again_code,
+                         "责任单位": again.again_unit})
+    st.dataframe(view, hide_index=True, width="stretch")
+    exports.table_download(view, ctx, "复查再次发现的同类问题", key="wf_repeat_findings")
 
 
 def body(ctx: Context) -> None:
