@@ -70,6 +70,7 @@ def default_calls(as_of: date) -> list[tuple]:
                                  workflow.overdue_assignments, workflow.findings_by_category, workflow.open_findings,
                                  workflow.repeat_findings)]
     calls += [(fn, f, "township") for fn in (workflow.step_funnel, workflow.step_days_by_area, workflow.findings_by_area)]
+    calls += [(workflow.stuck_by_township, f), (workflow.overdue_assignments, f, "red")]
     return calls
 
 

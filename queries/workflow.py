@@ -200,7 +200,7 @@ def step_days_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
 
 
 STUCK_COLUMNS = ["warning_id", "household_id", "household_code", "head_name", "township_name", "village_name", "level",
-                 "raised_date", "step", "step_name", "holder_level", "holder", "since", "days_waiting", "limit_days",
+                 "raised_date", "township_code", "step", "step_name", "holder_level", "holder", "since", "days_waiting", "limit_days",
                  "days_over"]
 
 
@@ -210,13 +210,30 @@ def stuck_cases(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
     return _stuck(conn, f).head(limit).reset_index(drop=True)
 
 
+@query(area="township_code")
+def stuck_by_township(conn, f: Filter) -> pd.DataFrame:
+    """Where cases are stuck: per township and step, the leads waiting past the step's limit and the longest
+    wait; most cases first."""
+    x = _stuck(conn, f)
+    cols = ["township_code", "township_name", "step", "step_name", "holder_level", "cases", "longest_wait"]
+    if x.empty:
+        return pd.DataFrame(columns=cols)
+    g = x.groupby(["township_code", "township_name", "step", "step_name", "holder_level"], as_index=False)
+    out = g.agg(cases=("warning_id", "size"), longest_wait=("days_waiting", "max"))
+    order = {s: i for i, s in enumerate(STEPS)}
+    out = out.sort_values(["cases", "longest_wait", "township_code", "step"], ascending=[False, False, True, True],
+                          key=lambda c: c.map(order) if c.name == "step" else c, kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
 def _stuck(conn, f: Filter) -> pd.DataFrame:
     w, hh, v, t = warnings, households, villages, townships
-    stmt = (sa.select(w.c.id, hh.c.id, hh.c.code, head_name(), t.c.name, v.c.name, w.c.level, w.c.raised_date)
+    stmt = (sa.select(w.c.id, hh.c.id, hh.c.code, head_name(), t.c.name, v.c.name, w.c.level, w.c.raised_date,
+                      t.c.code)
             .select_from(w.join(hh, hh.c.id == w.c.household_id).join(v, v.c.code == hh.c.village_code)
                          .join(t, t.c.code == hh.c.township_code))
             .where(undecided_on(f.as_of), *scope.where(f, w)))
-    leads = frame(conn, stmt, STUCK_COLUMNS[:8])
+    leads = frame(conn, stmt, STUCK_COLUMNS[:9])
     done = _steps_done(conn, f)
     limits, rows = step_days(), []
     by_lead = {k: g for k, g in done.groupby("warning_id")}
@@ -286,10 +303,11 @@ OVERDUE_COLUMNS = ["assignment_id", "household_id", "household_code", "head_name
 
 
 @query(area="household_id", personal=shown(head_name=members.c.name, helper_name=helpers.c.name))
-def overdue_assignments(conn, f: Filter) -> pd.DataFrame:
-    """The overdue 交办, red first, then by how long overdue: who holds each."""
+def overdue_assignments(conn, f: Filter, level: str | None = None) -> pd.DataFrame:
+    """The overdue 交办 (of warnings of `level` only, if given), red first, then by how long overdue: who holds
+    each."""
     a = _assignments(conn, f)
-    a = a[a.overdue]
+    a = a[a.overdue & ((a.level == level) if level else True)]
     hh, v = households, villages
     ids = [int(i) for i in a.household_id.unique()]
     who = frame(conn, sa.select(hh.c.id, hh.c.code, head_name(), v.c.name)

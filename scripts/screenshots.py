@@ -48,7 +48,8 @@ def main() -> None:
             page.goto(f"{base}/{path}" + (f"?{args.query}" if args.query else ""))
             wait_for_app(page)
             page.wait_for_timeout(1500)  # let Plotly finish drawing
-            path = out / f"{name}{'_' + args.query.replace('=', '-').replace('&', '_') if args.query else ''}.png"
+            query = "_" + args.query.replace("=", "-").replace("&", "_") if args.query else ""
+            path = out / f"{name}{query}_{args.width}x{args.height}.png"
             page.screenshot(path=str(path), full_page=True)
             errors = page.locator('[data-testid="stException"]').count()
             print(f"{path}  exceptions={errors}")

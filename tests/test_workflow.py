@@ -72,6 +72,11 @@ def test_cases_over_a_step_limit_oldest_first_with_their_holder(county):
         [W.hh(3), "乡镇复核", "甲镇", 50, 47], [W.hh(2), "部门比对", "甲村（支村两委）", 16, 13]]
     # on 06-17 H2 has waited exactly 3 days: in time, not listed
     assert q.stuck_cases(county, F.at(date(2026, 6, 17))).household_code.tolist() == [W.hh(3)]
+    # where they are stuck, per township and step: one each, the longer wait first
+    where = q.stuck_by_township(county, F)
+    assert where[["township_name", "step_name", "holder_level", "cases", "longest_wait"]].values.tolist() == [
+        ["甲镇", "乡镇复核", "乡镇", 1, 50], ["甲镇", "部门比对", "村级（支村两委）", 1, 16]]
+    assert q.stuck_by_township(county, replace(F, scope=W.T2)).empty   # 乙镇's leads are not stuck
 
 
 def test_assignments_by_unit_open_overdue_and_on_time_rate(county):
@@ -87,6 +92,8 @@ def test_assignments_by_unit_open_overdue_and_on_time_rate(county):
     overdue = q.overdue_assignments(county, F)
     # red first (A3, 7 days over), then yellow (A6, 41 days over)
     assert overdue[["unit", "level", "days_over"]].values.tolist() == [["县医保局", "red", 7], ["县住建局", "yellow", 41]]
+    red = q.overdue_assignments(county, F, "red")   # who holds the overdue red warnings: A3 only
+    assert red[["household_code", "unit", "days_over"]].values.tolist() == [[W.hh(5), "县医保局", 7]]
     # a township user's units are those of its own households: 乙镇人民政府 is not among 甲镇's
     mine = q.assignments_by_unit(county, replace(F, scope=W.T1))
     assert sorted(mine.unit) == sorted(["甲镇人民政府", "县医保局", "甲村村委会", "县住建局"])

@@ -4,9 +4,9 @@ the trend of new leads vs eliminations, targets at a glance and the township ran
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, exports, fmt, theme
+from dashboard.common import cards, data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
-from queries import kpis, leads, ranking, targets, trends, workflow
+from queries import kpis, leads, ranking, targets, trends
 from queries.codes import MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.metrics import metric
 from queries.trends import TREND_KINDS
@@ -33,18 +33,6 @@ def kpi_cards(ctx: Context) -> None:
             col.metric(r["name"], fmt.value(r.value, r.unit), fmt.delta(r.change, r.unit),
                        delta_color=DELTA_COLOR.get(key, "off"), border=True,
                        help=f"{metric(key).definition}\n\n变化：与上季度同日（{prev:%Y-%m-%d}）相比。")
-
-
-def workflow_cards(ctx: Context) -> None:
-    """Where cases are stuck (流程督办): shown only for what the county imported."""
-    h = data.query(workflow.workflow_headline, ctx.f)
-    h = h[h.value.notna()]
-    if h.empty:
-        return
-    for col, r in zip(st.columns(4), h.itertuples()):
-        red = None if fmt.count(r.red) == "—" else f"其中红色预警 {fmt.count(r.red)} 次"
-        col.metric(r.name, fmt.count(r.value), red, delta_color="off", delta_arrow="off", border=True,
-                   help=metric(r.key).definition)
 
 
 def warnings_chart(ctx: Context) -> None:
@@ -131,7 +119,7 @@ def township_table(ctx: Context) -> None:
 
 def body(ctx: Context) -> None:
     kpi_cards(ctx)
-    workflow_cards(ctx)
+    cards.workflow_headline(ctx.f)
     left, right = st.columns([1, 1])
     with left:
         warnings_chart(ctx)

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, exports, fmt, theme
+from dashboard.common import cards, data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import workflow as wf
 from queries.codes import ASSIGNEE_KINDS, LEAD_STEPS, REVIEW_LEVELS, WARNING_LEVELS, label
@@ -24,7 +24,7 @@ def missing(what: str, sheet: str) -> None:
     st.info(NOT_IMPORTED.format(what=what, sheet=sheet), icon=":material/upload_file:")
 
 
-def cards(items: list[tuple[str, str, str]]) -> None:
+def metric_row(items: list[tuple[str, str, str]]) -> None:
     """A row of figures, each with its 口径 (metric key) as the tooltip."""
     for col, (name, value, key) in zip(st.columns(len(items)), items):
         col.metric(name, value, help=about(key), border=True)
@@ -93,7 +93,7 @@ def assignments(ctx: Context) -> None:
     if units.empty:
         empty_state("网上交办记录")
         return
-    cards([("未办结交办（次）", fmt.count(units.open.sum()), "assignments_open"),
+    metric_row([("未办结交办（次）", fmt.count(units.open.sum()), "assignments_open"),
            ("超期交办（次）", fmt.count(units.overdue.sum()), "assignments_overdue"),
            ("按时办结率", fmt.pct(wf.overall_rate(units, "on_time", "due_or_done")), "assignments_on_time_rate")])
     view = pd.DataFrame({"承办单位": units.unit, "交办（次）": units.assignments, "未办结": units.open,
@@ -119,7 +119,7 @@ def findings(ctx: Context) -> None:
     if cat.empty:
         empty_state("巡查发现的问题")
         return
-    cards([("未整改问题（个）", fmt.count(cat.open.sum()), "findings_open"),
+    metric_row([("未整改问题（个）", fmt.count(cat.open.sum()), "findings_open"),
            ("超期未整改（个）", fmt.count(cat.overdue.sum()), "findings_overdue"),
            ("按期整改率", fmt.pct(wf.overall_rate(cat, "on_time", "due_or_closed")), "findings_closure_rate")])
     left, right = st.columns(2)
@@ -165,8 +165,38 @@ def repeats(ctx: Context) -> None:
     exports.table_download(view, ctx, "复查再次发现的同类问题", key="wf_repeat_findings")
 
 
+def hotspots(ctx: Context, have) -> None:
+    """The answer on the first screen: where cases are stuck, and who holds the overdue red warnings."""
+    cards.workflow_headline(ctx.f)
+    left, right = st.columns(2)
+    if have.lead_steps:
+        with left:
+            where = data.query(wf.stuck_by_township, ctx.f)
+            st.markdown(f"**卡在哪个环节**（超时限线索 {fmt.count(where.cases.sum())} 条，按乡镇和环节）",
+                        help=about("stuck_cases"))
+            if where.empty:
+                st.caption("没有超环节时限的线索。")
+            else:
+                st.dataframe(pd.DataFrame({"乡镇": where.township_name, "停在环节": where.step_name,
+                                           "持有层级": where.holder_level, "条数": where.cases,
+                                           "最长等待天数": where.longest_wait}),
+                             hide_index=True, width="stretch", height=248)
+    if have.assignments:
+        with right:
+            red = data.query(wf.overdue_assignments, ctx.f, "red")
+            st.markdown(f"**超期的红色预警交办**（{fmt.count(len(red))} 次，谁在办）", help=about("assignments_overdue"))
+            if red.empty:
+                st.caption("没有超期的红色预警交办。")
+            else:
+                st.dataframe(pd.DataFrame({"户编号": red.household_code, "承办单位": red.unit,
+                                           "帮扶责任人": red.helper_name.fillna("—"), "超期天数": red.days_over}),
+                             hide_index=True, width="stretch", height=248)
+
+
 def body(ctx: Context) -> None:
     have = data.query(wf.workflow_coverage, ctx.f).iloc[0]
+    if have.lead_steps or have.assignments:
+        hotspots(ctx, have)
     if have.lead_steps:
         funnel(ctx)
         durations(ctx)
