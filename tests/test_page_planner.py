@@ -22,8 +22,8 @@ NAMES = {V11: "东山村", V12: "西岭村", V13: "南溪村", V21: "北坪村",
 
 
 def packet_links(at):
-    """The packet downloads (打印本页, the page print every page offers, is not one of them)."""
-    return [b for b in at.link_button if b.key != "print_page"]
+    """The packet downloads (not 打印本页 every page offers, nor the export of the open problems' table)."""
+    return [b for b in at.link_button if b.key.endswith(("plan_xlsx", "plan_pdf"))]
 
 
 def expected(url, township=None, weights=None):
@@ -227,3 +227,17 @@ def test_inspector_sees_masked_names(app_db):
     shown = next(d.value for d in at.dataframe if "户主身份证号（脱敏）" in d.value.columns)
     assert "王建国" not in set(shown["户主"]) and all("*" in n for n in shown["户主"])
     assert len(packet_links(at)) == 2
+
+
+def test_last_inspections_open_problems_are_listed(app_db):
+    """The fixture's ZG-1 (东山村, 未按时走访, due 06-20, open) is 10 days overdue on 06-30; ZG-2 (北坪村) was closed
+    04-30: the county sees ZG-1 only; 青山镇 (ZG-2's) is told all its problems are fixed."""
+    at = run_page("planner")
+    assert not at.exception and not at.error
+    assert "上次巡查问题仍未整改（1 个，其中超期 1 个）" in [h.value for h in at.subheader]
+    t = next(d.value for d in at.dataframe if "整改时限" in d.value.columns)
+    assert t[["问题编号", "村", "问题类别", "超期（天）"]].values.tolist() == [["ZG-1", "东山村", "未按时走访", 10]]
+    at = run_page("planner", {"town": T2})
+    assert not at.exception and not at.error
+    assert "上次巡查问题仍未整改（0 个，其中超期 0 个）" in [h.value for h in at.subheader]
+    assert any("均已整改完成" in c.value for c in at.caption)

@@ -21,7 +21,8 @@ from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import deck_text, escape_html, escape_md
 from queries import areas as areas_q
 from queries import inspection as insp
-from queries import packets
+from queries import packets, workflow
+from queries.metrics import metric
 from queries.filters import Filter
 
 MAX_EXCLUDE_DAYS = 730
@@ -404,8 +405,30 @@ def body(ctx: Context) -> None:
     with right:
         top_list(scored, excluded, towns)
     ranking(scored, excluded, towns, int(exclude_days))
+    open_problems(ctx)
     st.divider()
     sampling(ctx, scored, excluded, towns)
+
+
+def open_problems(ctx: Context) -> None:
+    """What the last inspections found and is still not fixed: what a team checks again first."""
+    if not data.query(workflow.workflow_coverage, ctx.f).findings.iloc[0]:
+        st.info("未导入巡查发现的问题（导入模板「整改问题」工作表），无法列出上次巡查问题的整改情况。",
+                icon=":material/upload_file:")
+        return
+    still = data.query(workflow.open_findings, ctx.f)
+    again = data.query(workflow.repeat_findings, ctx.f)
+    st.subheader(f"上次巡查问题仍未整改（{len(still)} 个，其中超期 {int(still.overdue.sum())} 个）",
+                 help=metric("findings_open").definition + "\n\n" + metric("findings_overdue").definition)
+    if still.empty:
+        st.caption("上次巡查发现的问题均已整改完成。")
+    else:
+        view = pd.DataFrame({"村": still.village_name, "问题类别": still.category_name, "责任单位": still.responsible_unit,
+                             "巡查日期": still.inspected_on, "整改时限": still.due_date, "超期（天）": still.days_over,
+                             "问题编号": still.code})
+        st.dataframe(view, hide_index=True, width="stretch", key="plan_open_findings")
+        exports.table_download(view, ctx, "上次巡查问题仍未整改", key="plan_open_findings_xlsx")
+    st.caption(f"复查中再次发现同类问题 {len(again)} 个（明细见「流程督办」）。{metric('findings_repeated').definition}")
 
 
 run_page("巡查选点", body)
