@@ -154,3 +154,11 @@ def test_postgresql_outage_and_recovery(pg_server, monkeypatch):
     at.run()  # the next interaction recovers without restarting the app
     assert not at.exception and not at.error
     assert at.metric[0].value == "9"
+
+
+@pytest.mark.parametrize("page", DATA_PAGES)
+def test_every_page_has_one_heading_its_title(app_db, page):
+    """run_page draws the page's heading; a page body drawing its own would show it twice."""
+    at = run_page(page)
+    assert not at.exception
+    assert [t.value for t in at.title] == [next(p.title for p in PAGES if p.url_path == page)]

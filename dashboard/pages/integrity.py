@@ -25,7 +25,6 @@ def _text(v) -> str:
 
 
 def body(ctx: Context) -> None:
-    st.title(TITLE)
     if not data.query(integrity.integrity_imported):
         st.info(NOT_IMPORTED, icon=":material/upload_file:")
         return
