@@ -16,8 +16,7 @@ import contextlib
 import os
 import subprocess
 import sys
-import tempfile
-import time
+import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -56,40 +55,48 @@ def streamlit_server(db_url: str, port: int | None = None, env: dict[str, str] |
                 "PYTHONPATH": os.pathsep.join([str(ROOT)] + ([os.environ["PYTHONPATH"]]
                                                              if os.environ.get("PYTHONPATH") else []))}
     base_url = f"http://127.0.0.1:{port}"
-    # Output goes to a file, not a pipe: a chatty server must never block on a full pipe buffer.
-    with tempfile.TemporaryFile(mode="w+b") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL)
+    # A thread drains the output (a chatty server must never block on a full pipe) and signals the line
+    # Streamlit prints once it listens ("URL: http://..."), or the end of the output when the server exits.
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            stdin=subprocess.DEVNULL)
+    lines: list[bytes] = []
+    listening = threading.Event()
 
-        def output() -> str:
-            log.flush()
-            log.seek(0)
-            return log.read().decode("utf-8", errors="replace")
+    def drain() -> None:
+        for line in proc.stdout:
+            lines.append(line)
+            if line.strip().startswith(b"URL: "):
+                listening.set()
+        listening.set()
 
+    threading.Thread(target=drain, daemon=True).start()
+
+    def output() -> str:
+        return b"".join(lines).decode("utf-8", errors="replace")
+
+    try:
+        if not listening.wait(timeout):
+            raise RuntimeError(f"Streamlit 服务器 {timeout:.0f} 秒内未就绪: {' '.join(cmd)}\n{output()}")
         try:
-            deadline = time.monotonic() + timeout
-            while True:
-                if proc.poll() is not None:
-                    raise RuntimeError(f"Streamlit 服务器已退出（exit {proc.returncode}）:\n"
-                                       f"{' '.join(cmd)}\n{output()}")
-                try:
-                    with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=2) as resp:
-                        if resp.status == 200 and resp.read().strip() == b"ok":
-                            break
-                except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"Streamlit 服务器 {timeout:.0f} 秒内未就绪: {' '.join(cmd)}\n{output()}")
-                time.sleep(0.2)
-            yield base_url
-        finally:
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(timeout=10)
+            with urllib.request.urlopen(f"{base_url}/_stcore/health", timeout=10) as resp:
+                healthy = resp.status == 200 and resp.read().strip() == b"ok"
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError) as exc:
+            healthy = False
+            lines.append(f"health check: {exc}\n".encode())
+        if not healthy:
+            code = proc.poll()
+            raise RuntimeError(f"Streamlit 服务器未就绪{'' if code is None else f'（已退出，exit {code}）'}:\n"
+                               f"{' '.join(cmd)}\n{output()}")
+        yield base_url
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        proc.stdout.close()
 
 
 def launch_chromium(playwright, **kwargs):
