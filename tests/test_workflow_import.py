@@ -51,6 +51,8 @@ def bad(sheet: str, row: int, **cells) -> dict:
     (bad("识别环节", 3, 线索产生日期="2026-06-02"), "识别环节", 3, "B", "没有 2026-06-02 产生的预警线索"),
     # A1 handed on 06-14, fed back 06-13 (反馈日期 is column G: 户编号 线索产生日期 交办日期 承办对象 承办单位 帮扶责任人编号 反馈日期)
     (bad("网上交办", 2, 反馈日期="2026-06-13"), "网上交办", 2, "G", "反馈日期早于交办日期 2026-06-14"),
+    # handed to a kind of unit the code list does not know (承办对象 is column D)
+    (bad("网上交办", 2, 承办对象="居委会"), "网上交办", 2, "D", "居委会"),
     # handed to a helper who does not exist
     (bad("网上交办", 2, 帮扶责任人编号=99), "网上交办", 2, "F", "帮扶责任人编号 99 不存在"),
     # a finding in a village of another county (行政村区划代码 is column D)
