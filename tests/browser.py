@@ -134,5 +134,5 @@ def login(page, base_url: str, username: str, password: str, path: str = "/") ->
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
     page.wait_for_url(lambda url: "/session/" not in url, timeout=15_000)
-    page.wait_for_selector('[data-testid="stSidebar"] button:has-text("退出登录")', timeout=30_000)
+    page.wait_for_selector('[data-testid="stSidebar"] button:has-text("退出登录")', state="attached", timeout=30_000)  # hidden in a phone's collapsed sidebar
     wait_for_app(page)

@@ -67,3 +67,16 @@ def test_copied_link_reproduces_filtered_overview(demo_server, demo_db_url, brow
     assert cards["超15天未研判线索"] == fmt.count(expected.loc["overdue_leads", "value"])
     assert "town=" + town_code in page.url and "cat=unstable" in page.url
     context.close()
+
+
+@pytest.mark.parametrize("width, height, sidebar_open", [(390, 844, False), (1366, 768, True)])
+def test_sidebar_is_collapsed_on_a_phone_and_open_on_a_laptop(demo_server, browser, width, height, sidebar_open):
+    """On a phone the sidebar would open over the content on every load: it starts collapsed there."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    login(page, demo_server, "county", TEST_PASSWORD)
+    assert page.locator("[data-testid='stMain'] h1").first.is_visible()
+    # a collapsed sidebar is slid off the screen's left edge (still "visible" to Playwright)
+    box = page.locator('[data-testid="stSidebar"] button:has-text("退出登录")').bounding_box()
+    assert (0 <= box["x"] < width) is sidebar_open, box
+    context.close()

@@ -48,7 +48,7 @@ class Context:
 def configure(title: str) -> None:
     # An image drawn here: a :material/...: page icon makes the browser fetch it from a font CDN.
     st.set_page_config(page_title=f"{title} · {APP_TITLE}", page_icon=favicon(), layout="wide",
-                       initial_sidebar_state="expanded")
+                       initial_sidebar_state="auto")  # collapsed on a phone
     st.markdown(HIDE_CHROME, unsafe_allow_html=True)
 
 
