@@ -103,14 +103,18 @@ def assert_same(a, b, what: str) -> None:
 INSPECTIONS = [(1, V11, "2026-05-20", "县回头看第1组", "review"), (2, V21, "2026-04-02", "县督查组", "supervision"),
                (3, V22, "2025-11-11", "暗访组", "covert")]
 # a 失信 record on most households of both townships (one repaired), so the 诚信 queries have rows to leak
+# a re-inspection in each township finds the fixture's two problems again (ZG-1 still open, ZG-2 closed: rebound),
+# so 复查再次发现的同类问题 has rows to leak
+REPEATS = [(3, "ZG-3", "2026-06-10", V11, "no_visit", "open", None), (4, "ZG-4", "2026-06-05", V21, "records", "open", None)]
 DISHONESTY = [(hid, "2024-12-01", "2025-08-01" if hid == 7 else None) for hid in (1, 2, 3, 5, 6, 7, 10, 13, 14, 15, 17, 18, 19)]
 
 
 @pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def conn(request, tmp_path_factory):
-    """The fixture county plus a past inspection in each township's villages and 失信 records (the fixture has none)."""
+    """The fixture county plus a past inspection in each township's villages, a re-inspection's findings and 失信
+    records (the fixture has none)."""
     from queries.db import make_engine
-    from queries.schema import dishonesty_records, inspections, metadata
+    from queries.schema import dishonesty_records, findings, inspections, metadata
     from seed import derive
     from tests.fixture_db import build_fixture
 
@@ -128,6 +132,10 @@ def conn(request, tmp_path_factory):
             dict(id=i, household_id=h, kind="false_report", recorded_date=date.fromisoformat(d), effect="special_list",
                  unit="县乡村振兴局", repaired_date=date.fromisoformat(r) if r else None, note="测试")
             for i, (h, d, r) in enumerate(DISHONESTY, start=1)])
+        c.execute(findings.insert(), [
+            dict(id=i, code=code, inspected_on=date.fromisoformat(d), team="县复查组", village_code=v, township_code=v[:9],
+                 household_id=None, category=cat, responsible_unit="乡镇人民政府", due_date=date(2026, 7, 10), status=st,
+                 closed_date=cl, note="复查再次发现") for i, code, d, v, cat, st, cl in REPEATS])
         derive.refresh(c)
     writer.dispose()
     engine = make_engine(url)
