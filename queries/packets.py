@@ -249,7 +249,7 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
-    from reportlab.platypus import PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import KeepTogether, PageBreak, SimpleDocTemplate, Spacer, Table, TableStyle
 
     Paragraph = chinese_paragraph_class()
 
@@ -304,6 +304,31 @@ def build_pdf(rows: pd.DataFrame, info: PacketInfo) -> bytes:
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BOTTOMPADDING", (0, 1), (-1, -1), 14)]))  # room to write in
         story += [t, Spacer(1, 5 * mm),
-                  text("核查人（签字）：＿＿＿＿＿＿＿＿　　核查日期：＿＿＿＿年＿＿月＿＿日", small)]
+                  text("核查人（签字）：＿＿＿＿＿＿＿＿　　核查日期：＿＿＿＿年＿＿月＿＿日", small),
+                  KeepTogether(_findings_form(info, code, name, text, cell, head, small, font))]
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
     return buf.getvalue()
+
+
+# the paper form's columns (a subset of FINDINGS_COLUMNS: village and inspection come from the page) and widths
+PDF_FINDING_COLUMNS = [("问题编号", 46), ("户编号", 34), ("问题类别", 30), ("整改责任单位", 36), ("整改时限", 24),
+                       ("问题描述", 103)]  # 273 mm
+
+
+def _findings_form(info: PacketInfo, code: str, name: str, text, cell, head, small, font) -> list:
+    """The village's 整改问题 rows on paper, numbered like the workbook's, so what is written by hand is typed
+    into the same rows and imported."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Spacer, Table, TableStyle
+
+    data = [[text(h, head) for h, _ in PDF_FINDING_COLUMNS]]
+    data += [[text(finding_code(info, code, n), cell), *[""] * (len(PDF_FINDING_COLUMNS) - 1)]
+             for n in range(1, FORM_ROWS + 1)]
+    t = Table(data, colWidths=[w * mm for _, w in PDF_FINDING_COLUMNS], repeatRows=1)
+    t.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), font), ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+                           ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#DDE6F0")),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BOTTOMPADDING", (0, 1), (-1, -1), 12)]))
+    return [Spacer(1, 6 * mm), text(f"{name} 巡查发现问题（录入工作簿「{FINDINGS_SHEET}」表同编号行后导入）", small),
+            text("问题类别：" + "、".join(FINDING_CATEGORIES.values()) + "；户级问题填户编号。", small),
+            Spacer(1, 2 * mm), t]

@@ -357,7 +357,7 @@ def _summary(x: pd.DataFrame, key: str) -> pd.DataFrame:
 def findings_by_category(conn, f: Filter) -> pd.DataFrame:
     """Per problem category: findings, open, overdue, closed and the closure rate against the deadline."""
     out = _summary(findings_state(conn, f), "category")
-    out.insert(1, "category_name", out.category.map(lambda c: label(FINDING_CATEGORIES, c)))
+    out.insert(1, "category_name", _category_names(out.category))
     order = {c: i for i, c in enumerate(FINDING_CATEGORIES)}
     out = out.sort_values("category", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
     out[FINDING_SUMMARY[:-1]] = out[FINDING_SUMMARY[:-1]].astype(int)
@@ -376,6 +376,18 @@ def findings_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     return out[["code", "name", "township_code", *FINDING_SUMMARY]]
 
 
+def _village_names(conn, codes: pd.Series) -> pd.Series:
+    """The village name for each code (one query for the distinct codes)."""
+    wanted = list(codes.unique())
+    names = dict(conn.execute(sa.select(villages.c.code, villages.c.name).where(villages.c.code.in_(wanted))).all()) \
+        if wanted else {}
+    return codes.map(names)
+
+
+def _category_names(categories: pd.Series) -> pd.Series:
+    return categories.map(lambda c: label(FINDING_CATEGORIES, c))
+
+
 OPEN_FINDING_COLUMNS = ["code", "village_code", "village_name", "category_name", "responsible_unit", "inspected_on",
                         "due_date", "overdue", "days_over", "note"]
 
@@ -385,9 +397,7 @@ def open_findings(conn, f: Filter) -> pd.DataFrame:
     """Findings not yet closed, overdue first and then by deadline: what the last inspections left open."""
     x = findings_state(conn, f)
     x = x[~x.closed]
-    names = dict(conn.execute(sa.select(villages.c.code, villages.c.name)
-                              .where(villages.c.code.in_(list(x.village_code.unique())))).all()) if len(x) else {}
-    x = x.assign(village_name=x.village_code.map(names), category_name=x.category.map(lambda c: label(FINDING_CATEGORIES, c)),
+    x = x.assign(village_name=_village_names(conn, x.village_code), category_name=_category_names(x.category),
                  days_over=[max((f.as_of - d).days, 0) for d in x.due_date])
     x = x.sort_values(["overdue", "due_date", "code"], ascending=[False, True, True], kind="stable")
     return x.reindex(columns=OPEN_FINDING_COLUMNS).reset_index(drop=True)
@@ -406,11 +416,9 @@ def repeat_findings(conn, f: Filter) -> pd.DataFrame:
     pairs = x.merge(x, on=["village_code", "category"], suffixes=("", "_again"))
     pairs = pairs[pairs.inspected_on_again > pairs.inspected_on]
     pairs = pairs.sort_values(["finding_id", "inspected_on_again", "finding_id_again"]).drop_duplicates("finding_id")
-    names = dict(conn.execute(sa.select(villages.c.code, villages.c.name)
-                              .where(villages.c.code.in_(list(pairs.village_code.unique())))).all()) if len(pairs) else {}
     out = pd.DataFrame({
-        "code": pairs.code, "village_code": pairs.village_code, "village_name": pairs.village_code.map(names),
-        "township_code": pairs.township_code, "category_name": pairs.category.map(lambda c: label(FINDING_CATEGORIES, c)),
+        "code": pairs.code, "village_code": pairs.village_code, "village_name": _village_names(conn, pairs.village_code),
+        "township_code": pairs.township_code, "category_name": _category_names(pairs.category),
         "inspected_on": pairs.inspected_on,
         "state": ["rebound" if c else "still_open" for c in _by(pairs.closed_date, pairs.inspected_on_again)],
         "closed_date": pairs.closed_date, "again_code": pairs.code_again, "again_on": pairs.inspected_on_again,

@@ -33,7 +33,8 @@ def county(empty_db, tmp_path):
     return empty_db
 
 
-def packet(engine) -> openpyxl.Workbook:
+def packet(engine, pdf: bool = False):
+    """The packet workbook (or with pdf=True its PDF bytes) for both villages."""
     f = Filter(as_of=W.AS_OF)
     with engine.connect() as conn:
         sample, strata = insp.draw_sample(conn, f, [W.V1, W.V2], seed=7, per_village=10, minimum=1)
@@ -41,6 +42,8 @@ def packet(engine) -> openpyxl.Workbook:
     rows = rows.merge(sample[["household_id", "stratum"]], on="household_id")
     info = packets.PacketInfo("手工县", W.AS_OF, 7, 10, 1, strata, {W.V1: "甲镇 甲村", W.V2: "乙镇 乙村"},
                               "县级用户", EXPORTED)
+    if pdf:
+        return packets.build_pdf(rows, info)
     return openpyxl.load_workbook(io.BytesIO(packets.build_workbook(rows, info)))
 
 
@@ -81,6 +84,17 @@ def test_the_sheet_is_the_importers_with_numbered_rows_per_village(county):
     assert all(ws.cell(row=5, column=j).value is None for j in range(4, len(HEADERS) + 1))  # left for the team
     lists = {str(dv.sqref).split(":")[0][:1]: dv.formula1 for dv in ws.data_validations.dataValidation}
     assert "帮扶措施不落实" in lists["G"] and lists["J"] == '"整改中,已整改"'
+
+
+def test_the_printed_packet_has_each_villages_problem_form_with_the_workbooks_numbers(county):
+    """A team that writes on paper types into the same numbered rows: the PDF's form carries the workbook's codes."""
+    from tests.print_checks import pdf_text
+    text = pdf_text(packet(county, pdf=True))
+    for v, name in ((W.V1, "甲村"), (W.V2, "乙村")):
+        assert f"{name} 巡查发现问题" in text
+        for n in range(1, packets.FORM_ROWS + 1):
+            assert f"202607010900-{v}-{n:02d}" in text
+    assert "帮扶措施不落实" in text and "整改责任单位" in text
 
 
 def test_filled_rows_come_back_and_blank_rows_are_skipped(county, tmp_path):
