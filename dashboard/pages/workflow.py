@@ -94,8 +94,8 @@ def assignments(ctx: Context) -> None:
         empty_state("网上交办记录")
         return
     metric_row([("未办结交办（次）", fmt.count(units.open.sum()), "assignments_open"),
-           ("超期交办（次）", fmt.count(units.overdue.sum()), "assignments_overdue"),
-           ("按时办结率", fmt.pct(wf.overall_rate(units, "on_time", "due_or_done")), "assignments_on_time_rate")])
+                ("超期交办（次）", fmt.count(units.overdue.sum()), "assignments_overdue"),
+                ("按时办结率", fmt.pct(wf.overall_rate(units, "on_time", "due_or_done")), "assignments_on_time_rate")])
     view = pd.DataFrame({"承办单位": units.unit, "交办（次）": units.assignments, "未办结": units.open,
                          "超期": units.overdue, "时限已到或已办结": units.due_or_done, "按时办结": units.on_time,
                          "按时办结率": (units.on_time_rate * 100).map(fmt.pct)})
@@ -120,8 +120,8 @@ def findings(ctx: Context) -> None:
         empty_state("巡查发现的问题")
         return
     metric_row([("未整改问题（个）", fmt.count(cat.open.sum()), "findings_open"),
-           ("超期未整改（个）", fmt.count(cat.overdue.sum()), "findings_overdue"),
-           ("按期整改率", fmt.pct(wf.overall_rate(cat, "on_time", "due_or_closed")), "findings_closure_rate")])
+                ("超期未整改（个）", fmt.count(cat.overdue.sum()), "findings_overdue"),
+                ("按期整改率", fmt.pct(wf.overall_rate(cat, "on_time", "due_or_closed")), "findings_closure_rate")])
     left, right = st.columns(2)
     summary = {"findings": "问题数", "open": "未整改", "overdue": "超期未整改", "closed": "已整改",
                "closure_rate": "按期整改率"}
