@@ -16,9 +16,10 @@ import pandas as pd
 
 from queries.pdf_fonts import chinese_paragraph_class, pdf_font
 
-COLUMNS = {  # header -> width (mm); the last two are left blank for the visit
-    "序号": 9, "户编号": 26, "户主": 15, "乡镇": 18, "村": 20, "户类型": 16, "状态": 20, "得分": 10,
-    "排查原因": 81, "核实结果": 40, "是否纳入监测": 18,
+COLUMNS = {  # header -> width (mm, 273 in all); the last two are left blank for the visit. A 16-digit 户编号 and
+    # "从未纳入监测" each fit on one line (a code split over two lines is misread when it is typed back)
+    "序号": 9, "户编号": 31, "户主": 15, "乡镇": 18, "村": 20, "户类型": 16, "状态": 23, "得分": 10,
+    "排查原因": 75, "核实结果": 38, "是否纳入监测": 18,
 }
 BLANK = ("核实结果", "是否纳入监测")
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sys
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,60 @@ def demo_server(demo_db_url, demo_audit_url, users_file) -> str:
            "MONITOR_COOKIE_SECRET": "test-secret-not-for-production"}
     with streamlit_server(demo_db_url, env=env) as base_url:
         yield base_url
+
+
+@dataclass(frozen=True)
+class DemoServer:
+    base: str        # the dashboard's base URL
+    db_url: str      # what the server reads (PostgreSQL: the SELECT-only role)
+    township: str    # the township of the user "busytown"
+    audit_url: str   # its session/audit store
+
+
+def _demo_db(backend: str, request) -> str:
+    """The demo county on `backend` (PostgreSQL: seeded the same way, read through a SELECT-only role)."""
+    import subprocess
+    if backend == "sqlite":
+        return request.getfixturevalue("demo_db_url")
+    pg = request.getfixturevalue("pg_server")
+    subprocess.run([sys.executable, "-m", "seed", "--households", "3000", "--seed", "11", "--as-of", DEMO_AS_OF,
+                    "--url", pg.create_database("browser_demo"), "--quiet"], cwd=ROOT, check=True)
+    return pg.reader_url("browser_demo")
+
+
+@pytest.fixture(scope="session")
+def demo_servers(request, users_file, tmp_path_factory):
+    """get(backend) -> DemoServer: the dashboard on the demo county, started once per backend and session, with
+    the test users plus "busytown", a township user of the township with the most 交办 that also has 整改问题
+    and 失信 records (the shared test users' township has none of them)."""
+    import contextlib
+    import shutil
+
+    import sqlalchemy as sa
+
+    from dashboard.security.users import add_user
+    from tests.browser import streamlit_server
+    started: dict[str, DemoServer] = {}
+    with contextlib.ExitStack() as stack:
+        def get(backend: str) -> DemoServer:
+            if backend not in started:
+                url = _demo_db(backend, request)
+                engine = sa.create_engine(url)
+                with engine.connect() as conn:
+                    town = conn.execute(sa.text(
+                        "SELECT a.township_code FROM assignments a GROUP BY a.township_code HAVING "
+                        "a.township_code IN (SELECT township_code FROM findings) AND "
+                        "a.township_code IN (SELECT township_code FROM dishonesty_records) "
+                        "ORDER BY count(*) DESC, a.township_code LIMIT 1")).scalar_one()
+                engine.dispose()
+                where = tmp_path_factory.mktemp(f"busy_{backend}")
+                shutil.copy(users_file, where / "users.json")
+                add_user(where / "users.json", "busytown", TEST_PASSWORD, "township", town)
+                audit = f"sqlite:///{where / 'audit.db'}"
+                env = {"MONITOR_USERS_FILE": str(where / "users.json"), "MONITOR_AUDIT_URL": audit}
+                started[backend] = DemoServer(stack.enter_context(streamlit_server(url, env=env)), url, town, audit)
+            return started[backend]
+        yield get
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,6 @@
 on SQLite and PostgreSQL: the figures drawn are the query layer's, and a township user asking for another township by URL sees only its
 own cases, units and records."""
 
-import contextlib
-import shutil
-import subprocess
-import sys
 from datetime import date
 
 import pytest
@@ -15,8 +11,8 @@ from playwright.sync_api import expect
 from dashboard.common import fmt
 from queries import integrity, workflow
 from queries.filters import Filter
-from tests.browser import login, streamlit_server, wait_for_app
-from tests.conftest import DEMO_AS_OF, ROOT, TEST_PASSWORD
+from tests.browser import login, wait_for_app
+from tests.conftest import DEMO_AS_OF, TEST_PASSWORD
 
 pytestmark = pytest.mark.browser
 AS_OF = date.fromisoformat(DEMO_AS_OF)
@@ -37,50 +33,15 @@ def metric(page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
-def demo_url(backend: str, request) -> str:
-    """The demo county on `backend` (PostgreSQL: seeded the same way, read through a SELECT-only role)."""
-    if backend == "sqlite":
-        return request.getfixturevalue("demo_db_url")
-    pg = request.getfixturevalue("pg_server")
-    subprocess.run([sys.executable, "-m", "seed", "--households", "3000", "--seed", "11", "--as-of", DEMO_AS_OF,
-                    "--url", pg.create_database("workflow_demo"), "--quiet"], cwd=ROOT, check=True)
-    return pg.reader_url("workflow_demo")
-
-
-@pytest.fixture(scope="module")
-def servers(request, users_file, tmp_path_factory):
-    """get(backend) -> (base URL, database URL, the township user's township) of a server on the demo county,
-    started once per backend. The township user has a township with 交办, 整改问题 and 失信 records (the demo's
-    first township, the shared test users', has none of them)."""
-    from dashboard.security.users import add_user
-    started: dict[str, tuple] = {}
-    with contextlib.ExitStack() as stack:
-        def get(backend: str) -> tuple[str, str, str]:
-            if backend not in started:
-                url = demo_url(backend, request)
-                with sa.create_engine(url).connect() as conn:
-                    town = conn.execute(sa.text(
-                        "SELECT a.township_code FROM assignments a GROUP BY a.township_code HAVING "
-                        "a.township_code IN (SELECT township_code FROM findings) AND "
-                        "a.township_code IN (SELECT township_code FROM dishonesty_records) "
-                        "ORDER BY count(*) DESC, a.township_code LIMIT 1")).scalar_one()
-                where = tmp_path_factory.mktemp(f"busy_{backend}")
-                shutil.copy(users_file, where / "users.json")
-                add_user(where / "users.json", "busytown", TEST_PASSWORD, "township", town)
-                env = {"MONITOR_USERS_FILE": str(where / "users.json"), "MONITOR_AUDIT_URL": f"sqlite:///{where / 'audit.db'}"}
-                started[backend] = (stack.enter_context(streamlit_server(url, env=env)), url, town)
-            return started[backend]
-        yield get
-
-
 CASES = [pytest.param(backend, user, id=f"{backend}-{user}",
                       marks=[pytest.mark.postgres] if backend == "postgresql" else [])
          for backend in ("sqlite", "postgresql") for user in ("county", "busytown")]
 
 
 @pytest.mark.parametrize(("backend", "user"), CASES)
-def test_workflow_and_integrity_figures_for_county_and_township(servers, browser, backend, user):
-    base, db_url, town = servers(backend)
+def test_workflow_and_integrity_figures_for_county_and_township(demo_servers, browser, backend, user):
+    server = demo_servers(backend)
+    base, db_url, town = server.base, server.db_url, server.township
     own = town if user == "busytown" else None
     units, cat, records, names = expected(db_url, own)
     assert units.assignments.sum() > 0 and cat.findings.sum() > 0 and records.dishonesty_households > 0  # a real control
