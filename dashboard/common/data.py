@@ -131,6 +131,17 @@ def for_viewer():
     return lambda fn, *args, **kwargs: _call(user, fn, args, kwargs, _level(user))
 
 
+def for_user(user):
+    """``query`` bound to a given user, for work with no browser session at all (the scheduled briefing,
+    dashboard/exporting/scheduled.py): the same scope, cache and masking. A personal-data view is refused:
+    it is audited once per browser session, and such a job has none."""
+    def q(fn, *args, **kwargs):
+        if registry.spec(fn).household_view:
+            raise NotPermitted("定时任务不能查看农户个人信息。")
+        return _call(user, fn, args, kwargs, _level(user))
+    return q
+
+
 def reveal(fn, *args, target: str, **kwargs):
     """The same call with personal data in full: only for roles that may reveal, and written to the audit
     log (action ``reveal``, once per session and target until ``conceal(target)``) before anything is shown."""

@@ -43,15 +43,16 @@ def _param(name: str) -> str | None:
     return None if value is None else str(value)
 
 
-def parse(areas: Areas, scope: str | None = None) -> tuple[Filter, list[str]]:
-    """Filter from the URL; returns the names of parameters that were dropped."""
+def parse(areas: Areas, scope: str | None = None, given: dict[str, str] | None = None) -> tuple[Filter, list[str]]:
+    """Filter from the URL (or from `given`, the same parameters from elsewhere: a scheduled job's command
+    line); returns the names of parameters that were dropped."""
     dropped = []
 
     def bad(name):
         dropped.append(PARAM_NAMES[name])
         return None
 
-    raw = {p: _param(p) for p in PARAM_NAMES}
+    raw = {p: _param(p) for p in PARAM_NAMES} if given is None else {p: given.get(p) for p in PARAM_NAMES}
     as_of = areas.data_as_of
     if raw["asof"] is not None:
         try:

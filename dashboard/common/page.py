@@ -65,13 +65,13 @@ def favicon():
     return img
 
 
-def load_areas() -> filters.Areas:
+def load_areas(q=data.query) -> filters.Areas:
     """The townships and villages this user may see (the pipeline confines the filter to the user's
-    township): the filter offers nothing else."""
-    as_of = data.query(areas_q.data_as_of)
+    township): the filter offers nothing else. `q`: the pipeline's query for another user (data.for_user)."""
+    as_of = q(areas_q.data_as_of)
     everywhere = Filter(as_of=as_of)
-    return filters.Areas(towns=data.query(areas_q.township_list, everywhere),
-                         villages=data.query(areas_q.village_list, everywhere), data_as_of=as_of)
+    return filters.Areas(towns=q(areas_q.township_list, everywhere), villages=q(areas_q.village_list, everywhere),
+                         data_as_of=as_of)
 
 
 def context(title: str, user: User) -> Context:

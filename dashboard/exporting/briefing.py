@@ -531,3 +531,8 @@ def briefing_pptx(q: Q, f: Filter, towns: pd.DataFrame, meta: ExportMeta, per_to
     """The whole deck for a filter: plan, collect, build."""
     slides = plan(f, towns, per_township)
     return build_deck(collect(q, f, towns, per_township), meta, slides)
+
+
+if __name__ == "__main__":  # python -m dashboard.exporting.briefing: the scheduled deck, same builder
+    from dashboard.exporting.scheduled import main
+    raise SystemExit(main())
