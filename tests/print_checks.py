@@ -65,3 +65,31 @@ def font_cmap(path: Path) -> set[int]:
 
 def missing_glyphs(text: str, cmap: set[int]) -> set[str]:
     return {ch for ch in text if not ch.isspace() and ord(ch) not in cmap}
+
+
+def installed_cmap(pdf_font_name: str) -> set[int]:
+    """The code points of the installed font a PDF names (pdffonts: "ABCDEF+NotoSansCJKjp-Regular-VKana"): the
+    face whose PostScript name the name starts with, longest match, read from its file (a collection face by
+    face). An empty set when no installed font matches."""
+    name = pdf_font_name.split("+", 1)[-1]
+    listed = subprocess.run(["fc-list", "-f", "%{postscriptname}\t%{file}\n"], capture_output=True, text=True,
+                            check=True).stdout.splitlines()
+    faces = [line.split("\t", 1) for line in listed if "\t" in line]
+    hits = sorted((ps for ps, _ in faces if ps and name.startswith(ps)), key=len)
+    if not hits:
+        return set()
+    ps = hits[-1]
+    path = Path(next(f for p, f in faces if p == ps))
+    fonts = TTCollection(str(path)).fonts if path.suffix.lower() == ".ttc" else [TTFont(str(path))]
+    face = next(f for f in fonts if f["name"].getDebugName(6) == ps)
+    return set(face.getBestCmap())
+
+
+def office_pdf(data: bytes, suffix: str) -> bytes:
+    """A .pptx or .xlsx as LibreOffice prints it (its own throwaway profile)."""
+    with tempfile.TemporaryDirectory() as d:
+        src = Path(d) / f"in{suffix}"
+        src.write_bytes(data)
+        subprocess.run(["soffice", f"-env:UserInstallation=file://{d}/profile", "--headless", "--convert-to", "pdf",
+                        "--outdir", d, str(src)], capture_output=True, check=True, timeout=300)
+        return (Path(d) / "in.pdf").read_bytes()
