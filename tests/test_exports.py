@@ -490,3 +490,24 @@ def test_no_page_offers_a_file_through_streamlit_media():
     root = Path(__file__).resolve().parent.parent / "dashboard"
     offenders = [str(p.relative_to(root)) for p in root.rglob("*.py") if "download_button(" in p.read_text()]
     assert offenders == []
+
+
+# A table whose rows are disjoint parts of one whole (areas, units, categories, projects, sources) downloads with
+# a 合计 row: counts and money summed, rates, ranks, medians and days left blank (xlsx.total_row).
+TOTALLED = [("warnings", "warn_table_township", "未解除合计"), ("aid", "aid_projects", "预算(万元)"),
+            ("screening", "scr_areas", "疑似漏评户"), ("crosscheck", "xc_sources", "本期线索（条）")]
+
+
+@pytest.mark.parametrize(("page", "key", "column"), TOTALLED, ids=[k for _, k, _ in TOTALLED])
+def test_tables_of_parts_download_with_their_total(app_db, page, key, column):
+    at = run_page(page)
+    assert not at.exception
+    ws = openpyxl.load_workbook(io.BytesIO(download(at, f"dl_xlsx_{key}")), data_only=True).active  # cached totals
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = next(i for i, r in enumerate(rows) if column in r)
+    j = rows[header].index(column)
+    total = next(i for i, r in enumerate(rows) if r[0] == "合计")
+    body = [r[j] for r in rows[header + 1:total]]
+    assert body and rows[total][j] == pytest.approx(sum(v or 0 for v in body))
+    blank = [h for h in rows[header] if h and any(w in str(h) for w in ("率", "中位数", "每百户", "天数"))]
+    assert all(rows[total][rows[header].index(h)] in (None, "") for h in blank)

@@ -308,7 +308,7 @@ def project_table(ctx: Context) -> None:
         lambda r: [GAP_LIGHT + "; font-weight: 600" if r["状态"] == "逾期未完工" else ""] * len(r), axis=1).format(
         {"预算(万元)": "{:,.1f}", "已支付(万元)": "{:,.1f}", "支出进度%": "{:.1f}"})
     st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 528))
-    exports.table_download(view, ctx, "衔接资金项目清单", key="aid_projects",
+    exports.table_download(view, ctx, "衔接资金项目清单", key="aid_projects", total=True,
                            note="含往年结转项目；项目按乡镇、村筛选，不按监测类别筛选",
                            kinds={"预算(万元)": "num1", "已支付(万元)": "num1"},
                            metrics=["disbursement_rate", "projects_overdue", "projects_carried_over"])

@@ -26,7 +26,7 @@ def body(ctx: Context) -> None:
                          "事件到推送最长天数": [_days(v) for v in df.max_days]})
     st.caption(metric("department_lag_days").definition)
     st.dataframe(view, hide_index=True, width="stretch")
-    exports.table_download(view, ctx, f"{ctx.scope}线索来源与部门推送", key="xc_sources")
+    exports.table_download(view, ctx, f"{ctx.scope}线索来源与部门推送", key="xc_sources", total=True)
 
 
 run_page("信息比对", body)

@@ -57,7 +57,8 @@ def area_table(ctx: Context) -> None:
     event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
                          key=f"scr_areas_{by}_{ctx.f.township or ''}",
                          column_config={where: st.column_config.TextColumn(pinned=True)})
-    exports.table_download(view, ctx, f"{ctx.scope}各{where}疑似漏评户", key="scr_areas", metrics=["screening_candidates"])
+    exports.table_download(view, ctx, f"{ctx.scope}各{where}疑似漏评户", key="scr_areas", metrics=["screening_candidates"],
+                           total=True)
     rows = event.selection.rows if event else []
     if rows and rows[0] < len(df):
         code = df.code.iloc[rows[0]]

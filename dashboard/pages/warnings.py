@@ -193,7 +193,7 @@ def area_table(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
                          height=table_height(len(view)), key=f"warn_table_{by}_{_nav()}", on_select="rerun",
                          selection_mode="single-row")
     exports.table_download(area_export(df, where), ctx, f"{_area_title(ctx, where)}预警处置情况", key=f"warn_table_{by}",
-                           kinds={"每百户预警": "num2", "研判用时中位数(天)": "num1"},
+                           kinds={"每百户预警": "num2", "研判用时中位数(天)": "num1"}, total=True,
                            metrics=["open_warnings", "warnings_per_100", "overdue_leads", "pending_leads",
                                     "median_days_to_decision"])
     rows = event.selection.rows if event else []

@@ -100,7 +100,7 @@ def assignments(ctx: Context) -> None:
                          "超期": units.overdue, "时限已到或已办结": units.due_or_done, "按时办结": units.on_time,
                          "按时办结率": (units.on_time_rate * 100).map(fmt.pct)})
     st.dataframe(view, hide_index=True, width="stretch")
-    exports.table_download(view, ctx, "网上交办按单位", key="wf_units")
+    exports.table_download(view, ctx, "网上交办按单位", key="wf_units", total=True)
     overdue = data.query(wf.overdue_assignments, ctx.f)
     if not overdue.empty:
         st.markdown("**超期交办清单**（红色预警在前）")
@@ -129,13 +129,13 @@ def findings(ctx: Context) -> None:
         view = cat.rename(columns={"category_name": "问题类别", **summary})[["问题类别", *summary.values()]]
         view["按期整改率"] = (cat.closure_rate * 100).map(fmt.pct)
         st.dataframe(view, hide_index=True, width="stretch")
-        exports.table_download(view, ctx, "整改按问题类别", key="wf_find_cat")
+        exports.table_download(view, ctx, "整改按问题类别", key="wf_find_cat", total=True)
     with right:
         town = data.query(wf.findings_by_area, ctx.f, "township")
         tview = town.rename(columns={"name": "乡镇", **summary})[["乡镇", *summary.values()]]
         tview["按期整改率"] = (town.closure_rate * 100).map(fmt.pct)
         st.dataframe(tview, hide_index=True, width="stretch")
-        exports.table_download(tview, ctx, "整改按乡镇", key="wf_find_town")
+        exports.table_download(tview, ctx, "整改按乡镇", key="wf_find_town", total=True)
     still = data.query(wf.open_findings, ctx.f)
     if not still.empty:
         st.markdown("**尚未整改的问题**（超期在前）")
