@@ -72,6 +72,12 @@ def period_label(d: date, kind: str) -> str:
     return f"{d.year}年第{(d.month - 1) // 3 + 1}季度"
 
 
+def period_tick(key: str) -> str:
+    """A period key of the query layer as an axis label: "2026-Q2" -> "2026年2季度"; months stay "2026-06"."""
+    year, _, part = key.partition("-")
+    return f"{year}年{part[1:]}季度" if part.startswith("Q") else key
+
+
 def period_end(d: date, kind: str) -> date:
     """The last day of the month or quarter holding d."""
     last_month = d.month if kind == "month" else (d.month - 1) // 3 * 3 + 3

@@ -5,7 +5,7 @@ import pytest
 from dashboard.common import fmt
 from queries import factors
 from queries.codes import FACTOR_GROUPS, FACTOR_TYPES
-from queries.filters import Filter
+from queries.filters import Filter, period_tick
 from tests.fixture_db import AS_OF, T1, T2, T3, V12
 from tests.pages_support import chart, chart_specs, q, run_page
 
@@ -50,7 +50,7 @@ def check_page(at, url, f):
     for trace, group in zip(spec["data"], FACTOR_GROUPS):
         plotted = {x: y for x, y in zip(trace["x"], trace["y"]) if y}
         want = trend[trend.group == group]
-        assert plotted == dict(zip(want.period, want.new_factors)), group
+        assert plotted == dict(zip(map(period_tick, want.period), want.new_factors)), group
     return breakdown, multi, trend
 
 
@@ -65,7 +65,7 @@ def test_default_view_matches_query_layer(app_db):
     assert cards(at)["最主要的风险类型"] == "因病"
     assert multi.households.tolist() == [6, 2, 1]
     spec = chart(at, "新识别风险因子条数")
-    assert spec["data"][0]["x"][0] == "2023-Q1" and spec["data"][0]["x"][-1] == "2026-Q2"
+    assert spec["data"][0]["x"][0] == "2023年1季度" and spec["data"][0]["x"][-1] == "2026年2季度"
     heat = chart(at, "风险类型（户数")["data"][0]
     assert heat["y"] == ["城关镇", "青山镇", "石门乡"]
 

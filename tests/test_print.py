@@ -131,10 +131,10 @@ def test_the_deck_names_a_chinese_sans_fallback_and_marks_a_partial_period(app_d
     assert theme.count(b'script="Hans" typeface="Microsoft YaHei"') == 2  # major and minor fonts
     trend = next(s for s, spec in zip(prs.slides, plan) if spec.key == "trend")
     categories = list(next(sh for sh in trend.shapes if sh.has_chart).chart.plots[0].categories)
-    assert categories[-1] == "2026-Q2（未满）" and not any("未满" in c for c in categories[:-1])
+    assert categories[-1] == "2026年2季度（未满）" and not any("未满" in c for c in categories[:-1])
     prs, plan = build_deck(app_db, Filter(as_of=fixture_db.AS_OF))  # 6-30 closes the quarter
     trend = next(s for s, spec in zip(prs.slides, plan) if spec.key == "trend")
-    assert list(next(sh for sh in trend.shapes if sh.has_chart).chart.plots[0].categories)[-1] == "2026-Q2"
+    assert list(next(sh for sh in trend.shapes if sh.has_chart).chart.plots[0].categories)[-1] == "2026年2季度"
 
 
 @pytest.mark.parametrize("page", ["overview", "warnings", "factors", "aid", "targets", "meeting", "quality", "definitions"])

@@ -23,7 +23,7 @@ from dashboard.exporting import briefing_slides as slides_more
 from dashboard.exporting.meta import ExportMeta
 from queries import aid, factors, kpis, leads, ranking, targets, trends, workflow
 from queries.codes import FACTOR_GROUPS, LEVEL_COLORS, MONITOR_CATEGORIES, WARNING_LEVELS
-from queries.filters import Filter, partial_note
+from queries.filters import Filter, partial_note, period_tick
 from queries.metrics import basis, metric
 from queries.targets import BY_KEY, STATUS
 
@@ -242,7 +242,7 @@ def _trend(slide, b: Briefing) -> None:
     if t[cols].to_numpy().sum() == 0:
         return _empty(slide, "当前筛选条件下没有趋势数据。")
     x, y, w, h = _content_box()
-    periods = list(t.period)
+    periods = [period_tick(p) for p in t.period]
     periods[-1] += "（未满）" if partial_note(b.f.as_of, b.f.period) else ""  # the current period so far
     kit.line_chart(slide, x, y, w, h, periods,
                    [(label, t[k].tolist(), c) for (k, label), c in zip(trends.TREND_KINDS.items(), TREND_COLORS)],

@@ -9,9 +9,9 @@ from dashboard.common import data, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import factors
 from queries.codes import FACTOR_GROUPS, FACTOR_TYPES
-from queries.filters import period_label
+from queries.filters import period_label, period_tick
 from queries.metrics import metric
-from queries.trends import TREND_START
+from queries.trends import all_periods
 
 # One fixed colour per factor group (kept away from the red/orange/yellow of the warning levels).
 GROUP_COLORS = {"income": "#1F5FA8", "expense": "#8E44AD", "accident": "#00838F", "other": "#757575"}
@@ -23,11 +23,6 @@ def overlap_note(with_any: int, visits: int) -> str:
     """The sentence under every per-type chart: why the bars add up to more than the households."""
     return (f"占比的分母：有未消除风险因子的监测户 {fmt.count(with_any)} 户（每户只计一次）。一户可同时有多类风险，"
             f"各类户数相加为 {fmt.count(visits)} 户次，各类占比相加可能超过100%。")
-
-
-def period_key(d, period: str) -> str:
-    """The query layer's period key for a day: '2026-06' or '2026-Q2'."""
-    return f"{d.year}-{d.month:02d}" if period == "month" else f"{d.year}-Q{(d.month - 1) // 3 + 1}"
 
 
 SHORT_BREAKS = {"因产业项目失败": "因产业\n项目失败", "因务工就业不稳": "因务工\n就业不稳", "因缺劳动力": "因缺\n劳动力",
@@ -43,15 +38,10 @@ def wrap(label: str) -> str:
     return label if len(label) <= 4 else f"{label[:half]}\n{label[half:]}"
 
 
-def all_periods(ctx: Context) -> list[str]:
-    freq = "M" if ctx.f.period == "month" else "Q"
-    return [period_key(p.start_time.date(), ctx.f.period) for p in pd.period_range(TREND_START, ctx.f.as_of, freq=freq)]
-
-
 def kpi_row(ctx: Context, breakdown: pd.DataFrame, multi: pd.DataFrame, trend: pd.DataFrame) -> None:
     with_any = int(multi.households.sum())
     several = int(multi.loc[multi.factors >= 2, "households"].sum())
-    now = period_key(ctx.f.as_of, ctx.f.period)
+    now = all_periods(ctx.f)[-1]
     new_now = int(trend.loc[trend.period == now, "new_factors"].sum())
     cols = st.columns(4)
     cols[0].metric("有风险因子的监测户", fmt.count(with_any), border=True, help=ANY_FACTOR_HELP,
@@ -159,21 +149,22 @@ def trend_chart(ctx: Context, trend: pd.DataFrame) -> None:
     if trend.new_factors.sum() == 0:
         empty_state("新识别的风险因子")
         return
-    periods = all_periods(ctx)
+    periods = all_periods(ctx.f)
+    ticks_all = [period_tick(p) for p in periods]
     wide = trend.pivot_table(index="period", columns="group", values="new_factors", aggfunc="sum").reindex(
         periods).fillna(0)
     fig = go.Figure()
     for group, label in FACTOR_GROUPS.items():
         y = wide[group] if group in wide else pd.Series(0, index=wide.index)
-        fig.add_bar(x=periods, y=y.astype(int), name=label, marker_color=GROUP_COLORS[group],
+        fig.add_bar(x=ticks_all, y=y.astype(int), name=label, marker_color=GROUP_COLORS[group],
                     hovertemplate="%{x}：%{y}条<extra>" + label + "</extra>")
-    ticks = periods if len(periods) <= 20 else periods[::3]  # monthly: every third month, so labels stay level
+    ticks = ticks_all if len(ticks_all) <= 20 else ticks_all[::3]  # monthly: every third month, so labels stay level
     fig.update_layout(barmode="stack", height=440, yaxis=dict(tickformat=",d", rangemode="tozero"),
                       xaxis=dict(type="category", tickvals=ticks, tickangle=0 if len(ticks) <= 16 else -45),
                       legend=dict(traceorder="normal"), title=f"每{unit}新识别风险因子条数（按风险分组，条）")
     theme.show(fig, key="factors_trend", ctx=ctx, title=f"新识别风险因子趋势（按{unit}）",
                metrics=["new_factors"])
-    st.caption(f"最后一{ '个月' if unit == '月' else '个季度'}（{periods[-1]}）统计到截至日期，尚未满一整期。")
+    st.caption(f"最后一{ '个月' if unit == '月' else '个季度'}（{ticks_all[-1]}）统计到截至日期，尚未满一整期。")
 
 
 def body(ctx: Context) -> None:

@@ -9,6 +9,7 @@ from dashboard.common.page import Context, empty_state, run_page
 from queries import kpis, leads, ranking, targets, trends
 from queries.codes import MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.metrics import metric
+from queries.filters import period_tick
 from queries.trends import TREND_KINDS
 
 # Which direction of change is good news for each KPI (drives the delta colour).
@@ -59,7 +60,7 @@ def trend_chart(ctx: Context) -> None:
     if df[list(TREND_KINDS)].to_numpy().sum() == 0:
         empty_state("趋势数据")
         return
-    fig = go.Figure([go.Scatter(x=df.period, y=df[k], name=label, mode="lines+markers")
+    fig = go.Figure([go.Scatter(x=[period_tick(p) for p in df.period], y=df[k], name=label, mode="lines+markers")
                      for k, label in TREND_KINDS.items()])
     grain = "月" if ctx.f.period == "month" else "季度"
     fig.update_layout(height=380, yaxis_title="户/条",
