@@ -29,3 +29,13 @@ def test_print_page_is_a_pdf_with_embedded_fonts_and_the_page_header(app_db, off
     flat = "".join(text.split())
     assert "数据截至2026年6月30日" in flat and "范围：测试县·全县" in flat
     assert not missing_glyphs(text, font_cmap(font_file()))
+
+
+def test_the_first_screen_summaries_are_printed_though_they_offer_no_download(app_db, offered):
+    """流程督办's first screen (where cases are stuck, who holds the overdue red warnings) has no download buttons,
+    yet 打印本页 carries both tables, first, as the page shows them."""
+    at = run_page("workflow")
+    assert not at.exception
+    flat = "".join(pdf_text(offered.by_key("print_page").build()).split())
+    stuck, red, funnel = (flat.find(t) for t in ("卡在哪个环节", "超期的红色预警交办", "识别环节漏斗"))
+    assert 0 <= stuck < red < funnel

@@ -86,6 +86,12 @@ def table_download(df: pd.DataFrame, ctx, title: str, key: str, kinds: dict[str,
             help="Excel 表格：标题行注明筛选范围、数据截至日期、指标口径和数据来源，个人信息按当前角色脱敏。")
 
 
+def print_only(df: pd.DataFrame, ctx, title: str, metrics: Sequence[str] = ()) -> None:
+    """A table the page shows without a download button (a compact first-screen summary) still goes into
+    打印本页, masked as an export would be."""
+    printing.add(page_pdf.Table(auth.protect(df), export_meta(ctx, title, metrics)))
+
+
 def file_download(label: str, build: Callable[[], bytes], ctx, file_name: str, mime: str, key: str, kind: str,
                   icon: str = ":material/download:", help: str | None = None, type: str = "primary",
                   filters: dict | None = None, detail: str | None = None) -> None:

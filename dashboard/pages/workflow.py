@@ -177,10 +177,11 @@ def hotspots(ctx: Context, have) -> None:
             if where.empty:
                 st.caption("没有超环节时限的线索。")
             else:
-                st.dataframe(pd.DataFrame({"乡镇": where.township_name, "停在环节": where.step_name,
-                                           "持有层级": where.holder_level, "条数": where.cases,
-                                           "最长等待天数": where.longest_wait}),
-                             hide_index=True, width="stretch", height=248)
+                view = pd.DataFrame({"乡镇": where.township_name, "停在环节": where.step_name,
+                                     "持有层级": where.holder_level, "条数": where.cases,
+                                     "最长等待天数": where.longest_wait})
+                st.dataframe(view, hide_index=True, width="stretch", height=248)
+                exports.print_only(view, ctx, "卡在哪个环节（超时限线索，按乡镇和环节）", ["stuck_cases"])
     if have.assignments:
         with right:
             red = data.query(wf.overdue_assignments, ctx.f, "red")
@@ -188,9 +189,10 @@ def hotspots(ctx: Context, have) -> None:
             if red.empty:
                 st.caption("没有超期的红色预警交办。")
             else:
-                st.dataframe(pd.DataFrame({"户编号": red.household_code, "承办单位": red.unit,
-                                           "帮扶责任人": red.helper_name.fillna("—"), "超期天数": red.days_over}),
-                             hide_index=True, width="stretch", height=248)
+                view = pd.DataFrame({"户编号": red.household_code, "承办单位": red.unit,
+                                     "帮扶责任人": red.helper_name.fillna("—"), "超期天数": red.days_over})
+                st.dataframe(view, hide_index=True, width="stretch", height=248)
+                exports.print_only(view, ctx, "超期的红色预警交办（谁在办）", ["assignments_overdue"])
 
 
 def body(ctx: Context) -> None:
