@@ -21,7 +21,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from tests.browser import launch_chromium, login, streamlit_server, wait_for_app  # noqa: E402
 
-PAGES = ["overview", "warnings", "factors", "aid", "targets", "meeting", "briefing", "household", "definitions"]
+PAGES = ["overview", "warnings", "factors", "aid", "owed", "screening", "crosscheck", "targets", "workflow", "integrity",
+         "planner", "quality", "meeting", "briefing", "household", "definitions"]
 
 
 def main() -> None:
@@ -47,7 +48,11 @@ def main() -> None:
             path = "" if name == PAGES[0] else name  # the default page lives at "/" (nav.url_path_of)
             page.goto(f"{base}/{path}" + (f"?{args.query}" if args.query else ""))
             wait_for_app(page)
-            page.wait_for_timeout(1500)  # let Plotly finish drawing
+            # nothing still loading (Streamlit draws skeletons for elements of a run not yet delivered), and
+            # every Plotly chart has drawn its SVG (none on the page: nothing to wait for)
+            page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
+            page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')]"
+                                   ".every(p => p.querySelector('.main-svg'))", timeout=30_000)
             query = "_" + args.query.replace("=", "-").replace("&", "_") if args.query else ""
             path = out / f"{name}{query}_{args.width}x{args.height}.png"
             page.screenshot(path=str(path), full_page=True)
