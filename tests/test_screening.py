@@ -417,7 +417,7 @@ def test_crosscheck_page_names_the_silent_departments(leads_db, monkeypatch, das
     assert table.loc["医保部门预警", "事件到推送中位天数"] == "6" and table.loc["交警部门预警", "本期线索（条）"] == 0
 
 
-def test_the_printed_visit_list_keeps_each_code_and_status_on_one_line():
+def test_the_printed_visit_list_keeps_each_code_and_status_on_one_line_in_its_embedded_font():
     """A household code split over two lines is misread when a team types its results back: the PDF's columns
     hold a 16-digit 户编号 and the longest status whole (the widest row the page can draw)."""
     import re
@@ -425,13 +425,18 @@ def test_the_printed_visit_list_keeps_each_code_and_status_on_one_line():
     import pandas as pd
 
     from queries import visit_list
-    from tests.print_checks import pdf_text
+    from queries.pdf_fonts import font_file
+    from tests.print_checks import font_cmap, missing_glyphs, pdf_fonts, pdf_text
     codes = [f"43990110120{i:05d}" for i in range(1, 21)]
     view = pd.DataFrame({"序号": range(1, 21), "户编号": codes, "户主": "欧阳**", "乡镇": "青山镇", "村": "小洲村",
                          "户类型": "一般农户", "状态": "从未纳入监测", "得分": 12,
                          "排查原因": "2026年人均纯收入6,320元，监测范围7,900元；住房鉴定为C级、未改造完成（2025-12-18核查）"})
     info = visit_list.VisitListInfo("小洲村漏评排查走访名单（前20户）", "数据截至 2026年6月30日", "青山镇 · 小洲村", "口径", "得分")
-    text = pdf_text(visit_list.build_pdf(view, info))
+    pdf = visit_list.build_pdf(view, info)
+    text = pdf_text(pdf)
     assert re.findall(r"\d{16}", text) == codes
+    fonts = pdf_fonts(pdf)                            # prints anywhere: every font embedded, every glyph in it
+    assert fonts and all(f["emb"] == "yes" for f in fonts)
+    assert not missing_glyphs(text, font_cmap(font_file()))
     assert text.count("从未纳入监测") == 20
     assert sum(visit_list.COLUMNS.values()) == 273   # A4 landscape less the margins
