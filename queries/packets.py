@@ -108,6 +108,16 @@ def packet_frame(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+LAST_VISIT_COLUMN = list(INFO_COLUMNS).index("last_visit") + 1
+
+
+def _iso_date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and len(value) == 10 else None
+    except ValueError:
+        return None
+
+
 def _by_village(frame: pd.DataFrame, info: PacketInfo):
     for code, part in frame.groupby("village_code", sort=True):
         yield code, info.village_names.get(code, code), part.drop(columns="village_code")
@@ -175,7 +185,10 @@ def build_workbook(rows: pd.DataFrame, info: PacketInfo) -> bytes:
         for i, rec in enumerate(part.to_dict("records"), start=5):
             values = [int(rec["seq"]), *[rec[k] for k in list(INFO_COLUMNS)[1:]], *[""] * len(CHECKLIST)]
             for j, v in enumerate(values, start=1):
-                c = spreadsheet.put(ws.cell(row=i, column=j), v)
+                when = _iso_date(v) if j == LAST_VISIT_COLUMN else None
+                c = spreadsheet.put(ws.cell(row=i, column=j), when or v)
+                if when:   # a date cell (sorts and filters as a date); "从未走访" stays text
+                    c.number_format = "yyyy-mm-dd"
                 c.border = box
                 c.alignment = Alignment(wrap_text=True, vertical="top")
             ws.row_dimensions[i].height = 36

@@ -461,3 +461,17 @@ def test_target_gaps_agree_with_target_status(empty_db):
                 assert gaps.loc[want.index, f"{col}_value"].tolist() == pytest.approx(want.value.tolist())
                 assert gaps.loc[want.index, f"{col}_target"].tolist() == pytest.approx(want.target.tolist())
     assert gaps.loc[fixture_db.V31, "water_gap"] == 0  # no facts: no gap counted
+
+
+def test_packet_visit_dates_are_date_cells_and_never_visited_is_text(fixture_sqlite):
+    """最近走访 sorts and filters as a date in Excel; a household never visited says so in words."""
+    _, rows, _, info = packet_inputs(fixture_sqlite, [fixture_db.V11])
+    ws = openpyxl.load_workbook(io.BytesIO(packets.build_workbook(rows, info)))["城关镇 东山村"]
+    col = list(packets.INFO_COLUMNS.values()).index("最近走访") + 1
+    assert ws.cell(row=4, column=col).value == "最近走访"
+    cells = {ws.cell(row=r, column=2).value: ws.cell(row=r, column=col) for r in range(5, 5 + len(rows))}
+    # fixture_db VISITS: household 1 (王建国) last visited 2026-06-20; household 2 on 2026-05-01
+    first = cells[fixture_db.household_code(1)]
+    assert first.value == datetime(2026, 6, 20) and first.number_format == "yyyy-mm-dd"
+    never = [c.value for c in cells.values() if isinstance(c.value, str)]
+    assert all(v == "从未走访" for v in never)
