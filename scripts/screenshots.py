@@ -48,9 +48,7 @@ def main() -> None:
             path = "" if name == PAGES[0] else name  # the default page lives at "/" (nav.url_path_of)
             page.goto(f"{base}/{path}" + (f"?{args.query}" if args.query else ""))
             wait_for_app(page)
-            # nothing still loading (Streamlit draws skeletons for elements of a run not yet delivered), and
-            # every Plotly chart has drawn its SVG (none on the page: nothing to wait for)
-            page.wait_for_function("!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=30_000)
+            # wait_for_app: the run is over and nothing is still loading; then every Plotly chart has drawn
             page.wait_for_function("[...document.querySelectorAll('.js-plotly-plot')]"
                                    ".every(p => p.querySelector('.main-svg'))", timeout=30_000)
             query = "_" + args.query.replace("=", "-").replace("&", "_") if args.query else ""

@@ -31,6 +31,7 @@ BROWSER_PATH = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 APP_READY = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+SKELETON = '[data-testid="stSkeleton"]'
 
 
 @contextlib.contextmanager
@@ -120,6 +121,9 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         page.reload()
         page.wait_for_selector(ready, timeout=timeout)
     page.wait_for_selector(APP_READY, timeout=timeout)
+    # A finished run can still show skeletons where the browser is loading an element's code (tables, the
+    # sidebar's navigation): the page is drawn when none is left.
+    page.wait_for_function(f"!document.querySelector('{SKELETON}')", timeout=timeout)
 
 
 def login(page, base_url: str, username: str, password: str, path: str = "/") -> None:
