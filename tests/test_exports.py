@@ -21,7 +21,7 @@ from dashboard.exporting import briefing, png, pptx_kit, xlsx
 from dashboard.exporting.meta import ExportMeta, scrub_frame
 from queries import aid, areas as areas_q, factors, households, kpis, leads, ranking, targets, trends
 from queries.codes import WARNING_LEVELS
-from queries.filters import Filter
+from queries.filters import Filter, period_tick
 from queries.privacy import mask_frame
 from tests.exports_support import (assert_no_full_ids, audit_exports, download, export_url, fetch,  # noqa: F401
                                    fixture_id_numbers, offered, q, workbook_values)
@@ -235,7 +235,7 @@ def test_briefing_deck_slides_fonts_and_numbers(app_db):
     # trend (native line chart)
     t = q(app_db, trends.monthly_trend, f)
     cats, series = chart_data(slide_by_key(prs, plan, "trend"), "chart:trend")
-    assert cats == t.period.tolist()
+    assert cats == [period_tick(p) for p in t.period]
     assert series == {label: [float(v) for v in t[key]] for key, label in trends.TREND_KINDS.items()}
 
     # warnings by township (stacked bars): the query layer's numbers, most warnings first
@@ -342,7 +342,7 @@ def test_briefing_deck_for_a_township_and_category(app_db):
     assert fmt.value(k.loc["monitored", "value"], "户") in shape(prs.slides[1], "kpi:monitored").text_frame.text
     t = q(app_db, trends.monthly_trend, f)
     cats, _ = chart_data(prs.slides[2], "chart:trend")
-    assert cats == t.period.tolist() and cats[-1] == "2026-06"
+    assert cats == [period_tick(p) for p in t.period] and cats[-1] == "2026-06"
     assert pptx_kit.fonts_ok(prs) == []
 
 
