@@ -190,6 +190,19 @@ def app_db(fixture_sqlite_url, monkeypatch) -> str:
     return fixture_sqlite_url
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fixture_page_db(request, monkeypatch) -> str:
+    """The dashboard pointed at the fixture county on SQLite, then PostgreSQL (a SELECT-only role), with fresh
+    Streamlit caches; returns the URL it reads."""
+    import streamlit as st
+
+    url = request.getfixturevalue("fixture_sqlite_url" if request.param == "sqlite" else "fixture_pg_reader_url")
+    monkeypatch.setenv("MONITOR_DB_URL", url)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    return url
+
+
 # --- the demo database and a running dashboard, for browser tests ---------------------------------
 
 DEMO_AS_OF = "2026-06-30"

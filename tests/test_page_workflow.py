@@ -13,14 +13,9 @@ from tests.handbuilt import import_county, write_book
 from tests.pages_support import run_page
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def page_db(request, monkeypatch):
-    name = "fixture_sqlite_url" if request.param == "sqlite" else "fixture_pg_reader_url"
-    url = request.getfixturevalue(name)
-    monkeypatch.setenv("MONITOR_DB_URL", url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return url
+@pytest.fixture
+def page_db(fixture_page_db):
+    return fixture_page_db
 
 
 def table_with(at, column: str):

@@ -10,7 +10,6 @@ import subprocess
 import sys
 
 import pytest
-import streamlit as st
 from pptx import Presentation
 
 from dashboard.exporting import scheduled
@@ -23,13 +22,9 @@ from tests.print_checks import pdf_fonts, pdf_text
 STAMP = ("导出人", "导出时间")   # the only texts that say who made the deck and when
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def page_db(request, monkeypatch):
-    url = request.getfixturevalue("fixture_sqlite_url" if request.param == "sqlite" else "fixture_pg_reader_url")
-    monkeypatch.setenv("MONITOR_DB_URL", url)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    return url
+@pytest.fixture
+def page_db(fixture_page_db):
+    return fixture_page_db
 
 
 def content(deck: bytes) -> list[list]:
