@@ -93,6 +93,13 @@ def test_the_command_writes_the_deck_and_its_pdf(fixture_sqlite_url, tmp_path):
     for slide in slides:                    # every slide's title is printed
         assert slide.shapes.title.text_frame.text.split("\n")[0].replace(" ", "") in text.replace(" ", "")
     assert text.count("\f") >= len(slides) - 1
+    import sqlalchemy as sa
+    audit = sa.create_engine(env["MONITOR_AUDIT_URL"])
+    with audit.connect() as conn:   # each file in the audit log, as the job's export
+        rows = conn.execute(sa.text("SELECT username, target, detail FROM audit_log WHERE action = 'export' "
+                                    "ORDER BY detail")).all()
+    audit.dispose()
+    assert rows == [(scheduled.SYSTEM_USER, names[0], "定时简报 pdf"), (scheduled.SYSTEM_USER, names[1], "定时简报 pptx")]
 
 
 @pytest.mark.parametrize(("args", "message"), [

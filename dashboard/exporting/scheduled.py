@@ -79,8 +79,9 @@ def audit(file_name: str, role: str, filters: dict, kind: str) -> None:
         raise JobFailed("审计日志无法写入，未生成文件。") from None
 
 
-def to_pdf(pptx: Path, out: Path) -> Path:
-    """The deck as LibreOffice prints it (its own throwaway profile: two jobs never share one)."""
+def to_pdf(pptx: Path, out: Path, record) -> Path:
+    """The deck as LibreOffice prints it (its own throwaway profile: two jobs never share one); `record(name)`
+    writes the audit row once the PDF exists and before it reaches `out`."""
     office = shutil.which("soffice") or shutil.which("libreoffice")
     if office is None:
         raise JobFailed("未安装 LibreOffice（soffice），未生成 PDF；PowerPoint 已生成。")
@@ -90,6 +91,7 @@ def to_pdf(pptx: Path, out: Path) -> Path:
         made = Path(work) / f"{pptx.stem}.{PDF}"
         if run.returncode != 0 or not made.exists():
             raise JobFailed(f"LibreOffice 转换 PDF 失败；PowerPoint 已生成。{run.stderr.strip()[-300:]}")
+        record(made.name)
         target = out / made.name
         shutil.move(str(made), target)
     return target
@@ -109,8 +111,7 @@ def main(argv=None) -> int:
         pptx.write_bytes(deck)
         print(pptx)
         if args.pdf:
-            audit(Path(name).with_suffix(f".{PDF}").name, ctx.user.role.code, filters, PDF)
-            print(to_pdf(pptx, args.out))
+            print(to_pdf(pptx, args.out, lambda pdf: audit(pdf, ctx.user.role.code, filters, PDF)))
     except (JobFailed, DataUnavailable) as exc:
         print(f"定时简报未完成：{exc}", file=sys.stderr)
         return 1
