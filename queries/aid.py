@@ -155,7 +155,7 @@ def funds_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     paid = _paid_by(f.as_of)
     shown, this_year, carried, done, deadline, overdue = _project_states(f, paid)
     spent = sa.func.coalesce(paid.c.paid, 0)
-    key = {"county": sa.literal("county"), "township": p.c.township_code, "village": p.c.village_code}[by]
+    key = area_key(by, p)
     current = lambda x: sa.func.coalesce(sa.func.sum(sa.case((this_year, x), else_=0)), 0)  # noqa: E731
     stmt = (sa.select(key.label("code"), sa.func.count(), current(p.c.budget), current(spent),
                       current(sa.case((p.c.category == "industry", p.c.budget), else_=0)),

@@ -1,4 +1,4 @@
-"""The county, its townships and villages, and facts about the database itself."""
+"""The counties (one, or a city's several), their townships and villages, and facts about the database itself."""
 
 from dataclasses import replace
 from datetime import date
@@ -10,7 +10,7 @@ from queries import scope
 from queries.filters import Filter
 from queries.registry import query
 from queries.schema import county, meta, townships, villages
-from queries.sql import frame
+from queries.sql import frame, scope_name
 
 
 @query(scoped=False)
@@ -29,6 +29,27 @@ def data_as_of(conn) -> date | None:
 def county_info(conn) -> dict:
     row = conn.execute(sa.select(county.c.code, county.c.name, county.c.province).order_by(county.c.code)).first()
     return dict(row._mapping) if row else {}
+
+
+@query(scoped=False)
+def database_name(conn) -> str:
+    """Whom the database describes: its county, or the city (meta city_name) when it holds several counties."""
+    return scope_name(conn, Filter(as_of=date.min))
+
+
+@query(scoped=False)
+def county_count(conn) -> int:
+    """How many counties the database holds: one county's database shows no city level."""
+    return conn.execute(sa.select(sa.func.count()).select_from(county)).scalar() or 0
+
+
+@query(area="code")
+def county_list(conn, f: Filter) -> pd.DataFrame:
+    """The filter's counties (every county of a city database; a confined user's own only)."""
+    stmt = sa.select(county.c.code, county.c.name).order_by(county.c.code)
+    if f.county:
+        stmt = stmt.where(county.c.code == f.county)
+    return frame(conn, stmt, ["code", "name"])
 
 
 @query(area="code")

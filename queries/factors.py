@@ -9,7 +9,7 @@ from queries.filters import Filter
 from queries.metrics import define
 from queries.schema import risk_factors
 from queries.registry import query
-from queries.sql import frame, monitored_households, on, open_on, per_area, period_key
+from queries.sql import area_key, frame, monitored_households, on, open_on, per_area, period_key
 from queries.trends import TREND_START
 
 T = "风险因子"
@@ -77,7 +77,7 @@ def factor_groups(conn, f: Filter) -> pd.DataFrame:
 def factors_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Area x factor type: households with the factor open (wide: one column per factor type)."""
     o = _open_factors(f).subquery()
-    key = {"county": sa.literal("county"), "township": o.c.township_code, "village": o.c.village_code}[by]
+    key = area_key(by, o)
     cols = [sa.func.count(sa.distinct(sa.case((o.c.factor_type == t, o.c.household_id)))).label(t) for t in FACTOR_TYPES]
     stmt = sa.select(key.label("code"), *cols).group_by(key)
     return per_area(conn, f, by, stmt, list(FACTOR_TYPES))

@@ -5,6 +5,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 PERIOD_KINDS = ("month", "quarter")
+COUNTY_DIGITS, TOWNSHIP_DIGITS = 6, 9
 
 
 @dataclass(frozen=True)
@@ -14,19 +15,30 @@ class Filter:
     township: str | None = None      # 9-digit township code
     village: str | None = None       # 12-digit village code
     category: str | None = None      # monitor category code (queries/codes.py)
-    scope: str | None = None         # township a user is confined to: wins over whatever was asked
+    scope: str | None = None         # area a user is confined to (6-digit county or 9-digit township code)
+    county: str | None = None        # 6-digit county code (a city database holds several counties)
 
     def __post_init__(self):
         if self.period not in PERIOD_KINDS:
             raise ValueError(f"unknown period {self.period!r}")
-        # Access scope: every query honours `township` and `village` (queries/scope.py), and the dashboard's
-        # pipeline sets `scope` to the user's township on every call (dashboard/common/data.py), so clamping
-        # them here filters every query of a township user, whatever the page or URL asks.
+        # Access scope: every query honours `county`, `township` and `village` (queries/scope.py), and the
+        # dashboard's pipeline sets `scope` to the user's county or township on every call
+        # (dashboard/common/data.py), so clamping them here filters every query of a confined user, whatever
+        # the page or URL asks. Area codes are hierarchical: a township's code begins with its county's.
         if self.scope:
-            if self.township != self.scope:
-                object.__setattr__(self, "township", self.scope)
-            if self.village and not self.village.startswith(self.scope):
-                object.__setattr__(self, "village", None)
+            if len(self.scope) == TOWNSHIP_DIGITS:
+                self._set("township", self.scope)
+            elif self.township and not self.township.startswith(self.scope):
+                self._set("township", None)
+            self._set("county", self.scope[:COUNTY_DIGITS])
+        if self.township:                                  # a township lies in one county: its own
+            self._set("county", self.township[:COUNTY_DIGITS])
+        area = self.township or self.county
+        if self.village and area and not self.village.startswith(area):
+            self._set("village", None)
+
+    def _set(self, name: str, value) -> None:
+        object.__setattr__(self, name, value)
 
     def at(self, as_of: date) -> "Filter":
         return replace(self, as_of=as_of)

@@ -53,15 +53,15 @@ def default_calls(as_of: date) -> list[tuple]:
              (factors.factor_breakdown, f), (factors.factor_groups, f), (factors.factors_by_area, f, "township"),
              (factors.multi_factor_households, f), (factors.factor_trend, f),
              (aid.measures_by_tool, f), (aid.factor_tool_gaps, f), (aid.visit_recency, f, "township"),
-             (aid.funds_by_area, f, "county"), (aid.funds_by_area, f, "township"), (aid.project_list, f),
+             (aid.funds_by_area, f, "all"), (aid.funds_by_area, f, "township"), (aid.project_list, f),
              (quality.rule_counts, f), (quality.flagged_households, f, quality.RULES[0].key),
              (inspection.village_components, f), (screening.screening_facts, f),
              (screening.screening_by_area, f, "township"), (screening.screening_list, f),
              (screening.households_without_measure, f), (screening.unmatched_factors, f),
              (departments.leads_by_source, f)]
-    calls += [(leads.leads_by_area, f, by) for by in ("county", "township", "village")]
-    calls += [(targets.target_status, f, by) for by in ("county", "township", "village")]
-    calls += [(aid.measure_coverage, f, by) for by in ("county", "township")]
+    calls += [(leads.leads_by_area, f, by) for by in ("all", "township", "village")]
+    calls += [(targets.target_status, f, by) for by in ("all", "township", "village")]
+    calls += [(aid.measure_coverage, f, by) for by in ("all", "township")]
     calls += [(leads.leads_by_area, before, "township"), (aid.measure_coverage, before, "township"),
               (targets.target_status, before, "township")]
     calls += [(targets.target_trend, f, i.key) for i in targets.FACT_INDICATORS]

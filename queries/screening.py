@@ -26,7 +26,7 @@ from queries.policy import policy, words
 from queries.registry import query, shown
 from queries.schema import (aid_measures, helpers, household_checks, household_income, households, members,
                             monitoring_lines, risk_factors, townships, villages)
-from queries.sql import count_if, days_between, frame, head_name, monitored_on, on, open_on, per_area
+from queries.sql import area_key, count_if, days_between, frame, head_name, monitored_on, on, open_on, per_area
 
 
 def thresholds() -> dict:
@@ -268,12 +268,12 @@ def screening_list(conn, f: Filter, limit: int = 500) -> pd.DataFrame:
 def screening_by_area(conn, f: Filter, by: str = "village") -> pd.DataFrame:
     """Per area: households not in monitoring, those meeting any criterion and those meeting each."""
     facts = _facts(f).subquery()
-    key = facts.c.township_code if by == "township" else facts.c.village_code if by == "village" else sa.literal("county")
+    key = area_key(by, facts)
     stmt = (sa.select(key.label("code"), sa.func.count(), *[sa.func.sum(facts.c[k]) for k in criteria_keys()])
             .group_by(key))
     out = per_area(conn, f, by, stmt, ["candidates", *criteria_keys()])
     hh = households
-    hkey = {"county": sa.literal("county"), "township": hh.c.township_code, "village": hh.c.village_code}[by]
+    hkey = area_key(by, hh)
     outside = frame(conn, sa.select(hkey, sa.func.count()).where(sa.not_(monitored_on(f.as_of)),
                                                                  *scope.where(f, hh, category=False)).group_by(hkey),
                     ["code", "not_monitored"])

@@ -10,7 +10,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from sqlalchemy.sql.visitors import InternalTraversal
 
 from queries import scope
-from queries.filters import Filter
+from queries.filters import COUNTY_DIGITS, Filter
 from queries.schema import households, members, villages, warnings
 
 
@@ -159,10 +159,9 @@ def monitored_households(f: Filter):
 def households_by_area(f: Filter, by: str):
     """SELECT code, households: households per area in scope, from the villages' stored counts (whatever the
     category: the denominator of the per-100 figures is every household in the area)."""
-    v = villages
-    key = {"county": sa.literal("county"), "township": v.c.township_code, "village": v.c.code}[by]
-    return (sa.select(key.label("code"), sa.func.sum(v.c.household_count).label("households"))
-            .where(*scope.where(f, v)).group_by(key))
+    key = area_key(by, villages)
+    return (sa.select(key.label("code"), sa.func.sum(villages.c.household_count).label("households"))
+            .where(*scope.where(f, villages)).group_by(key))
 
 
 def frame(conn, stmt, columns: list[str]) -> pd.DataFrame:
@@ -184,27 +183,61 @@ def median_by(inner, group_cols: list[str], value_col: str):
 
 
 # -- grouping by area ---------------------------------------------------------------------------
-AREA_LEVELS = ("county", "township", "village")
+# "all": the whole scope in one row (code "all": the database, a county or a township, whatever the filter
+# leaves); "county", "township", "village": one row per area of that level in scope.
+AREA_LEVELS = ("all", "county", "township", "village")
+ALL = "all"
 
 
-def area_key(by: str, hh=households):
-    """The household column that groups rows by area (a constant for the whole county)."""
+def area_key(by: str, table=households):
+    """The column of `table` (or an alias) that groups its rows by area; codes are hierarchical, so a row's
+    county is the first 6 digits of its township's code."""
+    if by == ALL:
+        return sa.literal(ALL)
+    if by not in AREA_LEVELS:
+        raise ValueError(f"unknown area level {by!r}")
+    name = getattr(getattr(table, "element", table), "name", None)   # a subquery has its own area columns
+    town, village = scope.OWN_AREA.get(name, ("township_code", "village_code"))
     if by == "county":
-        return sa.literal("county")
-    if by == "township":
-        return hh.c.township_code
-    if by == "village":
-        return hh.c.village_code
-    raise ValueError(f"unknown area level {by!r}")
+        # literal positions: bound parameters would make PostgreSQL see the SELECT and GROUP BY as different
+        return sa.func.substr(table.c[town], sa.literal_column("1"), sa.literal_column(str(COUNTY_DIGITS)))
+    return table.c[town] if by == "township" else table.c[village]
+
+
+def area_codes(df: pd.DataFrame, by: str) -> pd.Series:
+    """The same grouping for fetched rows with township_code and village_code columns."""
+    if by == ALL:
+        return pd.Series(ALL, index=df.index, dtype=object)
+    if by == "county":
+        return df["township_code"].str[:COUNTY_DIGITS]
+    return df[f"{by}_code"]
+
+
+def scope_name(conn, f: Filter) -> str:
+    """The name of what the filter's whole scope is: its township, its county, or the city (several
+    counties) - the label of an "all" row."""
+    from queries.schema import county, meta, townships
+    if f.township:
+        return conn.execute(sa.select(townships.c.name).where(townships.c.code == f.township)).scalar() or "全乡镇"
+    counties = conn.execute(sa.select(county.c.code, county.c.name).order_by(county.c.code)).all()
+    if f.county:
+        return next((n for c, n in counties if c == f.county), "全县")
+    if len(counties) == 1:
+        return counties[0][1]
+    return conn.execute(sa.select(meta.c.value).where(meta.c.key == "city_name")).scalar() or "全市"
 
 
 def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:
     """Every area of the level inside the filter's scope (code, name, township_code), so that an
     area with nothing to count still shows with zeros."""
     from queries.schema import county, townships
+    if by == ALL:
+        return pd.DataFrame({"code": [ALL], "name": [scope_name(conn, f)], "township_code": [None]})
     if by == "county":
-        name = conn.execute(sa.select(county.c.name)).scalar() or "全县"
-        return pd.DataFrame({"code": ["county"], "name": [name], "township_code": [None]})
+        stmt = sa.select(county.c.code, county.c.name, sa.null()).order_by(county.c.code)
+        if f.county:
+            stmt = stmt.where(county.c.code == f.county)
+        return frame(conn, stmt, ["code", "name", "township_code"])
     if by == "township":
         stmt = (sa.select(townships.c.code, townships.c.name, townships.c.code)
                 .where(*scope.where(f, townships)).order_by(townships.c.code))

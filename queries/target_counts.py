@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from queries import scope
 from queries.filters import Filter
 from queries.schema import aid_measures, enterprise_pairings, households, projects, township_facts
-from queries.sql import area_key, frame, on
+from queries.sql import ALL, area_codes, area_key, frame, on
 
 MEASURE_TOOLS = {"public_jobs": "public_job", "training": "training"}   # indicator -> aid_measures.tool
 YEARLY = ("public_jobs", "training", "industry_jobs")                   # counted from 1 January of the as-of year
@@ -50,7 +50,7 @@ def _measure_dates(conn, f: Filter, tool: str, by: str) -> pd.DataFrame:
 
 def _project_jobs(conn, f: Filter, by: str) -> pd.DataFrame:
     p = projects
-    key = sa.literal("county") if by == "county" else p.c[f"{by}_code"]
+    key = area_key(by, p)
     stmt = sa.select(key.label("code"), p.c.actual_completion, p.c.jobs_driven).where(
         p.c.year == f.as_of.year, p.c.category == "industry", p.c.jobs_driven.is_not(None),
         p.c.actual_completion <= on(f.as_of), *scope.where(f, p))
@@ -59,7 +59,7 @@ def _project_jobs(conn, f: Filter, by: str) -> pd.DataFrame:
 
 def _pairings(conn, f: Filter, by: str) -> pd.DataFrame:
     e = enterprise_pairings
-    key = sa.literal("county") if by == "county" else e.c[f"{by}_code"]
+    key = area_key(by, e)
     stmt = sa.select(key.label("code"), e.c.signed_date, e.c.ended_date).where(
         e.c.signed_date <= on(f.as_of), *scope.where(f, e))
     return frame(conn, stmt, ["code", "signed", "ended"])
@@ -99,7 +99,7 @@ def values(conn, f: Filter, by: str, codes: list[str]) -> pd.DataFrame:
     wide["health_centre__n"] = wide["health_centre__d"] = np.nan
     if by != "village":   # one centre per township: no village figure
         r = _centre_on(_centre_reports(conn, f), f.as_of)
-        r["code"] = "county" if by == "county" else r.code
+        r["code"] = area_codes(r.assign(township_code=r.code), by)
         g = r.groupby("code").standard
         wide["health_centre__n"] = wide.code.map(g.sum()).astype(float)
         wide["health_centre__d"] = wide.code.map(g.size()).astype(float)
@@ -128,12 +128,12 @@ def history(conn, f: Filter, key: str) -> pd.DataFrame:
         return pd.DataFrame(columns=["period_end", "numerator", "denominator", "value"])
     ends = month_ends(f.as_of)
     if key in MEASURE_TOOLS:
-        days = _measure_dates(conn, f, MEASURE_TOOLS[key], "county").day
+        days = _measure_dates(conn, f, MEASURE_TOOLS[key], ALL).day
         counts = [float((days <= e).sum()) for e in ends]
     elif key == "industry_jobs":
-        p = _project_jobs(conn, f, "county")
+        p = _project_jobs(conn, f, ALL)
         counts = [float(p.jobs[p.day <= e].sum()) for e in ends]
     else:
-        p = _pairings(conn, f, "county")
+        p = _pairings(conn, f, ALL)
         counts = [float(_in_force(p, e).sum()) for e in ends]
     return pd.DataFrame({"period_end": ends, "numerator": counts, "denominator": np.nan, "value": counts})

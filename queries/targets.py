@@ -18,9 +18,9 @@ from queries import scope, target_counts
 from queries.filters import LEAD_DECISION_DAYS, Filter
 from queries.metrics import define
 from queries.registry import query
-from queries.schema import (aid_measures, households, members, risk_factors, targets, townships, village_facts, villages,
+from queries.schema import (aid_measures, county, households, members, risk_factors, targets, townships, village_facts, villages,
                             warnings)
-from queries.sql import (area_key, count_if, days_between, frame, monitored_households, monitored_on, on, open_on,
+from queries.sql import (ALL, area_key, count_if, days_between, frame, monitored_households, monitored_on, on, open_on,
                          overdue_on, per_area)
 
 
@@ -184,7 +184,7 @@ def reported(expr):
 
 
 def _fact_values(conn, f: Filter, by: str) -> pd.DataFrame:
-    key = {"county": sa.literal("county"), "township": villages.c.township_code, "village": villages.c.code}[by]
+    key = area_key(by, villages)
     joined, in_area = village_reports(f.as_of, f)
     cols = []
     for i in FACT_INDICATORS:
@@ -203,8 +203,12 @@ def _fact_values(conn, f: Filter, by: str) -> pd.DataFrame:
 def _populated_areas(conn, f: Filter, by: str) -> list[str]:
     """Areas in scope that have households (an index probe per area, not a count of every household)."""
     hh, in_scope = households, scope.where(f, households, category=False)
-    if by == "county":
-        stmt = sa.select(sa.literal("county")).where(sa.exists(sa.select(hh.c.id).where(*in_scope)))
+    if by == ALL:
+        stmt = sa.select(sa.literal(ALL)).where(sa.exists(sa.select(hh.c.id).where(*in_scope)))
+    elif by == "county":
+        stmt = sa.select(county.c.code).where(sa.exists().where(
+            hh.c.township_code.in_(sa.select(townships.c.code).where(townships.c.county_code == county.c.code)),
+            *in_scope))
     elif by == "township":
         stmt = sa.select(townships.c.code).where(sa.exists().where(hh.c.township_code == townships.c.code, *in_scope))
     else:
@@ -303,7 +307,7 @@ def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) ->
 
 
 @query(area="code")
-def target_status(conn, f: Filter, by: str = "county") -> pd.DataFrame:
+def target_status(conn, f: Filter, by: str = ALL) -> pd.DataFrame:
     """Every indicator for every area of the level: value, target, gap and traffic light; sector indicators
     from each village's latest report up to the as-of day, an area none of whose villages reported 未报送."""
     areas = per_area(conn, f, by, sa.select(sa.literal("x").label("code")).where(sa.false()), [])

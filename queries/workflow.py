@@ -25,7 +25,7 @@ from queries.policy import words
 from queries.registry import query, shown
 from queries.schema import (assignments, findings, helpers, households, lead_steps, members, townships, villages,
                             warnings)
-from queries.sql import area_key, frame, head_name, on, ratio, undecided_on, with_areas
+from queries.sql import area_codes, area_key, frame, head_name, on, ratio, undecided_on, with_areas
 
 T = "流程督办"
 STEPS = list(LEAD_STEPS)
@@ -184,7 +184,7 @@ def step_days_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     median days at each level; the slowest area (largest share over the limit) first."""
     steps, limits = _period_steps(conn, f), step_days()
     steps["over"] = [d > limits[s] for d, s in zip(steps.days, steps.step)]
-    steps["code"] = "county" if by == "county" else steps[f"{by}_code"]
+    steps["code"] = area_codes(steps, by)
     g = steps.groupby("code")
     counts = pd.DataFrame({"steps": g.size(), "over_limit": g.over.sum()}).reset_index() if len(steps) \
         else pd.DataFrame(columns=["code", "steps", "over_limit"])
@@ -368,7 +368,7 @@ def findings_by_category(conn, f: Filter) -> pd.DataFrame:
 def findings_by_area(conn, f: Filter, by: str = "township") -> pd.DataFrame:
     """Per area: findings, open, overdue, closed and the closure rate against the deadline."""
     x = findings_state(conn, f)
-    x["code"] = "county" if by == "county" else x[f"{by}_code"]
+    x["code"] = area_codes(x, by)
     data = _summary(x, "code").drop(columns="closure_rate")
     out = with_areas(conn, f, by, data, FINDING_SUMMARY[:-1])
     out[FINDING_SUMMARY[:-1]] = out[FINDING_SUMMARY[:-1]].astype(int)

@@ -85,7 +85,7 @@ def counted(empty_db, tmp_path):
         yield conn
 
 
-def status_of(conn, f: Filter, by: str = "county"):
+def status_of(conn, f: Filter, by: str = "all"):
     return targets.target_status(conn, f, by).set_index("indicator")
 
 

@@ -56,7 +56,7 @@ def build(empty_db, tmp_path, book: dict):
 
 
 def county_leads(conn, f: Filter):
-    return leads.leads_by_area(conn, f, "county").iloc[0]
+    return leads.leads_by_area(conn, f, "all").iloc[0]
 
 
 # -- 1. blank close dates, each closing cause -----------------------------------------------------------
@@ -163,7 +163,7 @@ def test_boundary_days(empty_db, tmp_path):
         assert quality.flagged_ids(conn, F, "overdue_lead") == {households.household_id_by_code(conn, F, "P16")}
         # 15天内研判率: T15 decided in 15 days (in time), T16 in 16 (late), P16 undecided after 16 days (late)
         # -> 1 / (2 decided + 1 overdue) = 33.3 %
-        lt = targets.target_status(conn, F, "county").set_index("indicator").loc["lead_timeliness"]
+        lt = targets.target_status(conn, F, "all").set_index("indicator").loc["lead_timeliness"]
         assert (lt.numerator, lt.denominator) == (1, 3) and lt.value == pytest.approx(100 / 3)
         ids = {c: households.household_id_by_code(conn, F, c) for c in "ABCDEGQ"}
         # stale (超过一个季度未走访未更新): monitored A B C D E (G, Q eliminated); A visited at 90 days, C
@@ -171,7 +171,7 @@ def test_boundary_days(empty_db, tmp_path):
         # never visited or updated) are
         assert quality.flagged_ids(conn, F, "stale") == {ids["B"], ids["D"]}
         # 最近走访间隔: A 90 days -> 31-90天, B 91 -> 超过90天, C D E never visited
-        vr = aid.visit_recency(conn, F, "county").iloc[0]
+        vr = aid.visit_recency(conn, F, "all").iloc[0]
         assert [int(vr[b]) for b in aid.VISIT_BUCKETS] == [0, 1, 1, 3]
         # planner: no visit within the quarter (never visited included): B C D E = 4 of 5 monitored
         comp = inspection.village_components(conn, F).iloc[0]

@@ -22,9 +22,9 @@ def bars(trace) -> dict:
 def check_page(at, url, f):
     assert not at.exception
     by = "village" if f.township else "township"
-    cov = q(url, aid.measure_coverage, f, "county").iloc[0]
+    cov = q(url, aid.measure_coverage, f, "all").iloc[0]
     tools = q(url, aid.measures_by_tool, f)
-    funds = q(url, aid.funds_by_area, f, "county").iloc[0]
+    funds = q(url, aid.funds_by_area, f, "all").iloc[0]
     shown = cards(at)
     assert shown["帮扶措施覆盖率"] == fmt.pct(cov.coverage)
     assert shown["未落实帮扶责任人（户）"] == fmt.count(cov.no_helper)

@@ -44,7 +44,7 @@ def test_default_view_matches_query_layer(app_db):
     spec = chart(at, "按季度统计")
     assert [tr["y"] for tr in spec["data"]] == [trend[k].tolist() for k in ("new_leads", "new_identified", "new_eliminated")]
 
-    ts = q(app_db, targets.target_status, f, "county")
+    ts = q(app_db, targets.target_status, f, "all")
     rates = ts[(ts.unit == "%") & ts.value.notna()]
     spec = chart(at, "当前值与目标")
     bars = spec["data"][0]

@@ -45,7 +45,7 @@ def expected_order(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def check_summary(at, url, f: Filter) -> None:
-    s = q(url, leads.leads_by_area, f, "county").iloc[0]
+    s = q(url, leads.leads_by_area, f, "all").iloc[0]
     shown = cards(at)
     assert shown["未解除预警"] == fmt.count(s.open_total)
     assert shown["每百户预警数"] == fmt.number(s.per_100, 2)

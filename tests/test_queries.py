@@ -223,9 +223,9 @@ LEAD_VALUES = LEAD_COLUMNS[3:]
 
 
 def test_leads_by_area_county(conn):
-    d = leads.leads_by_area(conn, F, "county")
+    d = leads.leads_by_area(conn, F, "all")
     assert list(d.columns) == LEAD_COLUMNS
-    assert tab(d, "code", "name", *LEAD_VALUES) == rows(("county", "测试县", 20, 3, 6, 4, 13, 65.0, 4, 2, 4, 15.0))
+    assert tab(d, "code", "name", *LEAD_VALUES) == rows(("all", "测试县", 20, 3, 6, 4, 13, 65.0, 4, 2, 4, 15.0))
 
 
 def test_leads_by_area_township(conn):
@@ -265,14 +265,14 @@ def test_leads_by_area_filters(conn):
                "median_days") == rows((T1, 12, 1, 1, 8.33, 0, 0, None), (T2, 8, 2, 2, 25.0, 0, 1, 7.0),
                                       (T3, 0, 0, 0, None, 0, 0, None))
     # on the previous quarter's day: W18 (raised 03-01) pending and overdue, W5 pending
-    d = leads.leads_by_area(conn, f(as_of=PREV), "county")
+    d = leads.leads_by_area(conn, f(as_of=PREV), "all")
     assert tab(d, "open_red", "open_orange", "open_yellow", "pending", "overdue", "decided_in_period",
                "median_days") == rows((2, 5, 3, 2, 1, 3, 10.0))  # Q1 decisions: W14 9 d, W9 10 d, W15 24 d
 
 
 @pytest.mark.parametrize("by,scope,expected_codes", [
     ("township", dict(township=T3), [T3]), ("village", dict(township=T3), [V31]),
-    ("village", dict(village=NO_VILLAGE), []), ("county", dict(village=NO_VILLAGE), ["county"]),
+    ("village", dict(village=NO_VILLAGE), []), ("all", dict(village=NO_VILLAGE), ["all"]),
 ])
 def test_leads_by_area_empty_scope(conn, by, scope, expected_codes):
     d = leads.leads_by_area(conn, f(**scope), by)
@@ -374,8 +374,8 @@ def test_factors_by_area(conn):
         (V21, 0, 0, 0, 1, 0, 1, 0, 1, 0, 0),
         (V22, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0),
         (V31, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
-    d = factors.factors_by_area(conn, F, "county")
-    assert tab(d, "code", *FACTOR_ORDER) == rows(("county", 0, 2, 2, 3, 1, 1, 1, 2, 1, 0))
+    d = factors.factors_by_area(conn, F, "all")
+    assert tab(d, "code", *FACTOR_ORDER) == rows(("all", 0, 2, 2, 3, 1, 1, 1, 2, 1, 0))
 
 
 def test_factors_by_area_filters_and_empty_scope(conn):
@@ -471,7 +471,7 @@ COVERAGE_COLUMNS = ["code", "name", "township_code", "monitored", "with_measure"
 
 
 def test_measure_coverage(conn):
-    d = aid.measure_coverage(conn, F, "county")
+    d = aid.measure_coverage(conn, F, "all")
     assert list(d.columns) == COVERAGE_COLUMNS
     assert tab(d, *COVERAGE_COLUMNS[3:]) == rows((9, 8, 1, 1, 800 / 9))
     d = aid.measure_coverage(conn, F, "township")
@@ -487,7 +487,7 @@ def test_measure_coverage_filters(conn):
     d = aid.measure_coverage(conn, f(category="marginal"), "township")
     assert tab(d, "code", "monitored", "with_measure", "coverage") == rows((T1, 1, 1, 100.0), (T2, 2, 2, 100.0),
                                                                            (T3, 0, 0, None))
-    d = aid.measure_coverage(conn, f(as_of=PREV), "county")  # h1 h2 h3 h7 h10 h14 h15 h17; h7 without
+    d = aid.measure_coverage(conn, f(as_of=PREV), "all")  # h1 h2 h3 h7 h10 h14 h15 h17; h7 without
     assert tab(d, "monitored", "with_measure", "no_helper", "coverage") == rows((8, 7, 1, 87.5))
     d = aid.measure_coverage(conn, f(village=NO_VILLAGE), "village")
     assert d.empty and list(d.columns) == COVERAGE_COLUMNS
@@ -557,7 +557,7 @@ VISIT_COLUMNS = ["code", "name", "township_code", "within_30", "d31_90", "over_9
 
 
 def test_visit_recency(conn):
-    d = aid.visit_recency(conn, F, "county")
+    d = aid.visit_recency(conn, F, "all")
     assert list(d.columns) == VISIT_COLUMNS
     assert tab(d, *VISIT_COLUMNS[3:]) == rows((3, 2, 2, 2))
     d = aid.visit_recency(conn, F, "township")
@@ -569,11 +569,11 @@ def test_visit_recency(conn):
 
 
 def test_visit_recency_filters(conn):
-    d = aid.visit_recency(conn, f(category="unstable"), "county")  # h1 10 d, h7 149 d, h10 30 d, h17 1 d
+    d = aid.visit_recency(conn, f(category="unstable"), "all")  # h1 10 d, h7 149 d, h10 30 d, h17 1 d
     assert tab(d, *VISIT_COLUMNS[3:]) == rows((3, 0, 1, 0))
     # on 2026-03-31: h1 03-15 (16 d), h2 never before 05-01, h3 never, h7 02-01 (58 d), h10 never,
     # h14 01-10 (80 d), h15 03-31 (0 d), h17 never
-    d = aid.visit_recency(conn, f(as_of=date(2026, 3, 31)), "county")
+    d = aid.visit_recency(conn, f(as_of=date(2026, 3, 31)), "all")
     assert tab(d, *VISIT_COLUMNS[3:]) == rows((2, 2, 0, 4))
     d = aid.visit_recency(conn, f(village=NO_VILLAGE), "village")
     assert d.empty and list(d.columns) == VISIT_COLUMNS
@@ -587,7 +587,7 @@ FUND_VALUES = [c for c in FUND_COLUMNS[3:] if c not in ("current_projects", "car
 
 
 def test_funds_by_area(conn):
-    d = aid.funds_by_area(conn, F, "county")
+    d = aid.funds_by_area(conn, F, "all")
     assert list(d.columns) == FUND_COLUMNS
     assert tab(d, *FUND_VALUES) == rows(
         (4, 2_200_000, 1_400_000, 1_600_000, 3, 2, 1, 1, 1400 / 2200 * 100, 1600 / 2200 * 100))
@@ -613,7 +613,7 @@ def test_funds_by_area_filters(conn):
         (T1, 2, 1_200_000, 300_000, 1_000_000, 0, 0, 0, 0, 25.0, 1000 / 1200 * 100),
         (T2, 2, 1_000_000, 300_000, 600_000, 0, 0, 0, 0, 30.0, 60.0),
         (T3, 0, 0, 0, 0, 0, 0, 0, 0, None, None))
-    d = aid.funds_by_area(conn, f(as_of=date(2025, 12, 31)), "county")  # only P5 is a 2025 project
+    d = aid.funds_by_area(conn, f(as_of=date(2025, 12, 31)), "all")  # only P5 is a 2025 project
     assert tab(d, *FUND_VALUES) == rows((1, 500_000, 500_000, 0, 1, 1, 1, 0, 100.0, 0.0))
     d = aid.funds_by_area(conn, f(township=T2), "village")
     assert tab(d, "code", "projects", "budget", "overdue") == rows((V21, 1, 400_000, 1), (V22, 1, 600_000, 0))
@@ -621,7 +621,7 @@ def test_funds_by_area_filters(conn):
     assert tab(d, "code", "projects", "budget") == rows((T1, 0, 0), (T2, 1, 400_000), (T3, 0, 0))
     d = aid.funds_by_area(conn, f(village=NO_VILLAGE), "village")
     assert d.empty and list(d.columns) == FUND_COLUMNS
-    d = aid.funds_by_area(conn, f(township=T3), "county")
+    d = aid.funds_by_area(conn, f(township=T3), "all")
     assert tab(d, *FUND_VALUES) == rows((0, 0, 0, 0, 0, 0, 0, 0, None, None))
 
 
@@ -676,10 +676,10 @@ def status_of_13(*args):
 
 
 def test_target_status_county(conn):
-    d = status_of_13(conn, F, "county")
+    d = status_of_13(conn, F, "all")
     assert list(d.columns) == TARGET_COLUMNS
     assert list(d.indicator) == INDICATOR_ORDER
-    assert set(d.code) == {"county"} and set(d.period_end) == {AS_OF}
+    assert set(d.code) == {"all"} and set(d.period_end) == {AS_OF}
     assert tab(d, *TV) == rows(
         ("tap_water", 475, 500, 95.0, 95.0, 0.0, "met"),
         ("large_scale", 420, 500, 84.0, 85.0, -1.0, "near"),
@@ -762,7 +762,7 @@ def test_target_status_village(conn):
 
 
 def test_target_status_filters(conn):
-    d = status_of_13(conn, f(category="marginal"), "county")  # h2 h14 h18 all have measures; W17 7 d
+    d = status_of_13(conn, f(category="marginal"), "all")  # h2 h14 h18 all have measures; W17 7 d
     assert by_key(d, "indicator", "numerator", "denominator", "status")["measure_coverage"] == (3, 3, "met")
     assert by_key(d, "indicator", "numerator", "denominator", "status")["lead_timeliness"] == (1, 1, "met")
     assert by_key(d, "indicator", "numerator", "status")["unsafe_houses"] == (0, "met")
@@ -772,13 +772,13 @@ def test_target_status_filters(conn):
     d = status_of_13(conn, f(village=V13), "township")
     assert set(d.code) == {T1} and by_key(d, "indicator", "numerator", "denominator")["tap_water"] == (90, 100)
     # before the 2026-06-30 facts: the 2026-03-31 facts, while record indicators are as of the day
-    d = status_of_13(conn, f(as_of=date(2026, 5, 1)), "county")
+    d = status_of_13(conn, f(as_of=date(2026, 5, 1)), "all")
     assert by_key(d, "indicator", "numerator", "status", "period_end")["tap_water"] == (466, "near", date(2026, 3, 31))
     assert by_key(d, "indicator", "numerator", "denominator", "period_end")["measure_coverage"] == (
         8, 9, date(2026, 5, 1))
     # 2025: no village has reported yet (every sector indicator 未报送, the 2025 tap-water target shown with it)
     # and only a tap-water target for 2025: record indicators without a target
-    d = status_of_13(conn, f(as_of=date(2025, 12, 31)), "county")
+    d = status_of_13(conn, f(as_of=date(2025, 12, 31)), "all")
     assert tab(d, "indicator", "numerator", "denominator", "target", "status") == rows(
         *[(i, None, None, 90.0 if i == "tap_water" else None, "unreported") for i in SECTOR],
         ("measure_coverage", 5, 6, None, "none"), ("lead_timeliness", 4, 4, None, "none"),
@@ -792,7 +792,7 @@ def test_target_status_empty_scope(conn, by, scope):
 
 
 @pytest.mark.parametrize("by,scope", [("township", dict(township=T3)), ("village", dict(township=T3)),
-                                      ("county", dict(village=V31))])
+                                      ("all", dict(village=V31))])
 def test_target_status_scope_that_never_reported(conn, by, scope):
     """石门乡 has one village, 石门村, which never reported and has no households: 9 sector rows, 未报送."""
     d = status_of_13(conn, f(**scope), by)
@@ -1032,7 +1032,7 @@ def test_every_query_runs_on_an_empty_database(empty_db):
     with empty_db.connect() as c:
         k = kpis.headline_kpis(c, F)
         assert list(k.key) == KPI_ORDER
-        for by in ("county", "township", "village"):
+        for by in ("all", "township", "village"):
             assert list(leads.leads_by_area(c, F, by).columns) == LEAD_COLUMNS
             assert list(aid.measure_coverage(c, F, by).columns) == COVERAGE_COLUMNS
             assert list(aid.visit_recency(c, F, by).columns) == VISIT_COLUMNS
@@ -1040,7 +1040,7 @@ def test_every_query_runs_on_an_empty_database(empty_db):
             assert list(factors.factors_by_area(c, F, by).columns) == ["code", "name", "township_code", *FACTOR_ORDER]
             # the county's count targets (no villages needed) say 未导入 on an empty database; nothing else shows
             status = targets.target_status(c, F, by)
-            assert set(status.status) <= {"missing"} and set(status.code) <= {"county"}, status
+            assert set(status.status) <= {"missing"} and set(status.code) <= {"all"}, status
             assert set(status.indicator) <= set(target_counts.KEYS)
         assert leads.open_lead_list(c, F).empty and aid.project_list(c, F).empty
         assert col(factors.factor_breakdown(c, F), "households") == [0] * 10

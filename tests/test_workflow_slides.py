@@ -23,7 +23,7 @@ def test_deck_has_the_workflow_findings_and_outlook_slides_with_the_query_number
         slide = slide_by_key(prs, plan, key)
         assert slide.shapes.title.text_frame.text.strip(), key
     funnel = table_rows(slide_by_key(prs, plan, "workflow"), "table:funnel")
-    total = q(app_db, workflow.step_funnel, f, "county").iloc[0]
+    total = q(app_db, workflow.step_funnel, f, "all").iloc[0]
     assert funnel[1][0] == "合计" and funnel[1][1] == str(int(total.leads))
     assert funnel[1][-1] == str(int(total.decided)) and funnel[1][2] == str(int(total.field_check))
     units = q(app_db, workflow.assignments_by_unit, f)
@@ -32,7 +32,7 @@ def test_deck_has_the_workflow_findings_and_outlook_slides_with_the_query_number
     assert [r[0] for r in shown] == list(held.unit)[:len(shown)] and len(shown) >= 1
     assert [int(r[1]) for r in shown] == list(held.overdue.astype(int))[:len(shown)]
     text = shape(slide_by_key(prs, plan, "findings"), "text:findings").text_frame.text
-    t = q(app_db, workflow.findings_by_area, f, "county").iloc[0]
+    t = q(app_db, workflow.findings_by_area, f, "all").iloc[0]
     assert f"{int(t.open)} 个" in text and f"{int(t.overdue)} 个" in text and f"{int(t.findings)} 个" in text
     outlook = table_rows(slide_by_key(prs, plan, "targets_outlook"), "table:outlook")
     p = q(app_db, targets.target_projections, f)
@@ -53,7 +53,7 @@ def test_meeting_views_show_the_workflow_and_findings_numbers(app_db):
     assert set(funnel["乡镇"]) == set(towns[towns.leads > 0].name)
     at.selectbox(key="meet_pick").set_value(next(i for i, t in enumerate(titles) if "整改" in t)).run()
     no_errors(at)
-    t = q(app_db, workflow.findings_by_area, f, "county").iloc[0]
+    t = q(app_db, workflow.findings_by_area, f, "all").iloc[0]
     assert cards(at)["未整改"][0] == f"{int(t.open)} 个" and cards(at)["其中超期未整改"][0] == f"{int(t.overdue)} 个"
 
 
@@ -63,7 +63,7 @@ def test_meeting_count_targets_view(app_db):
     titles = [o for o in at.selectbox(key="meet_pick").options]
     at.selectbox(key="meet_pick").set_value(next(i for i, t in enumerate(titles) if "计数指标" in t)).run()
     no_errors(at)
-    s = q(app_db, targets.target_status, f, "county")
+    s = q(app_db, targets.target_status, f, "all")
     counts = s[s.unit != "%"]
     shown = cards(at)
     for r in counts.itertuples():

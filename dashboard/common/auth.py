@@ -44,8 +44,18 @@ def _is_demo_database() -> bool:
         return False
 
 
+def _counties() -> int:
+    try:
+        return data.query(areas_q.county_count)
+    except data.DataUnavailable:
+        return 0
+
+
 def _valid(user: User | None) -> bool:
-    return user is not None and (not user.demo or _is_demo_database())
+    """A county user with no county of their own would see a whole city: refused where there are several."""
+    if user is None or (user.demo and not _is_demo_database()):
+        return False
+    return not (user.role.code == "county" and not user.county and _counties() > 1)
 
 
 def _forget() -> None:
@@ -136,6 +146,10 @@ def login_form(page_path: str = "") -> None:
         store.log("login_failed", username, detail="demo account on a non-demo database", ip=_ip())
         st.error("演示账号只能在演示数据库上使用。")
         return
+    if u is not None and not _valid(u):
+        store.log("login_failed", username, detail="county user without a county in a city database", ip=_ip())
+        st.error("该县级账号未指定所属县（市级数据库中必须指定），请联系系统管理员。")
+        return
     if u is None:
         store.record_failure(username, _ip())
         store.log("login_failed", username, ip=_ip())
@@ -154,7 +168,8 @@ def login_form(page_path: str = "") -> None:
 
 def sidebar_user(u: User) -> None:
     with st.sidebar:
-        scope = "全县" if u.role.all_townships else _own_township(u)
+        scope = _own_township(u) if not u.role.all_townships else _own_county(u) if u.scope else \
+            "全市" if _counties() > 1 else "全县"
         st.caption(f"当前用户：{escape_md(u.display_name or u.username)}（{u.role.label} · {escape_md(scope)}）")
         if st.button("退出登录", key="logout", icon=":material/logout:"):
             logout()
@@ -164,6 +179,12 @@ def _own_township(u: User) -> str:
     as_of = data.query(areas_q.data_as_of) or date.today()
     towns = data.query(areas_q.township_list, Filter(as_of=as_of, scope=u.scope))
     return towns.name.iloc[0] if len(towns) else u.scope
+
+
+def _own_county(u: User) -> str:
+    as_of = data.query(areas_q.data_as_of) or date.today()
+    counties = data.query(areas_q.county_list, Filter(as_of=as_of, scope=u.scope))
+    return counties.name.iloc[0] if len(counties) else u.scope
 
 
 def logout() -> None:

@@ -71,7 +71,7 @@ def load_areas(q=data.query) -> filters.Areas:
     as_of = q(areas_q.data_as_of)
     everywhere = Filter(as_of=as_of)
     return filters.Areas(towns=q(areas_q.township_list, everywhere), villages=q(areas_q.village_list, everywhere),
-                         data_as_of=as_of)
+                         data_as_of=as_of, counties=q(areas_q.county_list, everywhere))
 
 
 def context(title: str, user: User) -> Context:
@@ -86,7 +86,7 @@ def context(title: str, user: User) -> Context:
     f = filters.sidebar(f, areas)
     filters.write_url(f, areas, extra=page_params())
     nav.sidebar_links(nav_box, filters.to_params(f, areas), user.role.admin)
-    county = data.query(areas_q.county_info).get("name", "")
+    county = data.query(areas_q.database_name)
     ctx = Context(f=f, areas=areas, county=county, user=user)
     st.title(title)
     st.caption(f"**{ctx.stamp}**　｜　{escape_md(county)} · {escape_md(ctx.scope)}　｜　本期：{period_text(f)}")

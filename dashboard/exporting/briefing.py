@@ -49,7 +49,7 @@ def area_level(f: Filter) -> tuple[str, str]:
 
 
 def scope_level(f: Filter) -> str:
-    return "village" if f.village else "township" if f.township else "county"
+    return "village" if f.village else "township" if f.township else "all"
 
 
 # -- the slide list ----------------------------------------------------------------------------------
@@ -160,8 +160,8 @@ def village_warnings(q: Q, f: Filter) -> pd.DataFrame:
 
 def collect(q: Q, f: Filter, towns: pd.DataFrame, per_township: bool = False) -> Briefing:
     by, _ = area_level(f)
-    cov_total = q(aid.measure_coverage, f, "county").iloc[0]
-    funds_total = q(aid.funds_by_area, f, "county")
+    cov_total = q(aid.measure_coverage, f, "all").iloc[0]
+    funds_total = q(aid.funds_by_area, f, "all")
     b = Briefing(
         f=f, towns=towns, kpis=q(kpis.headline_kpis, f), trend=q(trends.monthly_trend, f),
         warnings=q(leads.leads_by_area, f, by), factor_types=q(factors.factor_breakdown, f),
@@ -172,11 +172,11 @@ def collect(q: Q, f: Filter, towns: pd.DataFrame, per_township: bool = False) ->
         targets=q(targets.target_status, f, scope_level(f)), villages_status=q(targets.target_status, f, "village"))
     b.projections = q(targets.target_projections, f)
     b.workflow_coverage = q(workflow.workflow_coverage, f).iloc[0]
-    b.funnel, b.funnel_total = q(workflow.step_funnel, f, by), q(workflow.step_funnel, f, "county").iloc[0]
+    b.funnel, b.funnel_total = q(workflow.step_funnel, f, by), q(workflow.step_funnel, f, "all").iloc[0]
     b.units = q(workflow.assignments_by_unit, f)
     head = q(workflow.workflow_headline, f).set_index("key")
     b.red_overdue = int(head.red.get("assignments_overdue") or 0) if pd.notna(head.red.get("assignments_overdue")) else 0
-    b.findings, b.findings_total = q(workflow.findings_by_area, f, by), q(workflow.findings_by_area, f, "county").iloc[0]
+    b.findings, b.findings_total = q(workflow.findings_by_area, f, by), q(workflow.findings_by_area, f, "all").iloc[0]
     if not f.township:
         b.ranking = ranking.ranking_from(q, f)
     if per_township:

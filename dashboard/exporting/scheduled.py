@@ -63,7 +63,7 @@ def build(args) -> tuple[dict[str, str], str, bytes, object]:
     f, dropped = filters.parse(areas, scope=user.scope, given=given)
     if dropped:
         raise JobFailed(f"参数无效：{'、'.join(dropped)}（乡镇代码须为本县乡镇，截至日期不晚于数据截至日期）。")
-    ctx = Context(f=f, areas=areas, county=q(areas_q.county_info).get("name", ""), user=user)
+    ctx = Context(f=f, areas=areas, county=q(areas_q.database_name), user=user)
     meta = exports.export_meta(ctx, f"{ctx.county}{briefing.DECK_TITLE}")
     deck = briefing.briefing_pptx(q, f, areas.towns, meta, args.per_township)
     return exports.filters_of(ctx), meta.file_name(PPTX), deck, ctx

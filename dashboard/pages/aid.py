@@ -320,9 +320,9 @@ def project_table(ctx: Context) -> None:
 
 
 def body(ctx: Context) -> None:
-    cov = data.query(aid.measure_coverage, ctx.f, "county").iloc[0]
+    cov = data.query(aid.measure_coverage, ctx.f, "all").iloc[0]
     tools = data.query(aid.measures_by_tool, ctx.f)
-    county_funds = data.query(aid.funds_by_area, ctx.f, "county")
+    county_funds = data.query(aid.funds_by_area, ctx.f, "all")
     funds_row = county_funds.iloc[0] if len(county_funds) and county_funds.projects.iloc[0] > 0 else None
     kpi_rows(ctx, cov, tools, funds_row)
     owed_links(ctx, cov)

@@ -243,7 +243,7 @@ def workflow_view(ctx: Context, v: View) -> None:
         st.info("未导入流程数据（识别环节、网上交办），无法显示流程督办。", icon=":material/upload_file:")
         return
     by, word = ("village", "村") if ctx.f.township else ("township", "乡镇")
-    total = data.query(workflow.step_funnel, ctx.f, "county").iloc[0]
+    total = data.query(workflow.step_funnel, ctx.f, "all").iloc[0]
     left, right = st.columns([3, 2])
     with left:
         steps = ["线索", *(LEAD_STEPS[s][0] for s in LEAD_STEPS), "已研判"]
@@ -290,7 +290,7 @@ def findings_view(ctx: Context, v: View) -> None:
             theme.show(big(fig, max(34 * len(a) + 180, 420)), key="meet_findings", ctx=ctx, title=v.title,
                        metrics=["findings_open", "findings_overdue", "findings_closure_rate"])
     with right:
-        total = data.query(workflow.findings_by_area, ctx.f, "county").iloc[0]
+        total = data.query(workflow.findings_by_area, ctx.f, "all").iloc[0]
         for label, value in slides.findings_totals(total)[1:]:
             st.metric(label, value, border=True)
 

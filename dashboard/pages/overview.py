@@ -70,7 +70,7 @@ def trend_chart(ctx: Context) -> None:
 
 def target_summary(ctx: Context) -> None:
     st.subheader("目标考核一览", help="各指标当前值与目标值；绿色达标，黄色差距在2个百分点内，红色未达标。")
-    ts = data.query(targets.target_status, ctx.f, "county")
+    ts = data.query(targets.target_status, ctx.f, "all")
     rates = ts[(ts.unit == "%") & ts.value.notna()]
     if rates.empty:
         empty_state("考核数据")

@@ -35,7 +35,7 @@ LAGGING_LIMIT = 20
 
 def scope_level(ctx: Context) -> str:
     """The area level whose single row is the filter's scope (it carries the township's own target)."""
-    return "village" if ctx.f.village else "township" if ctx.f.township else "county"
+    return "village" if ctx.f.village else "township" if ctx.f.township else "all"
 
 
 target_text = targets.target_text

@@ -77,7 +77,7 @@ def days(v) -> str:
 
 # -- summary ------------------------------------------------------------------------------------
 def summary(ctx: Context) -> None:
-    s = data.query(leads.leads_by_area, ctx.f, "county").iloc[0]
+    s = data.query(leads.leads_by_area, ctx.f, "all").iloc[0]
     cards = [("open_warnings", fmt.count(s.open_total)), ("warnings_per_100", fmt.number(s.per_100, 2)),
              ("pending_leads", fmt.count(s.pending)), ("overdue_leads", fmt.count(s.overdue)),
              ("decided_in_period", fmt.count(s.decided_in_period)),

@@ -7,19 +7,26 @@ from dataclasses import dataclass
 class Role:
     code: str
     label: str
-    all_townships: bool      # False: confined to the user's own township (dashboard.common.data clamps the Filter)
+    confined: str | None     # None: the whole database (a city); "county": the user's county when one is given
+                             # (required of county users in a database of several counties); "township": always
     personal: bool           # may see names, health facts and notes, search by name (ID numbers, phones stay masked)
     may_reveal: bool         # may reveal full ID numbers and phones, one household at a time, logged
     may_export_packets: bool
     admin: bool = False      # audit log and users
 
+    @property
+    def all_townships(self) -> bool:
+        """False: confined to the user's own township (dashboard.common.data clamps the Filter)."""
+        return self.confined != "township"
+
 
 ROLES = {
-    "county": Role("county", "县级", all_townships=True, personal=True, may_reveal=True, may_export_packets=True),
-    "township": Role("township", "乡镇", all_townships=False, personal=True, may_reveal=True, may_export_packets=True),
-    "inspector": Role("inspector", "巡查组", all_townships=True, personal=False, may_reveal=False,
+    "city": Role("city", "市级", confined=None, personal=True, may_reveal=True, may_export_packets=True),
+    "county": Role("county", "县级", confined="county", personal=True, may_reveal=True, may_export_packets=True),
+    "township": Role("township", "乡镇", confined="township", personal=True, may_reveal=True, may_export_packets=True),
+    "inspector": Role("inspector", "巡查组", confined="county", personal=False, may_reveal=False,
                       may_export_packets=True),
-    "admin": Role("admin", "管理员", all_townships=True, personal=False, may_reveal=False, may_export_packets=False,
+    "admin": Role("admin", "管理员", confined="county", personal=False, may_reveal=False, may_export_packets=False,
                   admin=True),
 }
 
@@ -28,14 +35,17 @@ ROLES = {
 class User:
     username: str
     role: Role
-    township: str | None = None   # required for township users
+    township: str | None = None   # 9-digit code: required for township users
     display_name: str = ""
     demo: bool = False
+    county: str | None = None     # 6-digit code: the county a county user (or a county's inspector, admin) serves
 
     @property
     def scope(self) -> str | None:
-        """The township this user is confined to, or None for all townships."""
-        return None if self.role.all_townships else self.township
+        """The area code this user is confined to (a township's or a county's), or None for everything."""
+        if self.role.confined == "township":
+            return self.township
+        return self.county if self.role.confined == "county" else None
 
     @property
     def masking(self) -> str:

@@ -1,7 +1,8 @@
 """The users file: JSON with argon2 password hashes. Path from MONITOR_USERS_FILE; without it the
 demo accounts in config/demo_users.json are used, and those only work on the demo database.
 
-    python -m dashboard.security.users add NAME --role county|township|inspector|admin [--township CODE]
+    python -m dashboard.security.users add NAME --role city|county|township|inspector|admin [--township CODE]
+        [--county CODE]
     python -m dashboard.security.users list
 """
 
@@ -35,12 +36,18 @@ def _load(path: Path) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8")).get("users", [])
 
 
+def _code(value, digits: int) -> bool:
+    return isinstance(value, str) and len(value) == digits and value.isdigit()
+
+
 def _to_user(entry: dict) -> User | None:
     role = ROLES.get(entry.get("role"))
-    if role is None or (not role.all_townships and not entry.get("township")):
+    township, county = entry.get("township"), entry.get("county")
+    if role is None or (not role.all_townships and not _code(township, 9)) or \
+            (county is not None and not _code(county, 6)):
         return None  # a malformed entry never grants anything
-    return User(username=entry["username"], role=role, township=entry.get("township"),
-                display_name=entry.get("display_name", ""), demo=bool(entry.get("demo")))
+    return User(username=entry["username"], role=role, township=township,
+                display_name=entry.get("display_name", ""), demo=bool(entry.get("demo")), county=county)
 
 
 def authenticate(username: str, password: str, path: Path | None = None) -> User | None:
@@ -66,17 +73,19 @@ def list_users(path: Path | None = None) -> list[User]:
 
 
 def add_user(path: Path, username: str, password: str, role: str, township: str | None = None,
-             display_name: str = "") -> None:
+             display_name: str = "", county: str | None = None) -> None:
     if role not in ROLES:
         raise ValueError(f"未知角色 {role}，可选：{', '.join(ROLES)}")
-    if not ROLES[role].all_townships and not township:
+    if not ROLES[role].all_townships and not _code(township, 9):
         raise ValueError("乡镇用户必须指定 --township（9位乡镇区划代码）")
+    if county is not None and not _code(county, 6):
+        raise ValueError("--county 应为6位县级区划代码")
     if len(password) < 8:
         raise ValueError("密码至少8位")
     data = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"users": []}
     data["users"] = [u for u in data["users"] if u.get("username") != username]
-    data["users"].append({"username": username, "role": role, "township": township, "display_name": display_name,
-                          "password_hash": _hasher.hash(password)})
+    entry = {"username": username, "role": role, "township": township, "display_name": display_name}
+    data["users"].append(entry | ({"county": county} if county else {}) | {"password_hash": _hasher.hash(password)})
     private_file(path)
     os.chmod(path, 0o600)  # before writing: a file from an older version may still be world-readable
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -89,6 +98,7 @@ def main(argv=None) -> int:
     a.add_argument("username")
     a.add_argument("--role", required=True, choices=list(ROLES))
     a.add_argument("--township", help="乡镇用户的9位乡镇区划代码")
+    a.add_argument("--county", help="县级用户（及县巡查组、管理员）的6位县级区划代码；市级数据库中县级用户必须指定")
     a.add_argument("--name", default="", help="显示名称")
     a.add_argument("--file", type=Path, help="用户文件（默认 MONITOR_USERS_FILE）")
     a.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（脚本用）")
@@ -99,14 +109,14 @@ def main(argv=None) -> int:
     if args.cmd == "list":
         for u in list_users(path):
             demo = "\t演示账号" if u.demo else ""
-            print(f"{u.username}\t{u.role.label}\t{u.township or '全县'}{demo}")
+            print(f"{u.username}\t{u.role.label}\t{u.township or u.county or '全部'}{demo}")
         return 0
     if path == DEMO_USERS:
         print("请用 --file 或 MONITOR_USERS_FILE 指定正式用户文件（演示账号文件不应加入正式用户）", file=sys.stderr)
         return 2
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
     try:
-        add_user(path, args.username, password, args.role, args.township, args.name)
+        add_user(path, args.username, password, args.role, args.township, args.name, args.county)
     except ValueError as e:
         print(f"错误：{e}", file=sys.stderr)
         return 2
