@@ -46,7 +46,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from queries.codes import FACTOR_TYPES, MONITOR_CATEGORIES, TOOLS
-from queries.filters import Filter
+from queries.filters import COUNTY_DIGITS, Filter
 from queries.schema import (aid_measures, helpers, household_income, households, inspections, members,
                             monitoring_lines, risk_factors, townships, village_facts, villages, visits, warnings)
 from queries import scope
@@ -167,13 +167,16 @@ def _target_gaps(conn, f: Filter) -> pd.DataFrame:
         return pd.DataFrame(columns=cols)
     t = tq.target_values(conn, f)
     county_t = t[t.scope == "county"].set_index("indicator").value.to_dict()
-    town_t = t[t.scope != "county"].set_index(["scope", "indicator"]).value.to_dict()
+    own_t = t[t.scope != "county"].set_index(["scope", "indicator"]).value.to_dict()  # townships', each county's
+
+    def target(tc, ind):   # the township's own, else its county's (a city's view holds several counties)
+        return own_t.get((tc, ind), own_t.get((tc[:COUNTY_DIGITS], ind), county_t.get(ind, np.nan)))
     out = pd.DataFrame({"code": wide.code})
     for ind, col in GAP_INDICATORS:
         n = pd.to_numeric(wide[f"{ind}__n"], errors="coerce").astype(float)
         d = pd.to_numeric(wide[f"{ind}__d"], errors="coerce").astype(float)
         out[f"{col}_value"] = n / d.where(d > 0) * 100
-        out[f"{col}_target"] = [town_t.get((tc, ind), county_t.get(ind, np.nan)) * 100 for tc in wide.township_code]
+        out[f"{col}_target"] = [target(tc, ind) * 100 for tc in wide.township_code]
     return out[cols]
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from queries import scope, target_counts
-from queries.filters import LEAD_DECISION_DAYS, Filter
+from queries.filters import COUNTY_DIGITS, LEAD_DECISION_DAYS, TOWNSHIP_DIGITS, Filter
 from queries.metrics import define
 from queries.registry import query
 from queries.schema import (aid_measures, county, households, members, risk_factors, targets, townships, village_facts, villages,
@@ -269,23 +269,40 @@ def _long(wide: pd.DataFrame, indicators: list[Indicator]) -> pd.DataFrame:
 
 @query(area="scope")
 def target_values(conn, f: Filter) -> pd.DataFrame:
-    """Targets in force in the as-of year: the year's own, else the latest earlier year's (scope: county or
-    township; a township's filter gets the county's targets and its own)."""
+    """Targets in force in the as-of year: the year's own, else the latest earlier year's. Scope "county" is
+    the county-wide target of the filter's county (its code as imported, or "county" in a database written
+    before cities); in a city's view each county's own targets keep their 6-digit code, townships' their
+    9-digit code (a township's filter gets its county's targets and its own)."""
     t = targets
     stmt = sa.select(t.c.indicator, t.c.scope, t.c.year, t.c.value, t.c.deadline).where(
         t.c.year <= f.as_of.year, *scope.where(f, t)).order_by(t.c.indicator, t.c.scope, t.c.year)
     t = frame(conn, stmt, ["indicator", "scope", "year", "value", "deadline"])
+    home = f.county or _only_county(conn)
+    if home:
+        t.loc[t.scope == home, "scope"] = "county"
     return t.groupby(["indicator", "scope"], as_index=False).last()
+
+
+def _only_county(conn) -> str | None:
+    codes = conn.execute(sa.select(county.c.code).limit(2)).scalars().all()
+    return codes[0] if len(codes) == 1 else None
 
 
 def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:
     t = target_values(conn, f)
     county_t = t[t.scope == "county"][["indicator", "value"]].rename(columns={"value": "county_target"})
-    town_t = t[t.scope != "county"][["scope", "indicator", "value"]].rename(
+    each_county = t[t.scope.astype("string").str.len() == COUNTY_DIGITS][["scope", "indicator", "value"]].rename(
+        columns={"scope": "area_county", "value": "own_county_target"})
+    town_t = t[t.scope.astype("string").str.len() == TOWNSHIP_DIGITS][["scope", "indicator", "value"]].rename(
         columns={"scope": "township_code", "value": "town_target"})
     out = areas.merge(long, on="code", how="inner")  # an area with no values at all has no rows
-    # a township's own target wins over the county's (merges, not a Python loop: 16,000 villages x 13 indicators)
-    out = out.merge(county_t, on="indicator", how="left").merge(town_t, on=["township_code", "indicator"], how="left")
+    # in a city's view an area is held to its own county's target: a county row by its code, the others by their
+    # township's; a township's own target wins over the county's (merges, not a Python loop: 16,000 villages)
+    code, town = out.code.astype("string"), out.township_code.astype("string")   # .str also on an empty frame
+    out["area_county"] = code.where(code.str.len() == COUNTY_DIGITS, town.str[:COUNTY_DIGITS]).astype(object)
+    out = (out.merge(county_t, on="indicator", how="left").merge(each_county, on=["area_county", "indicator"], how="left")
+           .merge(town_t, on=["township_code", "indicator"], how="left"))
+    out["county_target"] = out.own_county_target.where(out.own_county_target.notna(), out.county_target)
     sub_area = out.township_code.notna()
     out["target"] = out.town_target.where(sub_area & out.town_target.notna(), out.county_target)
     rate = out.indicator.map(lambda k: BY_KEY[k].is_rate).astype(bool)
@@ -293,7 +310,7 @@ def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) ->
     # a county-wide "at least N" count is the county's sum: a township or village is held only to its own target
     out.loc[sub_area & higher & ~rate, "target"] = out.town_target
     out.loc[sub_area & higher & ~rate & (out.code != out.township_code), "target"] = np.nan  # a village: none
-    out = out.drop(columns=["county_target", "town_target"])
+    out = out.drop(columns=["county_target", "own_county_target", "area_county", "town_target"])
     value = np.where(rate, out.numerator / out.denominator.where(out.denominator > 0) * 100, out.numerator)
     out["value"] = value
     out.loc[rate, "target"] = out.loc[rate, "target"] * 100

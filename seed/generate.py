@@ -615,7 +615,7 @@ class CountyGenerator:
         self.tables["monitoring_lines"] = pd.DataFrame({
             "year": list(years), "yuan": [float(self.line(y)) for y in years],
             "note": ["演示数据：按省级年度监测范围设定" for _ in years]})
-        rows = [(ind, y, "county", float(v), date(y, 12, 31))
+        rows = [(ind, y, COUNTY_CODE, float(v), date(y, 12, 31))
                 for y in range(2023, self.cfg.as_of.year + 1) for ind, v in DEFAULT_TARGETS.items()]
         self.tables["targets"] = pd.DataFrame(rows, columns=["indicator", "year", "scope", "value", "deadline"])
         self.tables["meta"] = pd.DataFrame({"key": ["schema_version", "as_of", "is_demo", "seed", "households", "county_code"],

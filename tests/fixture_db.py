@@ -391,10 +391,10 @@ def _rows():
                  "labour_people", "employed_people", "difficult_people", "insured_difficult_people",
                  "tekun_need_care", "tekun_centralized"], [vil, D(end), 100, *v])))
     from queries.codes import TOOLS
-    targets = [dict(indicator=k, year=2026, scope="county", value=float(v), deadline=date(2026, 12, 31))
+    targets = [dict(indicator=k, year=2026, scope=COUNTY, value=float(v), deadline=date(2026, 12, 31))
                for k, v in TARGETS_2026.items()]
     targets += [dict(indicator="tap_water", year=2026, scope=T2, value=0.98, deadline=date(2026, 12, 31)),
-                dict(indicator="tap_water", year=2025, scope="county", value=0.90, deadline=date(2025, 12, 31))]
+                dict(indicator="tap_water", year=2025, scope=COUNTY, value=0.90, deadline=date(2025, 12, 31))]
     return [
         (s.meta, [dict(key="schema_version", value=s.SCHEMA_VERSION), dict(key="as_of", value=AS_OF.isoformat()),
                   dict(key="is_demo", value="0")]),

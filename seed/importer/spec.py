@@ -455,7 +455,7 @@ def _build() -> list[SheetSpec]:
     targets = SheetSpec("目标考核", t, (
         C(t, "indicator", "考核指标", "enum", codes=indicator_codes(), aliases=("指标", "指标代码", "指标名称")),
         C(t, "year", "考核年度", "int", lo=2000, hi=2100, aliases=("年度",)),
-        C(t, "scope", "适用范围", "scope", codes=TARGET_SCOPES, aliases=("范围",), note="适用范围：全县，或乡镇区划代码（该乡镇单独设定）"),
+        C(t, "scope", "适用范围", "scope", codes=TARGET_SCOPES, aliases=("范围",), note="适用范围：全县（本文件所属的县），6位县级区划代码，或乡镇区划代码（该乡镇单独设定）"),
         C(t, "value", "目标值", "ratio", note="目标值：比率填0-1小数或百分数（如 95%），计数指标填个数"),
         C(t, "deadline", "考核截止日期", "date", aliases=("截止日期",)),
     ), key=("indicator", "year", "scope"), rule=UPSERT.format(key="考核指标+考核年度+适用范围"),

@@ -87,7 +87,7 @@ def _display(col: S.Col, v):
             return int(v)
         return col.codes.labels.get(v, v)
     if col.kind == "scope":
-        return "全县" if v == "county" else v
+        return "全县" if v == "county" else v   # a county's code stays a code: a city holds several
     if col.kind == "bool":
         return "是" if v else "否"
     if col.kind == "date" and isinstance(v, str):

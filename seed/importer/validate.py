@@ -318,6 +318,32 @@ def _show(v) -> str:
 
 # --- references (needs the database state) ---------------------------------------------------------
 
+def _file_counties(batch: Batch) -> set[str]:
+    """The counties a file's rows lie in (area codes are hierarchical: a code's first 6 digits)."""
+    codes = {r.v["code"] for r in batch.rows("county") if r.ok("code")}
+    for table, field in (("townships", "code"), ("villages", "code"), ("households", "village_code")):
+        codes |= {r.v[field][:6] for r in batch.rows(table) if r.ok(field)}
+    return codes | {r.v["scope"][:6] for r in batch.rows("targets") if r.ok("scope") and r.v["scope"] != "county"}
+
+
+def _target_scopes(batch: Batch, counties: set, towns: set) -> None:
+    """A target's scope is a township, a county, or 全县: the county of the file (of the database when the file
+    names none), stored by its code so that a city's counties keep their own targets."""
+    home = _file_counties(batch) or counties
+    for rec in batch.rows("targets"):
+        if not rec.ok("scope"):
+            continue
+        s = rec.v["scope"]
+        if s == "county" and len(home) == 1:
+            rec.v["scope"] = next(iter(home))
+        elif s == "county":
+            where = f"本文件涉及多个县（{'、'.join(sorted(home))}）" if home else "数据库和本文件中都还没有县"
+            batch.error(rec, "scope", f"{where}，无法确定“全县”指哪个县：请填写6位县级区划代码")
+        elif len(s) == 6 and s not in counties:
+            batch.error(rec, "scope", f"县级区划代码 {s} 不存在（既不在「县」表中，也不在数据库中）")
+        elif len(s) == 9 and s not in towns:
+            batch.error(rec, "scope", f"乡镇区划代码 {s} 不存在（既不在「乡镇」表中，也不在数据库中）")
+
 def check_references(batch: Batch, state) -> None:
     """``state``: write.State, the keys already in the database."""
     def file_keys(table, field="code"):
@@ -351,9 +377,7 @@ def check_references(batch: Batch, state) -> None:
     ref("village_facts", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
     ref("township_facts", "township_code", towns, "乡镇区划代码 {} 不存在（既不在「乡镇」表中，也不在数据库中）")
     ref("enterprise_pairings", "village_code", vills, "行政村区划代码 {} 不存在（既不在「行政村」表中，也不在数据库中）")
-    for rec in batch.rows("targets"):
-        if rec.ok("scope") and rec.v["scope"] != "county" and rec.v["scope"] not in towns:
-            batch.error(rec, "scope", f"乡镇区划代码 {rec.v['scope']} 不存在（既不在「乡镇」表中，也不在数据库中）")
+    _target_scopes(batch, counties, towns)
 
     if batch.has("members"):
         replaced = replaced_parents(batch, "members", "household_code")

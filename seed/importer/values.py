@@ -337,9 +337,9 @@ def scope_reader(col: Col):
             return enum(v)
         except Bad:
             s = code_text(v, col)
-            if s.isdigit() and len(s) == 9:
+            if s.isdigit() and len(s) in (6, 9):
                 return s
-            raise Bad(f"「{s}」应填“全县”或9位乡镇区划代码") from None
+            raise Bad(f"「{s}」应填“全县”、6位县级或9位乡镇区划代码") from None
     return read
 
 
