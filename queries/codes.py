@@ -7,6 +7,8 @@ Sources: DOMAIN.md and seeds 000 附件9, 001, 003.
 HOUSEHOLD_TYPES = {"tp": "脱贫户", "yb": "一般农户"}
 
 # 监测对象类别 (000 附件9 二(一))
+AREA_UNITS = {"county": "县（市、区）", "township": "乡镇", "village": "村"}   # the levels areas are listed by
+
 MONITOR_CATEGORIES = {
     "unstable": "脱贫不稳定户",
     "marginal": "边缘易致贫户",

@@ -61,6 +61,13 @@ class Filter:
 LEAD_DECISION_DAYS = 15  # national rule: a lead is decided within 15 days
 
 
+def units_below(f: Filter, city: bool = False) -> str:
+    """The level a view lists its areas by: a township's villages, a county's townships, a city's counties."""
+    if f.township:
+        return "village"
+    return "county" if city and not f.county else "township"
+
+
 def months_before(d: date, months: int) -> date:
     """The same day `months` earlier; a month's last day maps to that month's last day
     (2026-06-30 -> 2026-03-31), so quarter-end data is compared with quarter-end data."""

@@ -1,4 +1,4 @@
-"""Township ranking for meetings: by current standing and by improvement since last quarter.
+"""Township (or a city's county) ranking for meetings: by current standing and by improvement since last quarter.
 
 Both rankings average a township's rank on four measures, so a leader can see why a township
 sits where it does: open warnings per 100 households, leads overdue > 15 days, measure coverage
@@ -25,10 +25,10 @@ MEASURES = {"per_100": True, "overdue": True, "coverage": False, "targets_met_sh
 COLUMNS = ["code", "name", *MEASURES, *[f"{m}_change" for m in MEASURES], "rank_level", "rank_improvement"]
 
 
-def _measures(q, f: Filter) -> pd.DataFrame:
-    ld = q(leads.leads_by_area, f, "township")[["code", "name", "per_100", "overdue"]]
-    cov = q(aid.measure_coverage, f, "township")[["code", "coverage"]]
-    ts = targets.judged(q(targets.target_status, f, "township"))
+def _measures(q, f: Filter, by: str) -> pd.DataFrame:
+    ld = q(leads.leads_by_area, f, by)[["code", "name", "per_100", "overdue"]]
+    cov = q(aid.measure_coverage, f, by)[["code", "coverage"]]
+    ts = targets.judged(q(targets.target_status, f, by))
     met = ts.assign(met=(ts.status == "met").astype(float)).groupby("code", as_index=False).met.mean()
     met["targets_met_share"] = met.met * 100
     return ld.merge(cov, on="code", how="left").merge(met[["code", "targets_met_share"]], on="code", how="left")
@@ -40,14 +40,15 @@ def _mean_rank(df: pd.DataFrame, cols: dict[str, bool]) -> pd.Series:
 
 
 @query(area="code")
-def township_ranking(conn, f: Filter) -> pd.DataFrame:
-    return ranking_from(lambda fn, *args: fn(conn, *args), f)
+def township_ranking(conn, f: Filter, by: str = "township") -> pd.DataFrame:
+    return ranking_from(lambda fn, *args: fn(conn, *args), f, by)
 
 
-def ranking_from(q, f: Filter) -> pd.DataFrame:
-    """The ranking built from per-township results fetched through ``q(fn, *args)`` (a page passes its
-    cached query, so the pieces it also shows elsewhere are computed once)."""
-    now, before = _measures(q, f), _measures(q, f.previous_quarter)
+def ranking_from(q, f: Filter, by: str = "township") -> pd.DataFrame:
+    """The ranking of the areas of a level (townships; a city's counties, on the same rates) built from
+    per-area results fetched through ``q(fn, *args)`` (a page passes its cached query, so the pieces it also
+    shows elsewhere are computed once)."""
+    now, before = _measures(q, f, by), _measures(q, f.previous_quarter, by)
     out = now.merge(before.drop(columns="name"), on="code", how="left", suffixes=("", "_prev"))
     for m in MEASURES:
         out[f"{m}_change"] = out[m] - out[f"{m}_prev"]

@@ -46,7 +46,7 @@ def derived(name, type_, comment, *args, **kw):
 meta = sa.Table(
     "meta", metadata,
     col("key", sa.String(40), "键", primary_key=True),
-    col("value", sa.Text, "值：schema_version 结构版本, as_of 数据截至日期, is_demo 是否演示库, seed 随机种子"),
+    col("value", sa.Text, "值：schema_version 结构版本, as_of 数据截至日期, is_demo 是否演示库, seed 随机种子, city_name 市名称（多县库）"),
     comment="数据库元信息",
 )
 
@@ -55,7 +55,7 @@ county = sa.Table(
     col("code", sa.String(6), "县级区划代码（6位）", primary_key=True),
     col("name", sa.String(40), "县名称", nullable=False),
     col("province", sa.String(40), "所属省份"),
-    comment="县",
+    comment="县（市、区）：一个县的库一行；市级库每县一行，乡镇、村、户的区划代码以所属县代码开头",
 )
 
 townships = sa.Table(
@@ -348,7 +348,8 @@ targets = sa.Table(
     "targets", metadata,
     col("indicator", sa.String(24), "考核指标（指标名称或代码，见导入模板的“数据字典”表）", primary_key=True),
     col("year", sa.Integer, "考核年度", primary_key=True),
-    col("scope", sa.String(12), "适用范围：county 全县，或乡镇区划代码（覆盖全县目标）", primary_key=True),
+    col("scope", sa.String(12), "适用范围：6位县级区划代码（该县全县），或9位乡镇区划代码（覆盖所属县的目标）；county 为单县旧库的全县",
+        primary_key=True),
     col("value", sa.Float, "目标值（比率为0-1小数，计数为个数）", nullable=False),
     col("deadline", sa.Date, "考核截止日期"),
     comment="目标考核值（按县、年度配置，乡镇可单独设定）",

@@ -62,11 +62,19 @@ def url_arg(text: str) -> str:
     return text
 
 
+def counties_arg(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 12:
+        raise argparse.ArgumentTypeError("县数应为 1 到 12 的整数")
+    return int(text)
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     p = ChineseArgumentParser(prog="python -m seed", description="生成演示县的防返贫监测数据库（确定性：同一种子同一内容）。")
     p.add_argument("--households", type=households_arg, default=30_000, help="农户数（默认 30000）")
     p.add_argument("--seed", type=seed_arg, default=2023, help="随机种子（默认 2023）")
     p.add_argument("--as-of", type=as_of_arg, default=date.today(), help="数据截至日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--counties", type=counties_arg, default=1,
+                   help="县（市、区）数：1 为一个县（默认）；2-12 为一个市，每县 10-25 个乡镇")
     target = p.add_mutually_exclusive_group()
     target.add_argument("--out", type=Path, help=f"SQLite 文件路径（默认 {DEFAULT_SQLITE}）")
     target.add_argument("--url", type=url_arg, help="数据库地址，例如 postgresql+psycopg://user@host/db")
@@ -101,7 +109,7 @@ def main(argv=None) -> int:
                 print(f"{path} 不是当前结构版本（{version}，需要 {SCHEMA_VERSION}）且不是演示库，未做更改", file=sys.stderr)
                 return 1
             say(f"{path} 是旧版本（{version}）的演示库，重新生成")
-    cfg = Config(households=args.households, seed=args.seed, as_of=args.as_of)
+    cfg = Config(households=args.households, seed=args.seed, as_of=args.as_of, counties=args.counties)
     t0 = time.perf_counter()
     tables = generate(cfg)
     rows = sum(len(df) for df in tables.values())

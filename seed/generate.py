@@ -22,6 +22,9 @@ LEGACY_START = np.datetime64("2021-06-01")  # households already monitored when 
 COUNTY_CODE = "439901"
 COUNTY_NAME = "青山县"
 PROVINCE = "演示省"
+CITY_NAME = "青州市"   # a demo of several counties is a city: 青山县 and its neighbours
+COUNTY_NAMES = [COUNTY_NAME, "白水县", "龙泉县", "桃江县", "石峰县", "清河县", "云台县", "金溪县", "马岭县", "柳江县",
+                "新安县", "双峰县"]
 # 2021: DOMAIN.md; 2023: the 2023 work points (seed 003 二.1 "重点监测年人均纯收入低于6000元的农户"). No seed
 # names 2022's line: it stays at the 6000 of the years either side, so the line never falls.
 # 2024 on: demo values in the range provinces later set.
@@ -71,6 +74,11 @@ class Config:
     households: int = 30_000
     seed: int = 2023
     as_of: date = date.today()
+    counties: int = 1     # several: a city (青州市) of that many counties, 10-25 townships each
+
+
+def county_codes(n: int) -> list[str]:
+    return [COUNTY_CODE] if n == 1 else [f"{COUNTY_CODE[:4]}{k + 1:02d}" for k in range(n)]
 
 
 def days(n) -> np.ndarray:
@@ -125,20 +133,28 @@ class CountyGenerator:
         return self.tables
 
     def areas(self):
-        rng, n_hh = self.rng, self.cfg.households
+        rng, n_hh, n_county = self.rng, self.cfg.households, self.cfg.counties
         n_vil = max(4, round(n_hh / 125))
-        # ~15 villages a township at county scale; small test counties still get several townships
+        # ~15 villages a township at county scale; small test counties still get several townships; a city's
+        # counties have 10-25 townships each (larger townships rather than a thousand of them)
         n_town = min(999, max(2, min(16, n_vil // 2), round(n_vil / 15)))
+        if n_county > 1:
+            n_town = int(np.clip(round(n_vil / 15), 10 * n_county, 25 * n_county))
+            n_vil = max(n_vil, n_town)
         w = rng.uniform(0.7, 1.3, n_town)
         per_town = np.maximum(1, np.floor(w / w.sum() * n_vil)).astype(int)
         per_town[np.argmax(per_town)] += n_vil - per_town.sum()
         self.n_town, self.n_vil = n_town, n_vil
         town_names = geo.township_names(n_town, rng)
         polygons, centroids, boxes = geo.township_grid(n_town, rng)
-        town_codes = [f"{COUNTY_CODE}{i + 1:03d}" for i in range(n_town)]
-        self.tables["county"] = pd.DataFrame({"code": [COUNTY_CODE], "name": [COUNTY_NAME], "province": [PROVINCE]})
+        counties = county_codes(n_county)
+        town_county = np.arange(n_town) * n_county // n_town      # contiguous blocks of the grid per county
+        first = np.searchsorted(town_county, town_county)          # each county's first township
+        town_codes = [f"{counties[c]}{i - first[i] + 1:03d}" for i, c in enumerate(town_county)]
+        self.county_codes = np.array(counties)[town_county]        # per township
+        self.tables["county"] = pd.DataFrame({"code": counties, "name": COUNTY_NAMES[:n_county], "province": PROVINCE})
         self.tables["townships"] = pd.DataFrame({
-            "code": town_codes, "county_code": COUNTY_CODE, "name": town_names, "boundary_geojson": polygons,
+            "code": town_codes, "county_code": self.county_codes, "name": town_names, "boundary_geojson": polygons,
             "centroid_lon": [round(c[0], 5) for c in centroids], "centroid_lat": [round(c[1], 5) for c in centroids]})
         self.vil_town = np.repeat(np.arange(n_town), per_town)
         seq_in_town = np.concatenate([np.arange(k) for k in per_town])
@@ -289,7 +305,8 @@ class CountyGenerator:
                     & (rng.random(n) < 0.01))
         surname = people.pick_surnames(n_hh, rng)[hidx]
         surname = np.where(np.isin(relation, ["spouse", "parent"]), people.pick_surnames(n, rng), surname)
-        area = np.where(rng.random(n) < 0.92, int(COUNTY_CODE), int(COUNTY_CODE[:4]) * 100 + rng.integers(1, 30, n))
+        home = self.county_codes[hh.town.values][hidx].astype(np.int64)   # born in the county, most of them
+        area = np.where(rng.random(n) < 0.92, home, int(COUNTY_CODE[:4]) * 100 + rng.integers(1, 30, n))
         phone = np.where((age >= 18) & (rng.random(n) < 0.75), people.phones(n, rng), None)
         self.mem = pd.DataFrame({
             "id": np.arange(1, n + 1), "household_id": hh.id.values[hidx],
@@ -615,12 +632,14 @@ class CountyGenerator:
         self.tables["monitoring_lines"] = pd.DataFrame({
             "year": list(years), "yuan": [float(self.line(y)) for y in years],
             "note": ["演示数据：按省级年度监测范围设定" for _ in years]})
-        rows = [(ind, y, COUNTY_CODE, float(v), date(y, 12, 31))
+        rows = [(ind, y, code, float(v), date(y, 12, 31)) for code in county_codes(self.cfg.counties)
                 for y in range(2023, self.cfg.as_of.year + 1) for ind, v in DEFAULT_TARGETS.items()]
         self.tables["targets"] = pd.DataFrame(rows, columns=["indicator", "year", "scope", "value", "deadline"])
-        self.tables["meta"] = pd.DataFrame({"key": ["schema_version", "as_of", "is_demo", "seed", "households", "county_code"],
-                                            "value": [SCHEMA_VERSION, self.cfg.as_of.isoformat(), "1", str(self.cfg.seed),
-                                                      str(self.cfg.households), COUNTY_CODE]})
+        meta = {"schema_version": SCHEMA_VERSION, "as_of": self.cfg.as_of.isoformat(), "is_demo": "1",
+                "seed": str(self.cfg.seed), "households": str(self.cfg.households), "county_code": COUNTY_CODE}
+        if self.cfg.counties > 1:
+            meta |= {"city_name": CITY_NAME, "counties": str(self.cfg.counties)}
+        self.tables["meta"] = pd.DataFrame({"key": list(meta), "value": list(meta.values())})
 
     def inspections(self):
         """Past inspections (回头看、暗访、后评估、督查) of villages. A separate stream keyed by the seed, so

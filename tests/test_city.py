@@ -110,3 +110,17 @@ def test_a_target_for_the_whole_county_needs_one_county_in_the_file(empty_db, tm
     result = import_files([write_book(tmp_path / "两县.xlsx", both)], empty_db, as_of=AS_OF)
     assert not result.ok
     assert any("无法确定“全县”指哪个县" in e.message for e in result.errors)
+
+
+def test_the_generator_makes_a_city_of_counties():
+    from seed.generate import Config, generate
+    t = generate(Config(households=6_000, seed=7, counties=3, as_of=AS_OF))
+    counties, towns, villages = t["county"], t["townships"], t["villages"]
+    assert counties.code.tolist() == ["439901", "439902", "439903"] and counties.name.is_unique
+    per_county = towns.groupby("county_code").size()
+    assert per_county.between(10, 25).all() and len(per_county) == 3
+    assert all(code.startswith(c) for code, c in zip(towns.code, towns.county_code))
+    assert all(v.startswith(tc) for v, tc in zip(villages.code, villages.township_code))
+    assert set(t["targets"].scope) == set(counties.code)          # each county its own targets, no city's
+    meta = dict(zip(t["meta"].key, t["meta"].value))
+    assert meta["city_name"] == "青州市" and meta["counties"] == "3"

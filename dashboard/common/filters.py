@@ -190,7 +190,7 @@ def scope_label(f: Filter, areas: Areas) -> str:
     if f.township:
         parts = [*([areas.county_name(f.county)] if areas.is_city else []), areas.town_name(f.township)]
     else:
-        parts = [areas.county_name(f.county) if areas.is_city and f.county else areas.everywhere]
+        parts = [areas.county_name(f.county) if f.county else "全部县（市、区）"] if areas.is_city else ["全县"]
     if f.village:
         parts.append(areas.village_name(f.village))
     if f.category:

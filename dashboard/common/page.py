@@ -15,7 +15,8 @@ from dashboard.common import auth, data, filters, nav, printing
 from dashboard.common.text import escape_md
 from dashboard.security.roles import User
 from queries import areas as areas_q
-from queries.filters import Filter
+from queries.codes import AREA_UNITS
+from queries.filters import Filter, units_below
 
 log = logging.getLogger("dashboard")
 APP_TITLE = "防返贫动态监测"
@@ -43,6 +44,15 @@ class Context:
     @property
     def scope(self) -> str:
         return filters.scope_label(self.f, self.areas)
+
+    @property
+    def units(self) -> str:
+        """The level this view lists areas by (village, township, or county in a city's view)."""
+        return units_below(self.f, self.areas.is_city)
+
+    @property
+    def units_word(self) -> str:
+        return "各" + AREA_UNITS[self.units]
 
 
 def configure(title: str) -> None:
@@ -74,6 +84,11 @@ def load_areas(q=data.query) -> filters.Areas:
                          data_as_of=as_of, counties=q(areas_q.county_list, everywhere))
 
 
+def own_name(areas: filters.Areas, q=data.query) -> str:
+    """Whose data the viewer sees: their county (a county user of a city, or a county's database), else the city."""
+    return areas.counties.name.iloc[0] if len(areas.counties) == 1 else q(areas_q.database_name)
+
+
 def context(title: str, user: User) -> Context:
     problem = data.database_problem()
     if problem:
@@ -86,7 +101,7 @@ def context(title: str, user: User) -> Context:
     f = filters.sidebar(f, areas)
     filters.write_url(f, areas, extra=page_params())
     nav.sidebar_links(nav_box, filters.to_params(f, areas), user.role.admin)
-    county = data.query(areas_q.database_name)
+    county = own_name(areas)
     ctx = Context(f=f, areas=areas, county=county, user=user)
     st.title(title)
     st.caption(f"**{ctx.stamp}**　｜　{escape_md(county)} · {escape_md(ctx.scope)}　｜　本期：{period_text(f)}")

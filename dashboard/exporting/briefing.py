@@ -22,8 +22,8 @@ from dashboard.exporting import pptx_kit as kit
 from dashboard.exporting import briefing_slides as slides_more
 from dashboard.exporting.meta import ExportMeta
 from queries import aid, factors, kpis, leads, ranking, targets, trends, workflow
-from queries.codes import FACTOR_GROUPS, LEVEL_COLORS, MONITOR_CATEGORIES, WARNING_LEVELS
-from queries.filters import Filter, partial_note, period_tick
+from queries.codes import AREA_UNITS, FACTOR_GROUPS, LEVEL_COLORS, MONITOR_CATEGORIES, WARNING_LEVELS
+from queries.filters import Filter, partial_note, period_tick, units_below
 from queries.metrics import basis, metric
 from queries.targets import BY_KEY, STATUS
 
@@ -43,9 +43,11 @@ KPI_ROWS = [["monitored", *[f"monitored_{c}" for c in MONITOR_CATEGORIES]],
             ["eliminated", "elimination_rate", "no_measure"]]
 
 
-def area_level(f: Filter) -> tuple[str, str]:
-    """The level the by-area slides show, as on the pages: townships, or the villages of a township."""
-    return ("village", "各村") if f.township else ("township", "各乡镇")
+def area_level(f: Filter, city: bool = False) -> tuple[str, str]:
+    """The level the by-area slides show, as on the pages: a city's counties, townships, or a township's
+    villages."""
+    by = units_below(f, city)
+    return by, "各" + AREA_UNITS[by]
 
 
 def scope_level(f: Filter) -> str:

@@ -49,9 +49,8 @@ def job_user(township: str | None):
 def build(args) -> tuple[dict[str, str], str, bytes, object]:
     """The deck for the arguments: (audit filters, file name, bytes, the page context it was built for)."""
     from dashboard.common import data, exports, filters
-    from dashboard.common.page import Context, load_areas
+    from dashboard.common.page import Context, load_areas, own_name
     from dashboard.exporting import briefing
-    from queries import areas as areas_q
 
     problem = data.database_problem()
     if problem:
@@ -63,7 +62,7 @@ def build(args) -> tuple[dict[str, str], str, bytes, object]:
     f, dropped = filters.parse(areas, scope=user.scope, given=given)
     if dropped:
         raise JobFailed(f"参数无效：{'、'.join(dropped)}（乡镇代码须为本县乡镇，截至日期不晚于数据截至日期）。")
-    ctx = Context(f=f, areas=areas, county=q(areas_q.database_name), user=user)
+    ctx = Context(f=f, areas=areas, county=own_name(areas, q), user=user)
     meta = exports.export_meta(ctx, f"{ctx.county}{briefing.DECK_TITLE}")
     deck = briefing.briefing_pptx(q, f, areas.towns, meta, args.per_township)
     return exports.filters_of(ctx), meta.file_name(PPTX), deck, ctx

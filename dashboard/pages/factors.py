@@ -121,8 +121,7 @@ def multi_chart(ctx: Context, multi: pd.DataFrame) -> None:
 
 
 def area_heatmap(ctx: Context) -> None:
-    by = "village" if ctx.f.township else "township"
-    where = "各村" if by == "village" else "各乡镇"
+    by, where = ctx.units, ctx.units_word
     st.subheader(f"{where}风险因子分布", help=metric("factor_households").definition)
     df = data.query(factors.factors_by_area, ctx.f, by)
     types = list(FACTOR_TYPES)

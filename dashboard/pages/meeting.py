@@ -123,7 +123,7 @@ def kpi_view(ctx: Context) -> None:
 
 
 def warnings_view(ctx: Context, v: View) -> None:
-    df = data.query(leads.leads_by_area, ctx.f, "village" if ctx.f.township else "township")
+    df = data.query(leads.leads_by_area, ctx.f, ctx.units)
     if df.open_total.sum() == 0:
         return empty_state("未解除的预警")
     warnings_bars(ctx, df, v.title, "meet_warnings")
@@ -173,7 +173,7 @@ def factors_view(ctx: Context, v: View) -> None:
 
 
 def coverage_view(ctx: Context, v: View) -> None:
-    df = data.query(aid.measure_coverage, ctx.f, "village" if ctx.f.township else "township")
+    df = data.query(aid.measure_coverage, ctx.f, ctx.units)
     df = df[df.monitored > 0].sort_values(["coverage", "code"], ascending=[False, False])
     if df.empty:
         return empty_state("监测户")
@@ -271,7 +271,7 @@ def findings_view(ctx: Context, v: View) -> None:
     if not data.query(workflow.workflow_coverage, ctx.f).iloc[0].findings:
         st.info("未导入巡查问题整改台账，无法显示整改情况。", icon=":material/upload_file:")
         return
-    by = "village" if ctx.f.township else "township"
+    by = ctx.units
     a = data.query(workflow.findings_by_area, ctx.f, by)
     a = a[a.findings > 0].sort_values(["overdue", "open", "code"], ascending=[True, True, False])
     left, right = st.columns([3, 1])

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.common import cards, data, exports, fmt, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import kpis, leads, ranking, targets, trends
-from queries.codes import MONITOR_CATEGORIES, WARNING_LEVELS
+from queries.codes import AREA_UNITS, MONITOR_CATEGORIES, WARNING_LEVELS
 from queries.metrics import metric
 from queries.filters import period_tick
 from queries.trends import TREND_KINDS
@@ -37,9 +37,8 @@ def kpi_cards(ctx: Context) -> None:
 
 
 def warnings_chart(ctx: Context) -> None:
-    by = "village" if ctx.f.township else "township"
+    by, where = ctx.units, ctx.units_word
     df = data.query(leads.leads_by_area, ctx.f, by)
-    where = "各村" if by == "village" else "各乡镇"
     st.subheader(f"{where}未解除预警", help=metric("open_warnings").definition)
     if df.open_total.sum() == 0:
         empty_state("未解除的预警")
@@ -97,24 +96,25 @@ def target_summary(ctx: Context) -> None:
 
 
 def township_table(ctx: Context) -> None:
-    st.subheader("乡镇排名", help=metric("rank_level").definition + "\n\n" + metric("rank_improvement").definition)
-    r = ranking.ranking_from(data.query, ctx.f)  # pieces cached one by one, shared with the other charts
+    unit = AREA_UNITS[ctx.units]   # townships; a city's counties
+    st.subheader(f"{unit}排名", help=metric("rank_level").definition + "\n\n" + metric("rank_improvement").definition)
+    r = ranking.ranking_from(data.query, ctx.f, ctx.units)  # pieces cached one by one, shared with the other charts
     if r.empty:
-        empty_state("乡镇")
+        empty_state(unit)
         return
     level_tab, improve_tab = st.tabs(["按当前水平", "按较上季度进步"])
-    cols = {"rank_level": "水平名次", "rank_improvement": "进步名次", "name": "乡镇", "per_100": "每百户预警",
+    cols = {"rank_level": "水平名次", "rank_improvement": "进步名次", "name": unit, "per_100": "每百户预警",
             "per_100_change": "较上季度", "overdue": "超15天未研判", "overdue_change": "较上季度 ",
             "coverage": "措施覆盖率%", "coverage_change": "较上季度(百分点)",
             "targets_met_share": "目标达标比例%", "targets_met_share_change": "较上季度(百分点) "}
     view = r[list(cols)].rename(columns=cols).round(2)
     with level_tab:
         st.dataframe(view.sort_values("水平名次"), hide_index=True, width="stretch")
-        exports.table_download(view.sort_values("水平名次"), ctx, "乡镇排名（按当前水平）", key="overview_rank_level",
+        exports.table_download(view.sort_values("水平名次"), ctx, f"{unit}排名（按当前水平）", key="overview_rank_level",
                                kinds=RANKING_FORMATS, metrics=RANKING_METRICS)
     with improve_tab:
         st.dataframe(view.sort_values("进步名次"), hide_index=True, width="stretch")
-        exports.table_download(view.sort_values("进步名次"), ctx, "乡镇排名（按较上季度进步）", key="overview_rank_improve",
+        exports.table_download(view.sort_values("进步名次"), ctx, f"{unit}排名（按较上季度进步）", key="overview_rank_improve",
                                kinds=RANKING_FORMATS, metrics=RANKING_METRICS)
 
 

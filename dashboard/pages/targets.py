@@ -159,8 +159,7 @@ def indicator_table(s: pd.DataFrame) -> pd.DataFrame:
 # --- one indicator -------------------------------------------------------------------------------
 
 def area_chart(ctx: Context, ind: targets.Indicator) -> None:
-    by = "village" if ctx.f.township else "township"
-    where = "各村" if by == "village" else "各乡镇"
+    by, where = ctx.units, ctx.units_word
     st.subheader(f"{where}{ind.name}", help=help_for(ind))
     s = data.query(targets.target_status, ctx.f, by)
     s = s[s.indicator == ind.key]

@@ -16,8 +16,8 @@ from dashboard.common import data, exports, filters, fmt, nav, theme
 from dashboard.common.page import Context, empty_state, page_params, run_page
 from dashboard.common.text import escape_md, escape_plotly
 from queries import kpis, leads  # noqa: F401  (kpis defines 'overdue_leads')
-from queries.codes import LEAD_DECISIONS, LEAD_SOURCES, WARNING_LEVELS, label
-from queries.filters import LEAD_DECISION_DAYS
+from queries.codes import AREA_UNITS, LEAD_DECISIONS, LEAD_SOURCES, WARNING_LEVELS, label
+from queries.filters import COUNTY_DIGITS, LEAD_DECISION_DAYS
 from queries.metrics import metric
 
 NAV_KEY = "warn_nav"  # bumped on every drill step so selection widgets start empty on the new view
@@ -37,9 +37,10 @@ def _nav() -> int:
     return st.session_state.setdefault(NAV_KEY, 0)
 
 
-def go_to(ctx: Context, town: str | None, village: str | None = None) -> None:
+def go_to(ctx: Context, town: str | None, village: str | None = None, county: str | None = None) -> None:
     """Show another area: written into the URL (the sidebar follows it), then rerun."""
-    f = replace(ctx.f, township=town, village=village if town else None)
+    f = replace(ctx.f, county=county or (town[:COUNTY_DIGITS] if town else None), township=town,
+                village=village if town else None)
     st.query_params.from_dict(filters.to_params(f, ctx.areas) | page_params())
     st.session_state[NAV_KEY] = _nav() + 1
     st.rerun()
@@ -53,21 +54,24 @@ def open_household(ctx: Context, code: str) -> None:
 
 
 def breadcrumbs(ctx: Context) -> None:
-    """全县 › 乡镇 › 村: the levels above the current one are buttons that go back up."""
+    """全市 › 县 › 乡镇 › 村 (a county's database: 全县 › 乡镇 › 村): the levels above the current one are buttons
+    that go back up."""
     f, areas = ctx.f, ctx.areas
-    steps = [("全县", None, None)]
+    steps = [(areas.everywhere, None, None, None)]
+    if areas.is_city and f.county:
+        steps.append((areas.county_name(f.county), f.county, None, None))
     if f.township:
-        steps.append((areas.town_name(f.township), f.township, None))
+        steps.append((areas.town_name(f.township), f.county, f.township, None))
     if f.village:
-        steps.append((areas.village_name(f.village), f.township, f.village))
+        steps.append((areas.village_name(f.village), f.county, f.township, f.village))
     with st.container(horizontal=True, gap="small", vertical_alignment="center", key="warn_crumbs"):
-        for i, (name, town, village) in enumerate(steps):
+        for i, (name, county, town, village) in enumerate(steps):
             if i:
                 st.markdown("›", width="content")
             if i == len(steps) - 1:
                 st.markdown(f"**{escape_md(name)}**", width="content")
             elif st.button(escape_md(name), key=f"warn_crumb_{i}", type="tertiary", help=f"返回{escape_md(name)}"):
-                go_to(ctx, town, village)
+                go_to(ctx, town, village, county=county)
 
 
 def days(v) -> str:
@@ -89,8 +93,8 @@ def summary(ctx: Context) -> None:
 
 # -- areas (county → townships, township → villages) ---------------------------------------------
 def area_view(ctx: Context) -> None:
-    by = "village" if ctx.f.township else "township"
-    where = "村" if by == "village" else "乡镇"
+    by = ctx.units
+    where = AREA_UNITS[by]
     df = data.query(leads.leads_by_area, ctx.f, by)
     if df.empty:
         empty_state(where)
@@ -111,7 +115,9 @@ def area_view(ctx: Context) -> None:
 
 
 def drill(ctx: Context, by: str, code: str) -> None:
-    if by == "township":
+    if by == "county":
+        go_to(ctx, None, county=code)
+    elif by == "township":
         go_to(ctx, code)
     else:
         go_to(ctx, ctx.f.township, code)
@@ -148,7 +154,7 @@ def table_height(n: int, max_rows: int = 30) -> int | str:
 
 def _area_title(ctx: Context, where: str) -> str:
     """各乡镇 / 城关镇各村: what the area chart and table show, for export titles."""
-    return f"{ctx.areas.town_name(ctx.f.township)}各村" if where == "村" else "各乡镇"
+    return f"{ctx.areas.town_name(ctx.f.township)}各村" if where == "村" else f"各{where}"
 
 
 def area_export(df: pd.DataFrame, where: str) -> pd.DataFrame:
