@@ -41,9 +41,14 @@ def _check_addr(addr: str) -> str:
 
 
 def render_site(replicas: list[str], listen: str = "80", server_name: str = "_",
-                access_log: str = "/var/log/nginx/monitor.access.log") -> str:
-    """The http-level configuration (maps, upstreams, server) for the given replica addresses."""
+                access_log: str = "/var/log/nginx/monitor.access.log", access_log_socket: str | None = None) -> str:
+    """The http-level configuration (maps, upstreams, server) for the given replica addresses.
+
+    `access_log_socket`: also send every access-log line, as a syslog datagram, to that unix socket (tests
+    wait on it for the lines instead of polling the file); none by default."""
     replicas = [_check_addr(a) for a in replicas]
+    if access_log_socket is not None and not re.fullmatch(r"/[^\s;,{}'\"]+", access_log_socket):
+        raise ValueError(f"access_log_socket must be an absolute path, no spaces, ';' or ',': {access_log_socket!r}")
     if len(replicas) < 1:
         raise ValueError("at least one replica")
     routes = route_names(len(replicas))
@@ -103,6 +108,8 @@ def render_site(replicas: list[str], listen: str = "80", server_name: str = "_",
         f"    listen {listen};",
         f"    server_name {server_name};",
         f"    access_log {access_log} monitor_json;",
+        *([f"    access_log syslog:server=unix:{access_log_socket},nohostname monitor_json;"]
+          if access_log_socket else []),
         f"    client_max_body_size {UPLOAD_LIMIT};",
         "",
         "    # Only here, none in the locations (a location's add_header would drop these).",

@@ -77,6 +77,11 @@ def init_store(audit_url: str) -> None:
         engine.dispose()
 
 
+def parse_access_line(line: str) -> dict:
+    """One line of nginx's JSON access log (log_format monitor_json), from the file or a syslog datagram."""
+    return json.loads(line)
+
+
 @dataclass
 class Deployment:
     url: str                                  # nginx: what users open
@@ -97,7 +102,8 @@ class Deployment:
         """nginx's JSON access log: time, request, status, upstream, replica, route_cookie, agent, ..."""
         if not self.access_log.exists():
             return []
-        return [json.loads(line) for line in self.access_log.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [parse_access_line(line) for line in self.access_log.read_text(encoding="utf-8").splitlines()
+                if line.strip()]
 
     def logs(self) -> str:
         parts = []
@@ -141,14 +147,16 @@ def _stop_all(procs: list[subprocess.Popen]) -> None:
 def run_deployment(db_url: str, audit_url: str, cookie_secret: str, *, users_file: str | os.PathLike | None = None,
                    replicas: int = 2, replica_ports: list[int] | None = None, port: int | None = None,
                    host: str = "127.0.0.1", env: dict[str, str] | None = None, timeout: float = 60.0,
-                   run_dir: Path | None = None, python: str | None = None) -> Iterator[Deployment]:
+                   run_dir: Path | None = None, python: str | None = None,
+                   access_log_socket: str | None = None) -> Iterator[Deployment]:
     """Start `replicas` Streamlit replicas and nginx on `host`; yields the Deployment, stops everything after.
 
     Every replica gets the same MONITOR_DB_URL (opened read-only by the app; on PostgreSQL it must be a
     SELECT-only role, deploy/readonly_role.py, or the replicas refuse to show data), MONITOR_AUDIT_URL (the
     shared writable store: a session or login ticket made on one replica is valid on all) and
     MONITOR_COOKIE_SECRET (a login cookie signed by one replica verifies on all). Raises RuntimeError
-    with the logs when something does not come up within `timeout` seconds.
+    with the logs when something does not come up within `timeout` seconds. `access_log_socket`: a bound
+    unix datagram socket that nginx also sends its access-log lines to (syslog), see render_site.
     """
     if not cookie_secret:
         raise ValueError("cookie_secret is required: every replica must sign cookies with the same secret")
@@ -194,7 +202,7 @@ def run_deployment(db_url: str, audit_url: str, cookie_secret: str, *, users_fil
             _wait_healthy(url, proc, f"Streamlit 副本 {route}", deadline, dep.logs)
 
         site = render_site([u.removeprefix("http://") for u in dep.replica_urls], listen=f"{host}:{port}",
-                           access_log=str(dep.access_log))
+                           access_log=str(dep.access_log), access_log_socket=access_log_socket)
         conf = run_dir / "nginx.conf"
         conf.write_text(render_standalone(site, run_dir), encoding="utf-8")
         nginx_log = open(run_dir / "nginx.out", "wb")

@@ -7,7 +7,12 @@ nginx's access log); a login made on one replica is accepted by the other, and a
 everywhere; when a replica stops, its browsers move to the other one, still logged in.
 """
 
-import time
+import os
+import re
+import shutil
+import socket
+import tempfile
+import threading
 import urllib.request
 import uuid
 
@@ -16,7 +21,7 @@ import sqlalchemy as sa
 
 from dashboard.security import cookies
 from deploy.nginx import ROUTE_COOKIE, render_site
-from deploy.run_replicas import run_deployment
+from deploy.run_replicas import parse_access_line, run_deployment
 from tests.browser import login, wait_for_app
 from tests.conftest import ROOT, TEST_PASSWORD
 
@@ -24,12 +29,59 @@ pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 SECRET = "scale-out-test-secret"
 LOGIN_TITLE = "防返贫动态监测 · 登录"
 LOGOUT_BUTTON = '[data-testid="stSidebar"] button:has-text("退出登录")'
+SYSLOG_PREFIX = re.compile(r"<\d+>.*? nginx: ")  # with nohostname: "<190>Jan  2 15:04:05 nginx: "
+
+
+class AccessLogSocket:
+    """nginx's access log line by line as nginx writes it: a syslog datagram each on a unix socket
+    (run_deployment's access_log_socket). A thread takes every datagram at once: the kernel queues only
+    net.unix.max_dgram_qlen of them (10 by default) and nginx drops the ones that do not fit."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="monitor-syslog-")
+        self.path = os.path.join(self.dir, "access.sock")
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.sock.bind(self.path)
+        # nginx started as root sends from its workers (user www-data): they must reach and write the socket
+        os.chmod(self.dir, 0o711)
+        os.chmod(self.path, 0o666)
+        self.entries: list[dict] = []
+        self.arrived = threading.Condition()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        while datagram := self.sock.recv(65536):  # b"" once close() shuts the socket down
+            entry = parse_access_line(SYSLOG_PREFIX.sub("", datagram.decode("utf-8"), count=1))
+            with self.arrived:
+                self.entries.append(entry)
+                self.arrived.notify_all()
+
+    def wait_for(self, enough, timeout: float) -> list[dict]:
+        """Block until enough(entries) holds or `timeout` seconds have passed; the entries so far."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: enough(self.entries), timeout)
+            return list(self.entries)
+
+    def close(self) -> None:
+        self.sock.shutdown(socket.SHUT_RDWR)
+        self.reader.join(timeout=10)
+        self.sock.close()
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
-def deployment(pg_server, fixture_pg_reader_url, users_file):
+def access_log():
+    received = AccessLogSocket()  # bound before nginx starts: no line is sent to nowhere
+    yield received
+    received.close()
+
+
+@pytest.fixture(scope="module")
+def deployment(pg_server, fixture_pg_reader_url, users_file, access_log):
     audit_url = pg_server.create_database(f"audit_{uuid.uuid4().hex[:12]}")
-    with run_deployment(fixture_pg_reader_url, audit_url, SECRET, users_file=users_file) as dep:
+    with run_deployment(fixture_pg_reader_url, audit_url, SECRET, users_file=users_file,
+                        access_log_socket=access_log.path) as dep:
         yield dep
 
 
@@ -62,14 +114,13 @@ def record_replicas(page) -> list[tuple[str, str | None]]:
     return seen
 
 
-def log_lines(dep, agent: str, want_stream: int, timeout: float = 10.0) -> list[dict]:
-    """nginx writes a websocket's line when it closes: wait until `want_stream` of them are there."""
-    deadline = time.monotonic() + timeout
-    while True:
-        lines = [e for e in dep.access_entries() if e["agent"] == agent]
-        if sum("/_stcore/stream" in e["request"] for e in lines) >= want_stream or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.2)
+def log_lines(access_log: AccessLogSocket, agent: str, want_stream: int, timeout: float = 10.0) -> list[dict]:
+    """nginx logs a websocket when it closes: block until `want_stream` of the agent's are in (or timeout)."""
+    def mine(entries):
+        return [e for e in entries if e["agent"] == agent]
+
+    return mine(access_log.wait_for(
+        lambda entries: sum("/_stcore/stream" in e["request"] for e in mine(entries)) >= want_stream, timeout))
 
 
 def fetch(url: str, cookie: str | None = None):
@@ -96,7 +147,7 @@ def test_newcomers_are_spread_and_get_a_route_cookie(deployment):
             assert (status, headers["X-Replica"], headers.get_all("Set-Cookie")) == (200, route, None)
 
 
-def test_two_browsers_on_two_replicas_each_sticky_including_websocket(deployment, browser, fixture_pg_url):
+def test_two_browsers_on_two_replicas_each_sticky_including_websocket(deployment, access_log, browser, fixture_pg_url):
     dep = deployment
     with sa.create_engine(fixture_pg_url).connect() as conn:
         townships = [n for (n,) in conn.execute(sa.text("SELECT name FROM townships"))]
@@ -125,7 +176,7 @@ def test_two_browsers_on_two_replicas_each_sticky_including_websocket(deployment
         assert any("/session/ticket" in u for u, _ in seen)  # the login's cookie route, too
         # ... and so did every request nginx passed on, the websockets (two page loads) included
         assert sockets and all(u.startswith(dep.url.replace("http", "ws") + "/_stcore/stream") for u in sockets)
-        lines = log_lines(dep, agent, want_stream=2)
+        lines = log_lines(access_log, agent, want_stream=2)
         streams = [e for e in lines if e["request"].startswith("GET /_stcore/stream ")]
         assert len(streams) >= 2 and all(e["status"] == 101 for e in streams), streams
         assert lines and {(e["replica"], e["upstream"]) for e in lines} == {(route, dep.replica_addr(route))}, lines
