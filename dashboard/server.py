@@ -15,6 +15,7 @@ import streamlit as st  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
 from starlette.responses import RedirectResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
 from dashboard.security import cookies, downloads, store  # noqa: E402
 
@@ -55,6 +56,13 @@ async def export(request):
                                     request.client.host if request.client else None)
     return Response(reply.body, status_code=reply.status, headers=reply.headers)
 
+
+# app.py sits next to dashboard/pages/, so Streamlit would run the first session of the process as an old-style
+# "pages directory" app (its own page list from the file names) until app.py's st.navigation switches it off:
+# that first visit to an unknown address got Streamlit's English "Page not found" dialog, before app.py could
+# open the default page with a Chinese notice (dashboard/common/nav.py). The navigation is app.py's from the
+# first run on.
+PagesManager.uses_pages_directory = False
 
 app = st.App(Path(__file__).parent / "app.py", routes=[
     Route("/session/ticket", ticket, methods=["GET"]),
