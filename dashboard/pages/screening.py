@@ -8,7 +8,7 @@ a village's row (each drills down through the URL), then 打印走访名单 (a P
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import data, exports, nav
+from dashboard.common import data, exports, nav, tables
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from queries import screening, visit_list
@@ -54,9 +54,9 @@ def area_table(ctx: Context) -> None:
                         | {c.name: df[c.key].astype(int) for c in crit})
     st.subheader(f"各{where}疑似漏评户", help=metric("screening_candidates").definition)
     st.caption(f"选中一行进入该{where}（到村后可打印该村走访名单）。一户可同时满足多项条件，各条件户数之和可大于疑似漏评户数。")
-    event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key=f"scr_areas_{by}_{ctx.f.township or ''}",
-                         column_config={where: st.column_config.TextColumn(pinned=True)})
+    event = tables.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                             key=f"scr_areas_{by}_{ctx.f.township or ''}",
+                             column_config={where: st.column_config.TextColumn(pinned=True)})
     exports.table_download(view, ctx, f"{ctx.scope}各{where}疑似漏评户", key="scr_areas", metrics=["screening_candidates"],
                            total=True)
     rows = event.selection.rows if event else []
@@ -103,8 +103,8 @@ def ranked_list(ctx: Context) -> None:
     view = list_view(df)   # health reasons only for viewers whose rows hold them (the pipeline drops them)
     st.caption(f"共列出 {len(view):,} 户。{metric('screening_score').definition}选中一行打开该户户情；"
                "下载和打印的走访名单按当前角色脱敏。")
-    event = st.dataframe(view, hide_index=True, width="stretch", key=f"scr_list_{top}", on_select="rerun",
-                         selection_mode="single-row", column_config={"户编号": st.column_config.TextColumn(pinned=True)})
+    event = tables.dataframe(view, hide_index=True, width="stretch", key=f"scr_list_{top}", on_select="rerun",
+                             selection_mode="single-row", column_config={"户编号": st.column_config.TextColumn(pinned=True)})
     exports.table_download(view, ctx, f"{ctx.scope}漏评排查走访名单", key="scr_list", kinds={"户编号": "text"},
                            note=screening.SCREENING_RULE)
     rows = event.selection.rows if event else []
@@ -115,9 +115,9 @@ def ranked_list(ctx: Context) -> None:
 def criteria_help() -> None:
     with st.expander("排查条件和阈值（口径）"):
         st.markdown(escape_md(screening.SCREENING_RULE))
-        st.dataframe(pd.DataFrame({"条件": [c.name for c in screening.criteria()],
-                                   "口径": [c.definition for c in screening.criteria()],
-                                   "分值": [c.weight for c in screening.criteria()]}), hide_index=True, width="stretch")
+        tables.dataframe(pd.DataFrame({"条件": [c.name for c in screening.criteria()],
+                                       "口径": [c.definition for c in screening.criteria()],
+                                       "分值": [c.weight for c in screening.criteria()]}), hide_index=True, width="stretch")
         st.caption("阈值在政策参数文件 config/policy.toml 的 [screening] 中设定，分值在 [screening.weights] 中设定。")
 
 
