@@ -1,6 +1,8 @@
 """Numbers in the pages' tables (st.dataframe) have fixed formats: counts with thousands separators (3,369, as in
 the captions), percentages, changes and per-100 values with their decimals, years and codes plain. Every page
-draws its tables through dashboard/common/tables.py."""
+draws its tables through dashboard/common/tables.py; the columns of the laptop-sized tables (巡查选点 ranking,
+漏评排查 criteria) have widths that add up to what a 1366 px screen shows (tests/test_browser_table_fit.py
+looks at them in Chromium)."""
 
 import json
 import re
@@ -74,7 +76,7 @@ def table_with(at, column: str):
     return next(d for d in at.dataframe if column in d.value.columns)
 
 
-def test_screening_counts_have_separators(app_db):
+def test_screening_counts_have_separators_and_criteria_fit(app_db):
     from queries import screening
     at = run("screening")
     crit = screening.criteria()
@@ -82,18 +84,36 @@ def test_screening_counts_have_separators(app_db):
     cfg = shown_config(areas)
     for column in ["不在监测户数", "疑似漏评户", *(c.name for c in crit)]:
         assert number_format(cfg, column) == "%,d", column
+    # each criterion's column is headed by its short name, the full name and the 口径 in its tooltip
+    for c in crit:
+        assert cfg[c.name]["label"] == c.short and len(c.short) <= 4
+        assert cfg[c.name]["help"].startswith(c.name) and c.definition in cfg[c.name]["help"]
+    widths = [cfg[name]["width"] for name in areas.value.columns]
+    assert sum(widths) + 30 <= 904, widths    # + the row-selection column; 904 px: 1366 wide, sidebar open
+    assert list(areas.value.columns[3:]) == [c.name for c in crit]   # the download keeps the full names
+
+    # the criteria table: the 口径 wrap (Streamlit wraps cell text in rows taller than 64 px), nothing cut off
+    rules = table_with(at, "口径")
+    assert rules.proto.row_height > 64
+    cfg = shown_config(rules)
+    assert sum(cfg[name]["width"] for name in rules.value.columns) <= 870
+    assert list(rules.value["简称"]) == [c.short for c in crit]
+
     listed = table_with(at, "排查原因")
     cfg = shown_config(listed)
     assert number_format(cfg, "得分") == "%,d" and number_format(cfg, "户编号") is None
     assert listed.value["户编号"].map(type).eq(str).all()
 
 
-def test_planner_formats(app_db):
+def test_planner_ranking_fits_and_formats(app_db):
     at = run("planner")
     rank = table_with(at, "主要原因")
     cfg = shown_config(rank)
     assert number_format(cfg, "农户数") == "%,d" and number_format(cfg, "监测户数") == "%,d"
     assert cfg["风险评分"]["type_config"]["type"] == "progress"
+    assert rank.proto.row_height > 64      # the reasons wrap instead of being cut off
+    widths = [cfg[name]["width"] for name in rank.value.columns]
+    assert sum(widths) <= 904, widths
     detail = shown_config(table_with(at, "红橙预警每百户"))
     assert number_format(detail, "超期未研判线索") == "%,d"
     assert number_format(detail, "自来水普及率差距") == "%,.1f" and "百分点" in detail["自来水普及率差距"]["label"]

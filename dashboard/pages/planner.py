@@ -206,6 +206,7 @@ def map_view(ctx, scored, excluded, chosen, exclude_days) -> None:
 
 # -- the ranking -----------------------------------------------------------------------------------------
 TOP_LIST = 8
+RANK_ROW_HEIGHT = 80  # px: above 64 px Streamlit wraps a cell's text (four lines of reasons)
 
 
 def top_list(scored: pd.DataFrame, excluded: set[str], towns: dict) -> None:
@@ -236,13 +237,22 @@ def ranking(scored: pd.DataFrame, excluded: set[str], towns: dict, exclude_days:
             "风险评分": shown.score.astype(float), "主要原因": shown.reasons,
             "最近巡查": last_texts(shown),
             "农户数": shown.households.astype(int), "监测户数": shown.monitored.astype(int)})
-        tables.dataframe(view, hide_index=True, width="stretch", height=min(35 * (len(view) + 1) + 3, 600), key="plan_rank",
+        # Fits a laptop (1366 px wide, sidebar open) without sideways scrolling: narrow columns, and rows
+        # tall enough for the reasons (up to four lines) and the last inspection to wrap instead of being cut.
+        tables.dataframe(view, hide_index=True, width="stretch", row_height=RANK_ROW_HEIGHT,
+                         height=min(RANK_ROW_HEIGHT * len(view) + 38, 640), key="plan_rank",
                          column_config={
+                             "排名": st.column_config.NumberColumn("排名", width=44),
+                             "乡镇": st.column_config.TextColumn("乡镇", width=64),
+                             "村": st.column_config.TextColumn("村", width=64, pinned=True),
                              "风险评分": st.column_config.ProgressColumn("风险评分", min_value=0, max_value=100, format="%.1f",
-                                                                     help=insp.SCORE_DEFINITION),
-                             "主要原因": st.column_config.TextColumn("主要原因", width="large",
+                                                                     width=88, help=insp.SCORE_DEFINITION),
+                             "主要原因": st.column_config.TextColumn("主要原因", width=374,
                                                                  help="加权后贡献最大的两三项，括号内为在本范围内的排名。"),
-                             "村": st.column_config.TextColumn("村", pinned=True)})
+                             "最近巡查": st.column_config.TextColumn("最近巡查", width=136,
+                                                                 help="最近一次回头看、暗访、后评估或督查的日期和类型。"),
+                             "农户数": st.column_config.NumberColumn("农户数", width=60),
+                             "监测户数": st.column_config.NumberColumn("监测户数", width=72)})
     if excluded:
         gone = scored[scored.code.isin(excluded)]
         with st.expander(f"近{exclude_days}天内已巡查、本次不推荐的村（{len(gone)}个）", icon=":material/event_busy:"):
