@@ -59,3 +59,18 @@ def test_default_page_under_its_file_name_and_other_pages(fresh_server, browser)
     assert english_dialog(page) == 0
     assert page.get_by_text("没有找到页面“/没有”").is_visible()
     page.close()
+
+
+def test_address_with_a_slash_in_the_page_name(fresh_server, browser):
+    """Streamlit drew nothing at all there (its scripts were looked for under the wrong folder)."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    page.goto(fresh_server + "/no-such/page?town=x")
+    wait_for_app(page)
+    assert english_dialog(page) == 0
+    assert page.get_by_text("没有找到页面“/no-such”").is_visible()
+    assert page.url == fresh_server + "/?town=x"
+    page.goto(fresh_server + "/warnings/extra")             # a known page with more after it: the page
+    wait_for_app(page)
+    assert page.url == fresh_server + "/warnings"
+    assert page.get_by_label("用户名").is_visible()
+    page.close()
