@@ -119,8 +119,8 @@ def not_found_notice() -> None:
     if NOT_FOUND in st.session_state:
         from dashboard.common.text import escape_md
         path = st.session_state.pop(NOT_FOUND)
-        st.warning(f"没有找到页面“/{escape_md(path)}”（链接可能有误或已失效），已打开{PAGES[0].title}。"
-                   "请从左侧导航选择页面。", icon=":material/link_off:")
+        st.warning(f"没有找到页面“/{escape_md(path)}”（链接可能有误或已失效），已打开{PAGES[0].title}。",
+                   icon=":material/link_off:")
 
 
 def sidebar_links(box, params: dict[str, str], is_admin: bool = False) -> None:
