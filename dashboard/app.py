@@ -11,6 +11,7 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from dashboard.common.nav import st_pages  # noqa: E402
+from dashboard.common.nav import open_default_for_unknown_path, st_pages  # noqa: E402
 
+open_default_for_unknown_path()
 st.navigation(st_pages(), position="hidden").run()

@@ -13,8 +13,10 @@ if str(ROOT) not in sys.path:
 
 import streamlit as st  # noqa: E402
 from starlette.concurrency import run_in_threadpool  # noqa: E402
+from starlette.middleware import Middleware  # noqa: E402
 from starlette.responses import RedirectResponse, Response  # noqa: E402
 from starlette.routing import Route  # noqa: E402
+from streamlit.runtime.pages_manager import PagesManager  # noqa: E402
 
 from dashboard.security import cookies, downloads, store  # noqa: E402
 
@@ -56,7 +58,38 @@ async def export(request):
     return Response(reply.body, status_code=reply.status, headers=reply.headers)
 
 
-app = st.App(Path(__file__).parent / "app.py", routes=[
+class NestedPathRedirect:
+    """A browser opening an address with a slash in its page name (/warnings/x, /a/b) got a blank page: Streamlit
+    serves its index there, whose scripts it then looks for under /warnings/static/... . Such a navigation is
+    sent to the address's first part instead: a page (/warnings), or an unknown name that app.py answers with
+    the default page and a Chinese notice. Streamlit's own paths and this server's routes are left alone."""
+
+    PASS = {"_stcore", "static", "media", "component", "app", "auth", "oauth2callback", "session",
+            downloads.PATH.strip("/")}
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            first, slash, rest = scope["path"].lstrip("/").partition("/")
+            headers = dict(scope.get("headers") or [])
+            if (slash and rest.strip("/") and first and first not in self.PASS
+                    and headers.get(b"sec-fetch-mode") == b"navigate" and headers.get(b"sec-fetch-dest") == b"document"):
+                query = scope.get("query_string", b"").decode("latin-1")
+                await RedirectResponse("/" + first + (f"?{query}" if query else ""), status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+# app.py sits next to dashboard/pages/, so Streamlit would run the first session of the process as an old-style
+# "pages directory" app (its own page list from the file names) until app.py's st.navigation switches it off:
+# that first visit to an unknown address got Streamlit's English "Page not found" dialog, before app.py could
+# open the default page with a Chinese notice (dashboard/common/nav.py). The navigation is app.py's from the
+# first run on.
+PagesManager.uses_pages_directory = False
+
+app = st.App(Path(__file__).parent / "app.py", middleware=[Middleware(NestedPathRedirect)], routes=[
     Route("/session/ticket", ticket, methods=["GET"]),
     Route("/session/logout", logout, methods=["GET"]),
     Route(downloads.PATH + "{token}", export, methods=["GET"]),

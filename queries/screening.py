@@ -44,6 +44,7 @@ class Criterion:
     definition: str
     health: bool = False      # its reason tells a health fact: shown only to viewers who may see health facts
     weight: int = 1           # its points in the likelihood score (config/policy.toml [screening.weights])
+    short: str = ""           # the column header where a table shows every criterion side by side (≤4 characters)
 
 
 def weights() -> dict[str, int]:
@@ -58,27 +59,29 @@ def weights() -> dict[str, int]:
 
 def criteria() -> list[Criterion]:
     t, w = thresholds(), weights()
-    return [Criterion(c.key, c.name, c.definition, c.health, w[c.key]) for c in _criteria(t)]
+    return [Criterion(c.key, c.name, c.definition, c.health, w[c.key], c.short) for c in _criteria(t)]
 
 
 def _criteria(t: dict) -> list[Criterion]:
     return [
         Criterion("low_income", "收入低于或接近监测范围",
-                  f"家庭人均纯收入低于当年监测范围的{_pct(t['income_ratio'])}（恰好等于不计入）。"),
+                  f"家庭人均纯收入低于当年监测范围的{_pct(t['income_ratio'])}（恰好等于不计入）。", short="收入低"),
         Criterion("low_net_income", "扣除刚性支出后收入低于监测范围",
                   f"家庭人均纯收入减去（自负医疗费＋教育支出）÷家庭人口数后，低于当年监测范围的"
-                  f"{_pct(t['net_income_ratio'])}（恰好等于不计入）。"),
-        Criterion("unsafe_house", "住房不安全", "最近一次核查的住房安全鉴定等级为C级或D级，且尚未改造完成。"),
+                  f"{_pct(t['net_income_ratio'])}（恰好等于不计入）。", short="刚性支出"),
+        Criterion("unsafe_house", "住房不安全", "最近一次核查的住房安全鉴定等级为C级或D级，且尚未改造完成。",
+                  short="住房"),
         Criterion("unsafe_water", "饮水不安全",
-                  "最近一次核查中" + "、".join(WATER_STANDARDS.values()) + "任一项不达标。"),
-        Criterion("food_clothing", "吃穿无保障", "最近一次核查中“不愁吃、不愁穿”无保障。"),
-        Criterion("dropout", "义务教育辍学", "有家庭成员义务教育阶段辍学。"),
-        Criterion("uninsured", "未参加基本医疗保险", "有家庭成员未参加基本医疗保险。"),
+                  "最近一次核查中" + "、".join(WATER_STANDARDS.values()) + "任一项不达标。", short="饮水"),
+        Criterion("food_clothing", "吃穿无保障", "最近一次核查中“不愁吃、不愁穿”无保障。", short="吃穿"),
+        Criterion("dropout", "义务教育辍学", "有家庭成员义务教育阶段辍学。", short="辍学"),
+        Criterion("uninsured", "未参加基本医疗保险", "有家庭成员未参加基本医疗保险。", short="未参保"),
         Criterion("high_medical", "自负医疗费较高",
-                  f"扣除各类报销、救助后的自负医疗费不低于{t['medical_self_paid_yuan']:,}元（含本数）。", health=True),
+                  f"扣除各类报销、救助后的自负医疗费不低于{t['medical_self_paid_yuan']:,}元（含本数）。", health=True,
+                  short="医疗费高"),
         Criterion("special_group", "低保、特困或独居老人户",
-                  "有低保或特困供养帮扶措施，或最近一次核查记为低保户、特困供养户或独居老人户。"),
-        Criterion("ill_or_disabled", "大病户或残疾人户", "有家庭成员患有大病或有残疾等级。", health=True),
+                  "有低保或特困供养帮扶措施，或最近一次核查记为低保户、特困供养户或独居老人户。", short="低保特困"),
+        Criterion("ill_or_disabled", "大病户或残疾人户", "有家庭成员患有大病或有残疾等级。", health=True, short="大病残疾"),
     ]
 
 

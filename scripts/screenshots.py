@@ -1,6 +1,7 @@
-"""Screenshots of every page (or the ones named) into screenshots/ for a human to look at.
+"""Screenshots of every page (or the ones named) into screenshots/ (or --out) for a human to look at.
 
     .venv/bin/python scripts/screenshots.py [--db sqlite:///data/monitor.db] [overview warnings ...]
+    .venv/bin/python scripts/screenshots.py --width 1366 --height 768 --out /tmp/shots planner screening
     .venv/bin/python scripts/screenshots.py --query "town=439901010" warnings
 
 Logs in through the login form first (default: the demo account county/demo, which only works on a
@@ -34,9 +35,10 @@ def main() -> None:
     ap.add_argument("--height", type=int, default=2400)
     ap.add_argument("--user", default="county", help="account to log in with (default: demo account county)")
     ap.add_argument("--password", default="demo")
+    ap.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder for the PNGs (default: screenshots/)")
     args = ap.parse_args()
-    out = ROOT / "screenshots"
-    out.mkdir(exist_ok=True)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
     scratch = tempfile.TemporaryDirectory()
     env = {} if os.environ.get("MONITOR_AUDIT_URL") else {"MONITOR_AUDIT_URL": f"sqlite:///{scratch.name}/audit.db"}
     with scratch, streamlit_server(args.db, env=env) as base, sync_playwright() as pw:

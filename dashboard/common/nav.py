@@ -89,6 +89,40 @@ def st_pages() -> dict[str, list]:
     return sections
 
 
+NOT_FOUND = "nav_not_found"  # session key: the address that named no page, for the notice on the page opened
+
+
+def open_default_for_unknown_path() -> None:
+    """Before st.navigation: an address that names no page (e.g. "/no-such-page") opens the default page,
+    which says in Chinese that the address named no page, instead of Streamlit's English "Page not found"
+    dialog. The default page's own name ("/overview": it lives at "/") opens it without a notice.
+
+    Streamlit sends the dialog when the page name the browser asked for matches no page; no public API
+    tells that name before st.navigation resolves it, so this reads and clears the request in Streamlit's
+    page manager (tests/test_browser_not_found.py notices if that stops working)."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    manager = getattr(get_script_run_ctx(), "pages_manager", None)
+    # a rerun of an open page, or a switch to one, asks by the page's hash: Streamlit falls back by itself
+    if manager is None or getattr(manager, "intended_page_script_hash", None):
+        return
+    name = (getattr(manager, "intended_page_name", None) or "").strip()
+    if not name or name.strip("/") in {p.url_path for p in PAGES[1:]}:
+        return
+    manager.set_script_intent("", "")  # no page asked for: st.navigation runs the default page
+    if name.strip("/") != PAGES[0].url_path:
+        st.session_state[NOT_FOUND] = name.strip("/")
+
+
+def not_found_notice() -> None:
+    """On the page opened instead of an unknown address: which address it was (once)."""
+    if NOT_FOUND in st.session_state:
+        from dashboard.common.text import escape_md
+        path = st.session_state.pop(NOT_FOUND)
+        st.warning(f"没有找到页面“/{escape_md(path)}”（链接可能有误或已失效），已打开{PAGES[0].title}。",
+                   icon=":material/link_off:")
+
+
 def sidebar_links(box, params: dict[str, str], is_admin: bool = False) -> None:
     """Links to every page that keep the current filters (a page switch must not lose them)."""
     with box:

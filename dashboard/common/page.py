@@ -124,6 +124,7 @@ def period_text(f: Filter) -> str:
 
 def run_page(title: str, body: Callable[[Context], None], admin_only: bool = False) -> None:
     configure(title)
+    nav.not_found_notice()
     # Access is checked here, at the top of every page: page files can be opened directly by URL.
     user = auth.require_user(nav.url_path_of(title))
     if admin_only and not user.role.admin:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, exports, filters, fmt, nav, theme
+from dashboard.common import data, exports, filters, fmt, nav, tables, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import aid, screening
 from queries.codes import FACTOR_TOOL_MATCH, POLICY_TOOL_GROUPS, PROJECT_CATEGORIES, TOOL_GROUPS, TOOLS
@@ -179,8 +179,8 @@ def gap_table(ctx: Context) -> None:
         style = GAP_HIGHLIGHT if share >= GAP_STRONG else GAP_LIGHT if r["无对应措施户"] > 0 else ""
         return [style if c in ("风险类型", "无对应措施户", "缺口比例%") else "" for c in r.index]
     styled = view.style.apply(shade, axis=1).format({"缺口比例%": "{:.1f}"})
-    st.dataframe(styled, hide_index=True, width="stretch",
-                 column_config={"对应的政策工具": st.column_config.TextColumn(width="large")})
+    tables.dataframe(styled, hide_index=True, width="stretch",
+                     column_config={"对应的政策工具": st.column_config.TextColumn(width="large")})
     exports.table_download(view, ctx, "风险与措施不匹配", key="aid_gaps", metrics=["factor_tool_gap"])
     n = int(g.without_match.sum())
     if n:
@@ -307,10 +307,10 @@ def project_table(ctx: Context) -> None:
     styled = shown.style.apply(
         lambda r: [GAP_LIGHT + "; font-weight: 600" if r["状态"] == "逾期未完工" else ""] * len(r), axis=1).format(
         {"预算(万元)": "{:,.1f}", "已支付(万元)": "{:,.1f}", "支出进度%": "{:.1f}"})
-    st.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 528))
+    kinds = {"预算(万元)": "num1", "已支付(万元)": "num1"}
+    tables.dataframe(styled, hide_index=True, width="stretch", height=min(35 * (len(shown) + 1) + 3, 528), kinds=kinds)
     exports.table_download(view, ctx, "衔接资金项目清单", key="aid_projects", total=True,
-                           note="含往年结转项目；项目按乡镇、村筛选，不按监测类别筛选",
-                           kinds={"预算(万元)": "num1", "已支付(万元)": "num1"},
+                           note="含往年结转项目；项目按乡镇、村筛选，不按监测类别筛选", kinds=kinds,
                            metrics=["disbursement_rate", "projects_overdue", "projects_carried_over"])
     late, carried = int(p.overdue.sum()), int(p.carried_over.sum())
     more = f"表中列出前 {len(shown):,} 个，完整清单请下载。" if len(shown) < len(view) else ""

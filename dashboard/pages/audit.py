@@ -6,6 +6,7 @@ import json
 import pandas as pd
 import streamlit as st
 
+from dashboard.common import tables
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from dashboard.security import store, users
@@ -44,12 +45,12 @@ def body(ctx: Context) -> None:
             "筛选条件": [_filters_text(f) for f in events.filters], "说明": events.detail.fillna(""),
             "来源地址": events.ip.fillna(""),
         })
-        st.dataframe(view, hide_index=True, width="stretch")
+        tables.dataframe(view, hide_index=True, width="stretch")
     st.subheader("用户")
     st.caption(f"用户文件：{escape_md(users.users_file())}。添加用户：`python -m dashboard.security.users add 用户名 --role county|township|inspector|admin [--township 乡镇代码]`")
-    st.dataframe(pd.DataFrame([{"用户名": u.username, "显示名称": u.display_name, "角色": u.role.label,
-                                "范围": u.township or "全县", "演示账号": "是" if u.demo else ""}
-                               for u in users.list_users()]), hide_index=True, width="stretch")
+    tables.dataframe(pd.DataFrame([{"用户名": u.username, "显示名称": u.display_name, "角色": u.role.label,
+                                    "范围": u.township or "全县", "演示账号": "是" if u.demo else ""}
+                                   for u in users.list_users()]), hide_index=True, width="stretch")
 
 
 run_page("审计日志", body, admin_only=True)

@@ -10,7 +10,7 @@ slides it will contain. Every download is written to the audit log.
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import data, exports
+from dashboard.common import data, exports, tables
 from dashboard.common.page import Context, run_page
 from dashboard.common.text import escape_md
 from dashboard.exporting import briefing
@@ -57,10 +57,10 @@ def body(ctx: Context) -> None:
     outline = pd.DataFrame({"页码": range(1, len(slides) + 1),
                             "标题": [meta.title if s.key == "cover" else s.title for s in slides],
                             "内容": [CONTENTS[s.key] for s in slides]})
-    st.dataframe(outline, hide_index=True, width="stretch",
-                 height=min(35 * (len(outline) + 1) + 3, 740),
-                 column_config={"页码": st.column_config.NumberColumn(width="small"),
-                                "内容": st.column_config.TextColumn(width="large")})
+    tables.dataframe(outline, hide_index=True, width="stretch",
+                     height=min(35 * (len(outline) + 1) + 3, 740),
+                     column_config={"页码": st.column_config.NumberColumn(width="small"),
+                                    "内容": st.column_config.TextColumn(width="large")})
 
 
 run_page("会议简报", body)

@@ -4,7 +4,7 @@ departments that pushed nothing in the period."""
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import data, exports, fmt
+from dashboard.common import data, exports, fmt, tables
 from dashboard.common.page import Context, period_text, run_page
 from queries import departments
 from queries.metrics import metric
@@ -25,7 +25,7 @@ def body(ctx: Context) -> None:
                          "事件到推送中位天数": [_days(v) for v in df.median_days],
                          "事件到推送最长天数": [_days(v) for v in df.max_days]})
     st.caption(metric("department_lag_days").definition)
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
     exports.table_download(view, ctx, f"{ctx.scope}线索来源与部门推送", key="xc_sources", total=True)
 
 

@@ -10,7 +10,7 @@ import pandas as pd
 import sqlalchemy as sa
 import streamlit as st
 
-from dashboard.common import auth, exports
+from dashboard.common import auth, exports, tables
 from dashboard.common.page import Context, run_page
 from dashboard.common.text import escape_md
 from queries.db import database_url, import_url, make_engine, same_database
@@ -66,11 +66,11 @@ def body(ctx: Context) -> None:
         if result.ok:
             st.cache_data.clear()  # the numbers changed
             st.success(f"{'校验通过' if check_only else '导入完成'}，用时 {result.seconds:.1f} 秒。")
-            st.dataframe(pd.DataFrame([{"表": k, "行数": v} for k, v in result.counts.items()]), hide_index=True)
+            tables.dataframe(pd.DataFrame([{"表": k, "行数": v} for k, v in result.counts.items()]), hide_index=True)
         else:
             st.error(f"发现 {len(result.errors)} 处错误，未写入任何数据。")
-            st.dataframe(pd.DataFrame([{"位置": e.where, "问题": e.message} for e in result.errors[:500]]),
-                         hide_index=True, width="stretch")
+            tables.dataframe(pd.DataFrame([{"位置": e.where, "问题": e.message} for e in result.errors[:500]]),
+                             hide_index=True, width="stretch")
             if report.exists():
                 report_bytes = report.read_bytes()  # the folder is gone when the report is fetched
                 exports.file_download("下载错误报告", lambda: report_bytes, ctx, "导入错误报告.xlsx", exports.XLSX_MIME,

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, fmt, theme
+from dashboard.common import data, fmt, tables, theme
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from queries import households as hh_q
@@ -95,8 +95,8 @@ def search_box(ctx: Context) -> None:
     st.caption(f"找到 {len(found):,} 户{'（只显示前50户，请输入更完整的户编号或姓名）' if len(found) >= 50 else ''}，选中一行查看户情。")
     # the key changes with the household shown, so a new search starts without a stale selection
     key = f"hh_results_{text}_{st.query_params.get(HH_PARAM, '')}"
-    event = st.dataframe(view, hide_index=True, width="stretch", key=key, on_select="rerun",
-                         selection_mode="single-row")
+    event = tables.dataframe(view, hide_index=True, width="stretch", key=key, on_select="rerun",
+                             selection_mode="single-row")
     rows = event.selection.rows if event else []
     if rows and rows[0] < len(found):
         code = found.code.iloc[rows[0]]
@@ -186,8 +186,8 @@ def members_table(m: pd.DataFrame, as_of: date) -> None:
         bad = row["辍学"] == "是" or row["参加医保"] == "否"
         return ["background-color: #FBE3E6" if bad and c in ("辍学", "参加医保") else "" for c in row.index]
 
-    st.dataframe(view.style.apply(flag, axis=1), hide_index=True, width="stretch",
-                 column_config={"年龄": st.column_config.NumberColumn("年龄", help="按截至日期计算的周岁。")})
+    tables.dataframe(view.style.apply(flag, axis=1), hide_index=True, width="stretch",
+                     column_config={"年龄": st.column_config.NumberColumn("年龄", help="按截至日期计算的周岁。")})
 
 
 def income_chart(inc: pd.DataFrame) -> None:
@@ -233,7 +233,7 @@ def checks_table(checks: pd.DataFrame) -> None:
         | {"不愁吃不愁穿": [("有保障" if bool(v) else "无保障") if _has(v) else "" for v in c.food_clothing],
            "低保、特困、独居老人": ["、".join(w for w, v in (("低保", r.dibao), ("特困", r.tekun), ("独居老人", r.elderly_alone))
                                       if _has(v) and bool(v)) for r in c.itertuples()]})
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
 
 
 def spending_table(inc: pd.DataFrame) -> None:
@@ -243,10 +243,10 @@ def spending_table(inc: pd.DataFrame) -> None:
         return
     st.subheader("刚性支出与监测范围", help="扣除刚性支出后人均收入 = 家庭人均纯收入 −（自负医疗费 + 教育支出）÷ 家庭人口数。")
     money = lambda col: [fmt.number(v, 0) if pd.notna(v) else "—" for v in col]  # noqa: E731
-    st.dataframe(pd.DataFrame({"年度": [str(int(y)) for y in inc.year], "人均纯收入（元）": money(inc.per_capita_income),
-                               "自负医疗费（元）": money(inc.medical_self_paid), "教育支出（元）": money(inc.school_cost),
-                               "扣除刚性支出后人均收入（元）": money(inc.net_income),
-                               "监测范围（元）": money(inc.monitoring_line)}), hide_index=True, width="stretch")
+    tables.dataframe(pd.DataFrame({"年度": [str(int(y)) for y in inc.year], "人均纯收入（元）": money(inc.per_capita_income),
+                                   "自负医疗费（元）": money(inc.medical_self_paid), "教育支出（元）": money(inc.school_cost),
+                                   "扣除刚性支出后人均收入（元）": money(inc.net_income),
+                                   "监测范围（元）": money(inc.monitoring_line)}), hide_index=True, width="stretch")
 
 
 def _factor_name(r) -> str:
@@ -311,7 +311,7 @@ def warnings_table(w: pd.DataFrame, as_of: date) -> None:
     })
     level_bg = {WARNING_LEVELS[lv]: f"background-color: {theme.level_color(lv)}; "
                                     f"color: {'#1F1F1F' if lv == 'yellow' else 'white'}" for lv in WARNING_LEVELS}
-    st.dataframe(view.style.map(lambda v: level_bg.get(v, ""), subset=["预警级别"]), hide_index=True, width="stretch")
+    tables.dataframe(view.style.map(lambda v: level_bg.get(v, ""), subset=["预警级别"]), hide_index=True, width="stretch")
 
 
 def measure_status(r, as_of: date) -> str:
@@ -336,8 +336,8 @@ def measures_table(am: pd.DataFrame, as_of: date) -> None:
         "计划完成": [_d(v) for v in am.planned_date], "实际完成": [_d(v) if _has(v) else "" for v in am.completed_date],
         "金额(元)": [fmt.number(v, 0) for v in am.amount], "状态": status,
     })
-    st.dataframe(view.style.map(lambda v: STATUS_BG.get(v, ""), subset=["状态"]), hide_index=True, width="stretch",
-                 column_config={"金额(元)": st.column_config.TextColumn("金额(元)", alignment="right")})
+    tables.dataframe(view.style.map(lambda v: STATUS_BG.get(v, ""), subset=["状态"]), hide_index=True, width="stretch",
+                     column_config={"金额(元)": st.column_config.TextColumn("金额(元)", alignment="right")})
 
 
 def visits_table(v: pd.DataFrame, as_of: date, monitored: bool) -> None:
@@ -353,7 +353,7 @@ def visits_table(v: pd.DataFrame, as_of: date, monitored: bool) -> None:
     view = pd.DataFrame({"走访日期": [_d(x) for x in v.visit_date],
                          "走访类型": [lab(VISITOR_KINDS, x) for x in v.visitor_kind],
                          "走访人": v.visitor_name.fillna("—"), "记录": v.note.fillna("")})
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
 
 
 LATE_BG = "background-color: #FBE3E6; color: #8E1B2A"
@@ -371,8 +371,8 @@ def timeline_table(ctx: Context, hid: int) -> None:
     view = pd.DataFrame({"日期": [_d(v) for v in t.date], "事项": t.event, "情况": t.detail,
                          "经办单位": t.unit.fillna("—"), "帮扶责任人": t.helper_name.fillna("—")})
     late = list(t.late)
-    st.dataframe(view.style.apply(lambda r: [LATE_BG if late[r.name] else ""] * len(r), axis=1),
-                 hide_index=True, width="stretch")
+    tables.dataframe(view.style.apply(lambda r: [LATE_BG if late[r.name] else ""] * len(r), axis=1),
+                     hide_index=True, width="stretch")
     if any(late):
         st.caption(f"红底为超时限的环节、超期的交办或反馈（{sum(late)} 项）。")
 
@@ -396,7 +396,7 @@ def integrity_section(ctx: Context, hid: int) -> None:
                          "信用修复": [f"{_d(d)} 修复（{u if isinstance(u, str) else '—'}）" if _has(d) else "惩戒中"
                                   for d, u in zip(records.repaired_date, records.repair_unit)],
                          "说明": records.note.fillna("")})
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
 
 
 def record(ctx: Context, code: str, hid: int) -> None:

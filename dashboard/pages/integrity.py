@@ -7,7 +7,7 @@ told so instead of shown zeros. Every value from the data is shown as text in ta
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import data, exports
+from dashboard.common import data, exports, tables
 from dashboard.common.page import Context, empty_state, run_page
 from queries import integrity
 from queries.metrics import metric
@@ -46,7 +46,7 @@ def body(ctx: Context) -> None:
         "状态": df.in_force.map(lambda v: "惩戒中" if v else "已信用修复"),
         "信用修复日期": df.repaired_date.map(_date), "修复审批单位": df.repair_unit.map(_text),
         "仍在监测": df.monitored.map(lambda v: "是" if v else "否"), "备注": df.note.map(_text)})
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
     exports.table_download(view, ctx, TITLE, key="integrity_list", metrics=keys)
     st.caption("口径：惩戒中指认定日期不晚于截至日期、截至日期时尚未信用修复；信用修复日期晚于截至日期的按未修复计。")
 

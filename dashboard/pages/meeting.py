@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, fmt, theme
+from dashboard.common import data, fmt, tables, theme
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from dashboard.exporting import briefing
@@ -233,7 +233,7 @@ def outlook_view(ctx: Context, v: View) -> None:
     fill = {"met": "background-color: #E3F1E4", "behind": "background-color: #FDE2E4"}
     shown = t.drop(columns="outlook")
     styled = shown.style.apply(lambda col: [fill.get(o, "") if isinstance(o, str) else "" for o in t.outlook] if col.name == "判断" else [""] * len(col))
-    st.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(t) + 1) + 3)
+    tables.dataframe(styled, hide_index=True, width="stretch", height=36 * (len(t) + 1) + 3)
     st.caption(metric("target_projection").definition)
 
 
@@ -252,7 +252,7 @@ def workflow_view(ctx: Context, v: View) -> None:
                                   marker=dict(color=theme.SERIES[0]), hovertemplate="%{y}：%{x}条<extra></extra>"))
         theme.show(big(fig, 420), key="meet_funnel", ctx=ctx, title="本期线索到达各识别环节", metrics=["workflow_funnel"])
         table = slides.funnel_table(data.query(workflow.step_funnel, ctx.f, by), None, word)
-        st.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 330))
+        tables.dataframe(table, hide_index=True, width="stretch", height=min(36 * (len(table) + 1) + 3, 330))
     with right:
         units = data.query(workflow.assignments_by_unit, ctx.f)
         head = data.query(workflow.workflow_headline, ctx.f).set_index("key")
@@ -264,7 +264,7 @@ def workflow_view(ctx: Context, v: View) -> None:
         c[1].metric("按时办结率", fmt.pct(workflow.overall_rate(units, "on_time", "due_or_done")) if len(units) else "—",
                     border=True, help=metric("assignments_on_time_rate").definition)
         st.markdown("**超期和未办结的交办（按承办单位）**")
-        st.dataframe(slides.unit_table(units, None), hide_index=True, width="stretch", height=400)
+        tables.dataframe(slides.unit_table(units, None), hide_index=True, width="stretch", height=400)
 
 
 def findings_view(ctx: Context, v: View) -> None:

@@ -4,7 +4,7 @@ the trend of new leads vs eliminations, targets at a glance and the township ran
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import cards, data, exports, fmt, theme
+from dashboard.common import cards, data, exports, fmt, tables, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import kpis, leads, ranking, targets, trends
 from queries.codes import AREA_UNITS, MONITOR_CATEGORIES, WARNING_LEVELS
@@ -109,11 +109,11 @@ def township_table(ctx: Context) -> None:
             "targets_met_share": "目标达标比例%", "targets_met_share_change": "较上季度(百分点) "}
     view = r[list(cols)].rename(columns=cols).round(2)
     with level_tab:
-        st.dataframe(view.sort_values("水平名次"), hide_index=True, width="stretch")
+        tables.dataframe(view.sort_values("水平名次"), hide_index=True, width="stretch", kinds=RANKING_FORMATS)
         exports.table_download(view.sort_values("水平名次"), ctx, f"{unit}排名（按当前水平）", key="overview_rank_level",
                                kinds=RANKING_FORMATS, metrics=RANKING_METRICS)
     with improve_tab:
-        st.dataframe(view.sort_values("进步名次"), hide_index=True, width="stretch")
+        tables.dataframe(view.sort_values("进步名次"), hide_index=True, width="stretch", kinds=RANKING_FORMATS)
         exports.table_download(view.sort_values("进步名次"), ctx, f"{unit}排名（按较上季度进步）", key="overview_rank_improve",
                                kinds=RANKING_FORMATS, metrics=RANKING_METRICS)
 

@@ -4,7 +4,7 @@ policy tools that would), by township and village; a row opens 户情. Opened fr
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import data, exports, nav
+from dashboard.common import data, exports, nav, tables
 from dashboard.common.page import Context, empty_state, run_page
 from queries import screening
 from queries.codes import MONITOR_CATEGORIES, label
@@ -46,8 +46,8 @@ def body(ctx: Context) -> None:
             if view.empty:
                 empty_state(name)
                 continue
-            event = st.dataframe(view, hide_index=True, width="stretch", key=f"owed_{key}", on_select="rerun",
-                                 selection_mode="single-row")
+            event = tables.dataframe(view, hide_index=True, width="stretch", key=f"owed_{key}", on_select="rerun",
+                                     selection_mode="single-row")
             exports.table_download(view, ctx, f"{ctx.scope}{name}", key=f"owed_{key}", kinds={"户编号": "text"})
             rows = event.selection.rows if event else []
             if rows and rows[0] < len(df):

@@ -16,7 +16,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from dashboard.common import auth, data, exports
+from dashboard.common import auth, data, exports, tables
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import deck_text, escape_html, escape_md
 from queries import areas as areas_q
@@ -206,6 +206,7 @@ def map_view(ctx, scored, excluded, chosen, exclude_days) -> None:
 
 # -- the ranking -----------------------------------------------------------------------------------------
 TOP_LIST = 8
+RANK_ROW_HEIGHT = 80  # px: above 64 px Streamlit wraps a cell's text (four lines of reasons)
 
 
 def top_list(scored: pd.DataFrame, excluded: set[str], towns: dict) -> None:
@@ -220,6 +221,11 @@ def top_list(scored: pd.DataFrame, excluded: set[str], towns: dict) -> None:
     st.markdown("\n".join(lines))
 
 
+# 评分明细: the components' formats (the others are counts) and units in the header
+DETAIL_KINDS = {"warn_per_100": "num1", "stale_visit": "pct", "water_gap": "num1", "employment_gap": "num1"}
+DETAIL_UNITS = {"water_gap": "(百分点)", "employment_gap": "(百分点)"}
+
+
 def ranking(scored: pd.DataFrame, excluded: set[str], towns: dict, exclude_days: int) -> None:
     st.subheader("各村风险评分", help=insp.SCORE_DEFINITION + "\n\n排名为在本范围全部村中的名次；近期已巡查的村列在下方折叠表中。")
     shown = scored[~scored.code.isin(excluded)]
@@ -231,29 +237,40 @@ def ranking(scored: pd.DataFrame, excluded: set[str], towns: dict, exclude_days:
             "风险评分": shown.score.astype(float), "主要原因": shown.reasons,
             "最近巡查": last_texts(shown),
             "农户数": shown.households.astype(int), "监测户数": shown.monitored.astype(int)})
-        st.dataframe(view, hide_index=True, width="stretch", height=min(35 * (len(view) + 1) + 3, 600), key="plan_rank",
-                     column_config={
-                         "风险评分": st.column_config.ProgressColumn("风险评分", min_value=0, max_value=100, format="%.1f",
-                                                                 help=insp.SCORE_DEFINITION),
-                         "主要原因": st.column_config.TextColumn("主要原因", width="large",
-                                                             help="加权后贡献最大的两三项，括号内为在本范围内的排名。"),
-                         "村": st.column_config.TextColumn("村", pinned=True)})
+        # Fits a laptop (1366 px wide, sidebar open) without sideways scrolling: narrow columns, and rows
+        # tall enough for the reasons (up to four lines) and the last inspection to wrap instead of being cut.
+        tables.dataframe(view, hide_index=True, width="stretch", row_height=RANK_ROW_HEIGHT,
+                         height=min(RANK_ROW_HEIGHT * len(view) + 38, 640), key="plan_rank",
+                         column_config={
+                             "排名": st.column_config.NumberColumn("排名", width=44),
+                             "乡镇": st.column_config.TextColumn("乡镇", width=64),
+                             "村": st.column_config.TextColumn("村", width=64, pinned=True),
+                             "风险评分": st.column_config.ProgressColumn("风险评分", min_value=0, max_value=100, format="%.1f",
+                                                                     width=88, help=insp.SCORE_DEFINITION),
+                             "主要原因": st.column_config.TextColumn("主要原因", width=374,
+                                                                 help="加权后贡献最大的两三项，括号内为在本范围内的排名。"),
+                             "最近巡查": st.column_config.TextColumn("最近巡查", width=136,
+                                                                 help="最近一次回头看、暗访、后评估或督查的日期和类型。"),
+                             "农户数": st.column_config.NumberColumn("农户数", width=60),
+                             "监测户数": st.column_config.NumberColumn("监测户数", width=72)})
     if excluded:
         gone = scored[scored.code.isin(excluded)]
         with st.expander(f"近{exclude_days}天内已巡查、本次不推荐的村（{len(gone)}个）", icon=":material/event_busy:"):
-            st.dataframe(pd.DataFrame({"乡镇": gone.township_code.map(towns).fillna("—"), "村": gone.name,
-                                       "风险评分": gone.score.astype(float),
-                                       "最近巡查": last_texts(gone),
-                                       "巡查组": gone.last_team.fillna("")}),
-                         hide_index=True, width="stretch", key="plan_excluded")
+            tables.dataframe(pd.DataFrame({"乡镇": gone.township_code.map(towns).fillna("—"), "村": gone.name,
+                                           "风险评分": gone.score.astype(float),
+                                           "最近巡查": last_texts(gone),
+                                           "巡查组": gone.last_team.fillna("")}),
+                             hide_index=True, width="stretch", key="plan_excluded")
     with st.expander("评分明细（各分项原始数值）", icon=":material/table_chart:"):
         detail = pd.DataFrame({"村": scored.name, "风险评分": scored.score})
         for c in insp.COMPONENTS:
             v = scored[c.key].astype(float)
             detail[c.name] = (v * 100).round(1) if c.key == "stale_visit" else v.round(1)
-        st.dataframe(detail, hide_index=True, width="stretch", key="plan_detail",
-                     column_config={c.name: st.column_config.NumberColumn(
-                         c.name + ("(%)" if c.key == "stale_visit" else ""), help=c.definition) for c in insp.COMPONENTS})
+        tables.dataframe(detail, hide_index=True, width="stretch", key="plan_detail",
+                         kinds={c.name: DETAIL_KINDS.get(c.key, "int") for c in insp.COMPONENTS},
+                         column_config={c.name: st.column_config.NumberColumn(c.name + DETAIL_UNITS.get(c.key, ""),
+                                                                              help=c.definition)
+                                        for c in insp.COMPONENTS})
         st.caption(insp.SCORE_DEFINITION)
 
 
@@ -331,9 +348,9 @@ def show_sample(ctx: Context, params: dict, names: dict) -> None:
     with left:
         st.markdown("**各层户数与抽取户数**")
         table = strata[strata.population > 0]
-        st.dataframe(pd.DataFrame({"村": table.village_code.map(names), "抽样层": table.stratum_label,
-                                   "户数": table.population.astype(int), "抽取": table["sample"].astype(int)}),
-                     hide_index=True, width="stretch", key="plan_strata")
+        tables.dataframe(pd.DataFrame({"村": table.village_code.map(names), "抽样层": table.stratum_label,
+                                       "户数": table.population.astype(int), "抽取": table["sample"].astype(int)}),
+                         hide_index=True, width="stretch", key="plan_strata")
     if sample.empty:
         with right:
             empty_state("可抽取的农户（所选村没有监测户或脱贫户）")
@@ -343,9 +360,9 @@ def show_sample(ctx: Context, params: dict, names: dict) -> None:
     view = packets.packet_frame(rows)
     with right:
         st.markdown("**样本户**（身份证号已脱敏）")
-        st.dataframe(pd.DataFrame({"村": view.village_code.map(names), **{h: view[k] for k, h in packets.INFO_COLUMNS.items()
-                                                                         if k != "seq"}}),
-                     hide_index=True, width="stretch", key="plan_sample_table")
+        tables.dataframe(pd.DataFrame({"村": view.village_code.map(names), **{h: view[k] for k, h in packets.INFO_COLUMNS.items()
+                                                                             if k != "seq"}}),
+                         hide_index=True, width="stretch", key="plan_sample_table")
     export(ctx, params, names, rows, strata)
 
 
@@ -426,7 +443,7 @@ def open_problems(ctx: Context) -> None:
         view = pd.DataFrame({"村": still.village_name, "问题类别": still.category_name, "责任单位": still.responsible_unit,
                              "巡查日期": still.inspected_on, "整改时限": still.due_date, "超期（天）": still.days_over,
                              "问题编号": still.code})
-        st.dataframe(view, hide_index=True, width="stretch", key="plan_open_findings")
+        tables.dataframe(view, hide_index=True, width="stretch", key="plan_open_findings")
         exports.table_download(view, ctx, "上次巡查问题仍未整改", key="plan_open_findings_xlsx")
     st.caption(f"复查中再次发现同类问题 {len(again)} 个（明细见「流程督办」）。{metric('findings_repeated').definition}")
 

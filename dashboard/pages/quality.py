@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, exports, theme
+from dashboard.common import data, exports, tables, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import quality
 
@@ -63,7 +63,7 @@ def rule_detail(ctx: Context, s: pd.DataFrame) -> None:
     else:
         view = pd.DataFrame({"户编号": df.code, "户主": df.head_name.fillna("—"), "乡镇": df.township_name,
                              "村": df.village_name, "监测类别": df.category_label, "问题": df.detail})
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
     exports.table_download(view, ctx, f"数据质量-{names[key]}", key=f"dq_{key}", metrics=[f"quality_{key}"])
 
 

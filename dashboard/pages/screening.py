@@ -8,7 +8,7 @@ a village's row (each drills down through the URL), then 打印走访名单 (a P
 import pandas as pd
 import streamlit as st
 
-from dashboard.common import data, exports, nav
+from dashboard.common import data, exports, nav, tables
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from queries import screening, visit_list
@@ -19,6 +19,7 @@ STATUS = {"never": "从未纳入监测", "eliminated": "已风险消除"}
 TOP_CHOICES = (20, 50, 100, 500)
 PRINTED = 20   # households on the printed visit list
 PDF_MIME = "application/pdf"
+CRITERIA_ROW_HEIGHT = 66  # px: above 64 px Streamlit wraps a cell's text
 
 
 def missing_facts(ctx: Context) -> bool:
@@ -41,6 +42,17 @@ def missing_facts(ctx: Context) -> bool:
     return True
 
 
+def area_columns(where: str, crit: list) -> dict:
+    """The area table fits a laptop (1366 px wide, sidebar open) without sideways scrolling: each criterion's
+    column is headed by its short name, with the full name and the 口径 in the header's tooltip."""
+    return {where: st.column_config.TextColumn(where, pinned=True, width=72),
+            "不在监测户数": st.column_config.NumberColumn("未监测户", width=70, help="截至日期不在监测中的农户数。"),
+            "疑似漏评户": st.column_config.NumberColumn("疑似漏评", width=70, help=metric("screening_candidates").definition)} | {
+        c.name: st.column_config.NumberColumn(c.short, width=58 if len(c.short) <= 3 else 70,
+                                              help=f"{c.name}：{c.definition}")
+        for c in crit}
+
+
 def area_table(ctx: Context) -> None:
     """Townships (county view) or villages (township view), most candidates first; a row drills down."""
     if ctx.f.village:
@@ -53,10 +65,10 @@ def area_table(ctx: Context) -> None:
     view = pd.DataFrame({where: df.name, "不在监测户数": df.not_monitored.astype(int), "疑似漏评户": df.candidates}
                         | {c.name: df[c.key].astype(int) for c in crit})
     st.subheader(f"各{where}疑似漏评户", help=metric("screening_candidates").definition)
-    st.caption(f"选中一行进入该{where}（到村后可打印该村走访名单）。一户可同时满足多项条件，各条件户数之和可大于疑似漏评户数。")
-    event = st.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
-                         key=f"scr_areas_{by}_{ctx.f.township or ''}",
-                         column_config={where: st.column_config.TextColumn(pinned=True)})
+    st.caption(f"选中一行进入该{where}（到村后可打印该村走访名单）。一户可同时满足多项条件，各条件户数之和可大于疑似漏评户数。"
+               "条件列用简称，鼠标移到列名上看条件全称和口径（对照见上方“排查条件和阈值”）；下载的表格用全称。")
+    event = tables.dataframe(view, hide_index=True, width="stretch", on_select="rerun", selection_mode="single-row",
+                             key=f"scr_areas_{by}_{ctx.f.township or ''}", column_config=area_columns(where, crit))
     exports.table_download(view, ctx, f"{ctx.scope}各{where}疑似漏评户", key="scr_areas", metrics=["screening_candidates"],
                            total=True)
     rows = event.selection.rows if event else []
@@ -103,8 +115,8 @@ def ranked_list(ctx: Context) -> None:
     view = list_view(df)   # health reasons only for viewers whose rows hold them (the pipeline drops them)
     st.caption(f"共列出 {len(view):,} 户。{metric('screening_score').definition}选中一行打开该户户情；"
                "下载和打印的走访名单按当前角色脱敏。")
-    event = st.dataframe(view, hide_index=True, width="stretch", key=f"scr_list_{top}", on_select="rerun",
-                         selection_mode="single-row", column_config={"户编号": st.column_config.TextColumn(pinned=True)})
+    event = tables.dataframe(view, hide_index=True, width="stretch", key=f"scr_list_{top}", on_select="rerun",
+                             selection_mode="single-row", column_config={"户编号": st.column_config.TextColumn(pinned=True)})
     exports.table_download(view, ctx, f"{ctx.scope}漏评排查走访名单", key="scr_list", kinds={"户编号": "text"},
                            note=screening.SCREENING_RULE)
     rows = event.selection.rows if event else []
@@ -115,9 +127,18 @@ def ranked_list(ctx: Context) -> None:
 def criteria_help() -> None:
     with st.expander("排查条件和阈值（口径）"):
         st.markdown(escape_md(screening.SCREENING_RULE))
-        st.dataframe(pd.DataFrame({"条件": [c.name for c in screening.criteria()],
-                                   "口径": [c.definition for c in screening.criteria()],
-                                   "分值": [c.weight for c in screening.criteria()]}), hide_index=True, width="stretch")
+        crit = screening.criteria()
+        # the 口径 wrap in rows tall enough for three lines (Streamlit wraps text above 64 px), nothing cut off
+        tables.dataframe(pd.DataFrame({"条件": [c.name for c in crit], "简称": [c.short for c in crit],
+                                       "口径": [c.definition for c in crit], "分值": [c.weight for c in crit]}),
+                         hide_index=True, width="stretch", row_height=CRITERIA_ROW_HEIGHT,
+                         height=CRITERIA_ROW_HEIGHT * len(crit) + 38, key="scr_criteria",
+                         column_config={"条件": st.column_config.TextColumn("条件", width=150),
+                                        "简称": st.column_config.TextColumn("简称", width=72,
+                                                                          help="“各乡镇（村）疑似漏评户”表中的列名。"),
+                                        "口径": st.column_config.TextColumn("口径", width=520),
+                                        "分值": st.column_config.NumberColumn("分值", width=52,
+                                                                          help="满足该条件计入可能性得分的分数。")})
         st.caption("阈值在政策参数文件 config/policy.toml 的 [screening] 中设定，分值在 [screening.weights] 中设定。")
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, exports, fmt, theme
+from dashboard.common import data, exports, fmt, tables, theme
 from dashboard.common.page import Context, empty_state, run_page
 from dashboard.common.text import escape_md
 from queries import targets
@@ -220,9 +220,9 @@ def lagging_table(ctx: Context, ind: targets.Indicator) -> None:
     colors = {"未达标": "background-color: #FDE2E4; color: #8B0000", "接近": "background-color: #FFF3D6; color: #7A4F00",
               "未报送": "background-color: #ECEFF1; color: #37474F"}
     styled = view.style.map(lambda v: colors.get(v, ""), subset=["状态"]).format(precision=1)
-    st.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(view) + 1) + 3, 560))
-    exports.table_download(view, ctx, f"差距最大的村（{ind.name}）", key="targets_lagging",
-                           kinds={c: "num1" for c in view.columns if c.startswith(("当前值", "目标", "差距"))},
+    kinds = {c: "num1" for c in view.columns if c.startswith(("当前值", "目标", "差距"))}
+    tables.dataframe(styled, hide_index=True, width="stretch", height=min(36 * (len(view) + 1) + 3, 560), kinds=kinds)
+    exports.table_download(view, ctx, f"差距最大的村（{ind.name}）", key="targets_lagging", kinds=kinds,
                            metrics=[f"target_{ind.key}"])
 
 

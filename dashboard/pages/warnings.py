@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import data, exports, filters, fmt, nav, theme
+from dashboard.common import data, exports, filters, fmt, nav, tables, theme
 from dashboard.common.page import Context, empty_state, page_params, run_page
 from dashboard.common.text import escape_md, escape_plotly
 from queries import kpis, leads  # noqa: F401  (kpis defines 'overdue_leads')
@@ -195,9 +195,9 @@ def area_table(ctx: Context, df: pd.DataFrame, by: str, where: str) -> str | Non
         "本期研判": number("本期研判", "decided_in_period"),
         "研判用时中位数(天)": text("研判用时中位数(天)", "median_days_to_decision"),
     }
-    event = st.dataframe(styled, hide_index=True, width="stretch", column_config=config,
-                         height=table_height(len(view)), key=f"warn_table_{by}_{_nav()}", on_select="rerun",
-                         selection_mode="single-row")
+    event = tables.dataframe(styled, hide_index=True, width="stretch", column_config=config,
+                             height=table_height(len(view)), key=f"warn_table_{by}_{_nav()}", on_select="rerun",
+                             selection_mode="single-row")
     exports.table_download(area_export(df, where), ctx, f"{_area_title(ctx, where)}预警处置情况", key=f"warn_table_{by}",
                            kinds={"每百户预警": "num2", "研判用时中位数(天)": "num1"}, total=True,
                            metrics=["open_warnings", "warnings_per_100", "overdue_leads", "pending_leads",
@@ -240,9 +240,9 @@ def village_view(ctx: Context) -> None:
     }
     n_overdue = int(df.overdue.sum())
     st.caption(f"共 {len(df):,} 条未解除预警，其中超期未研判 {n_overdue:,} 条（标红）。选中一行打开该户户情。")
-    event = st.dataframe(view.style.apply(row_style, axis=1), hide_index=True, width="stretch",
-                         column_config=config, height=table_height(len(view), 40), key=f"warn_leads_{_nav()}",
-                         on_select="rerun", selection_mode="single-row")
+    event = tables.dataframe(view.style.apply(row_style, axis=1), hide_index=True, width="stretch",
+                             column_config=config, height=table_height(len(view), 40), key=f"warn_leads_{_nav()}",
+                             on_select="rerun", selection_mode="single-row")
     exports.table_download(view, ctx, f"{ctx.areas.village_name(ctx.f.village)}未解除预警（按户）", key="warn_leads",
                            kinds={"户编号": "text"}, metrics=["open_warnings", "overdue_leads"])
     rows = event.selection.rows if event else []

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard.common import cards, data, exports, fmt, theme
+from dashboard.common import cards, data, exports, fmt, tables, theme
 from dashboard.common.page import Context, empty_state, run_page
 from queries import workflow as wf
 from queries.codes import ASSIGNEE_KINDS, LEAD_STEPS, REVIEW_LEVELS, WARNING_LEVELS, label
@@ -41,7 +41,7 @@ def funnel(ctx: Context) -> None:
     fig.update_layout(title="本期线索到达各环节的条数", barmode="group", yaxis_title="线索（条）")
     theme.show(fig, key="wf_funnel", ctx=ctx)
     view = df.rename(columns={"name": "乡镇", **dict(stages)})[["乡镇", *[n for _, n in stages]]]
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
     exports.table_download(view, ctx, "识别环节漏斗", key="wf_funnel_table")
 
 
@@ -54,19 +54,19 @@ def durations(ctx: Context) -> None:
     levels = data.query(wf.level_durations, ctx.f)
     left, right = st.columns([3, 2])
     with left:
-        st.dataframe(view, hide_index=True, width="stretch")
+        tables.dataframe(view, hide_index=True, width="stretch")
         exports.table_download(view, ctx, "各环节用时", key="wf_durations")
     with right:
-        st.dataframe(pd.DataFrame({"层级": levels.level_name, "环节数": levels.steps,
-                                   "用时中位数（天）": levels["median"].map(fmt.number),
-                                   "P90（天）": levels.p90.map(fmt.number)}), hide_index=True, width="stretch")
+        tables.dataframe(pd.DataFrame({"层级": levels.level_name, "环节数": levels.steps,
+                                       "用时中位数（天）": levels["median"].map(fmt.number),
+                                       "P90（天）": levels.p90.map(fmt.number)}), hide_index=True, width="stretch")
     ranking = data.query(wf.step_days_by_area, ctx.f, "township")
     st.markdown("**乡镇排名**（超时限环节占比从高到低）")
     rview = pd.DataFrame({"乡镇": ranking.name, "本期完成环节数": ranking.steps, "超时限环节数": ranking.over_limit,
                           "超时限占比": (ranking.over_share * 100).map(fmt.pct),
                           **{f"{name}用时中位数（天）": ranking[f"median_{lv}"].map(fmt.number)
                              for lv, name in REVIEW_LEVELS.items()}})
-    st.dataframe(rview, hide_index=True, width="stretch")
+    tables.dataframe(rview, hide_index=True, width="stretch")
     exports.table_download(rview, ctx, "各乡镇环节用时排名", key="wf_ranking")
     st.caption("口径：" + about("step_days"))
 
@@ -83,7 +83,7 @@ def stuck(ctx: Context) -> None:
                          "持有单位": df.holder, "已等待（天）": df.days_waiting, "环节时限（天）": df.limit_days,
                          "超出（天）": df.days_over})
     st.metric("超时线索", fmt.count(len(df)), help=about("stuck_cases"), border=True)
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
     exports.table_download(view, ctx, "超环节时限的线索", key="wf_stuck")
 
 
@@ -99,7 +99,7 @@ def assignments(ctx: Context) -> None:
     view = pd.DataFrame({"承办单位": units.unit, "交办（次）": units.assignments, "未办结": units.open,
                          "超期": units.overdue, "时限已到或已办结": units.due_or_done, "按时办结": units.on_time,
                          "按时办结率": (units.on_time_rate * 100).map(fmt.pct)})
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
     exports.table_download(view, ctx, "网上交办按单位", key="wf_units", total=True)
     overdue = data.query(wf.overdue_assignments, ctx.f)
     if not overdue.empty:
@@ -109,7 +109,7 @@ def assignments(ctx: Context) -> None:
                              "承办单位": overdue.unit, "承办对象": overdue.assignee_kind.map(lambda v: label(ASSIGNEE_KINDS, v)),
                              "帮扶责任人": overdue.helper_name.fillna("—"), "交办日期": overdue.assigned_date,
                              "办结时限": overdue.due, "超期（天）": overdue.days_over})
-        st.dataframe(late, hide_index=True, width="stretch")
+        tables.dataframe(late, hide_index=True, width="stretch")
         exports.table_download(late, ctx, "超期交办清单", key="wf_late")
 
 
@@ -128,13 +128,13 @@ def findings(ctx: Context) -> None:
     with left:
         view = cat.rename(columns={"category_name": "问题类别", **summary})[["问题类别", *summary.values()]]
         view["按期整改率"] = (cat.closure_rate * 100).map(fmt.pct)
-        st.dataframe(view, hide_index=True, width="stretch")
+        tables.dataframe(view, hide_index=True, width="stretch")
         exports.table_download(view, ctx, "整改按问题类别", key="wf_find_cat", total=True)
     with right:
         town = data.query(wf.findings_by_area, ctx.f, "township")
         tview = town.rename(columns={"name": "乡镇", **summary})[["乡镇", *summary.values()]]
         tview["按期整改率"] = (town.closure_rate * 100).map(fmt.pct)
-        st.dataframe(tview, hide_index=True, width="stretch")
+        tables.dataframe(tview, hide_index=True, width="stretch")
         exports.table_download(tview, ctx, "整改按乡镇", key="wf_find_town", total=True)
     still = data.query(wf.open_findings, ctx.f)
     if not still.empty:
@@ -143,7 +143,7 @@ def findings(ctx: Context) -> None:
                               "责任单位": still.responsible_unit, "巡查日期": still.inspected_on,
                               "整改时限": still.due_date, "超期（天）": still.days_over,
                               "问题描述": still.note.fillna("—")})
-        st.dataframe(oview, hide_index=True, width="stretch")
+        tables.dataframe(oview, hide_index=True, width="stretch")
         exports.table_download(oview, ctx, "尚未整改的问题", key="wf_open_findings")
     repeats(ctx)
 
@@ -161,7 +161,7 @@ def repeats(ctx: Context) -> None:
                                     for s, d in zip(again.state, again.closed_date)],
                          "再次发现日期": again.again_on, "本次问题编号": again.again_code,
                          "责任单位": again.again_unit})
-    st.dataframe(view, hide_index=True, width="stretch")
+    tables.dataframe(view, hide_index=True, width="stretch")
     exports.table_download(view, ctx, "复查再次发现的同类问题", key="wf_repeat_findings")
 
 
@@ -180,7 +180,7 @@ def hotspots(ctx: Context, have) -> None:
                 view = pd.DataFrame({"乡镇": where.township_name, "停在环节": where.step_name,
                                      "持有层级": where.holder_level, "条数": where.cases,
                                      "最长等待天数": where.longest_wait})
-                st.dataframe(view, hide_index=True, width="stretch", height=248)
+                tables.dataframe(view, hide_index=True, width="stretch", height=248)
                 exports.print_only(view, ctx, "卡在哪个环节（超时限线索，按乡镇和环节）", ["stuck_cases"])
     if have.assignments:
         with right:
@@ -191,7 +191,7 @@ def hotspots(ctx: Context, have) -> None:
             else:
                 view = pd.DataFrame({"户编号": red.household_code, "承办单位": red.unit,
                                      "帮扶责任人": red.helper_name.fillna("—"), "超期天数": red.days_over})
-                st.dataframe(view, hide_index=True, width="stretch", height=248)
+                tables.dataframe(view, hide_index=True, width="stretch", height=248)
                 exports.print_only(view, ctx, "超期的红色预警交办（谁在办）", ["assignments_overdue"])
 
 
