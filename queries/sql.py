@@ -219,12 +219,17 @@ def scope_name(conn, f: Filter) -> str:
     from queries.schema import county, meta, townships
     if f.township:
         return conn.execute(sa.select(townships.c.name).where(townships.c.code == f.township)).scalar() or "全乡镇"
-    counties = conn.execute(sa.select(county.c.code, county.c.name).order_by(county.c.code)).all()
-    if f.county:
-        return next((n for c, n in counties if c == f.county), "全县")
-    if len(counties) == 1:
-        return counties[0][1]
+    code = f.county or only_county(conn)
+    if code:
+        return conn.execute(sa.select(county.c.name).where(county.c.code == code)).scalar() or "全县"
     return conn.execute(sa.select(meta.c.value).where(meta.c.key == "city_name")).scalar() or "全市"
+
+
+def only_county(conn) -> str | None:
+    """The code of the database's county when it holds just one (a county's database), else None (a city)."""
+    from queries.schema import county
+    codes = conn.execute(sa.select(county.c.code).limit(2)).scalars().all()
+    return codes[0] if len(codes) == 1 else None
 
 
 def areas_in_scope(conn, f: Filter, by: str) -> pd.DataFrame:

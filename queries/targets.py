@@ -18,10 +18,10 @@ from queries import scope, target_counts
 from queries.filters import COUNTY_DIGITS, LEAD_DECISION_DAYS, TOWNSHIP_DIGITS, Filter
 from queries.metrics import define
 from queries.registry import query
-from queries.schema import (aid_measures, county, households, members, risk_factors, targets, townships, village_facts, villages,
-                            warnings)
-from queries.sql import (ALL, area_key, count_if, days_between, frame, monitored_households, monitored_on, on, open_on,
-                         overdue_on, per_area)
+from queries.schema import (aid_measures, county, households, members, risk_factors, targets, townships,
+                            village_facts, villages, warnings)
+from queries.sql import (ALL, area_key, count_if, days_between, frame, monitored_households, monitored_on, on,
+                         only_county, open_on, overdue_on, per_area)
 
 
 @dataclass(frozen=True)
@@ -277,15 +277,10 @@ def target_values(conn, f: Filter) -> pd.DataFrame:
     stmt = sa.select(t.c.indicator, t.c.scope, t.c.year, t.c.value, t.c.deadline).where(
         t.c.year <= f.as_of.year, *scope.where(f, t)).order_by(t.c.indicator, t.c.scope, t.c.year)
     t = frame(conn, stmt, ["indicator", "scope", "year", "value", "deadline"])
-    home = f.county or _only_county(conn)
+    home = f.county or only_county(conn)
     if home:
         t.loc[t.scope == home, "scope"] = "county"
     return t.groupby(["indicator", "scope"], as_index=False).last()
-
-
-def _only_county(conn) -> str | None:
-    codes = conn.execute(sa.select(county.c.code).limit(2)).scalars().all()
-    return codes[0] if len(codes) == 1 else None
 
 
 def _attach_targets(conn, f: Filter, long: pd.DataFrame, areas: pd.DataFrame) -> pd.DataFrame:

@@ -21,7 +21,7 @@ from dashboard.common.text import escape_md
 from dashboard.security import cookies, downloads, store, users
 from dashboard.security.roles import User
 from queries import areas as areas_q
-from queries.filters import Filter
+from queries.filters import TOWNSHIP_DIGITS, Filter
 from queries.privacy import mask_frame
 
 log = logging.getLogger("dashboard")
@@ -168,23 +168,18 @@ def login_form(page_path: str = "") -> None:
 
 def sidebar_user(u: User) -> None:
     with st.sidebar:
-        scope = _own_township(u) if not u.role.all_townships else _own_county(u) if u.scope else \
-            "全市" if _counties() > 1 else "全县"
+        scope = _own_area(u) if u.scope else "全市" if _counties() > 1 else "全县"
         st.caption(f"当前用户：{escape_md(u.display_name or u.username)}（{u.role.label} · {escape_md(scope)}）")
         if st.button("退出登录", key="logout", icon=":material/logout:"):
             logout()
 
 
-def _own_township(u: User) -> str:
+def _own_area(u: User) -> str:
+    """The name of the township or county the user is confined to."""
     as_of = data.query(areas_q.data_as_of) or date.today()
-    towns = data.query(areas_q.township_list, Filter(as_of=as_of, scope=u.scope))
-    return towns.name.iloc[0] if len(towns) else u.scope
-
-
-def _own_county(u: User) -> str:
-    as_of = data.query(areas_q.data_as_of) or date.today()
-    counties = data.query(areas_q.county_list, Filter(as_of=as_of, scope=u.scope))
-    return counties.name.iloc[0] if len(counties) else u.scope
+    listing = areas_q.township_list if len(u.scope) == TOWNSHIP_DIGITS else areas_q.county_list
+    rows = data.query(listing, Filter(as_of=as_of, scope=u.scope))
+    return rows.name.iloc[0] if len(rows) else u.scope
 
 
 def logout() -> None:
